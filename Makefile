@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Debian packages the Python dependencies build or run against (PyICU compiles against ICU).
+DEB_PACKAGES := libicu-dev pkg-config g++
+
+.PHONY: install demo test lint typecheck bench data schema clean system-deps
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Installs missing Debian packages only; needs root (or sudo) on a bare machine.
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+demo: install
+	-$(BIN)/subtier check examples/procom-2019.yaml
+
+test: install
+	$(BIN)/pytest
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+
+lint: install
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/bench_check.py
+
+# Rebuilds the bundled facility list from ../shared/data (not needed to use the package).
+data: install
+	$(BIN)/python scripts/build_facilities.py
+
+schema: install
+	$(BIN)/python scripts/build_schema.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,101 @@
+"""The check: screen every site and organization of a chain, judge it, follow the money."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from subtier.model import Chain, ChainGraph, Money, Organization, Per, Site
+from subtier.policy import Context, Finding, Policy, judge
+from subtier.policy.config import WageFloor
+from subtier.screen import DEFAULT_THRESHOLD, ListInfo, Match, Record, RiskList, Screener, make_record
+from subtier.wages import WageFlow, trace_wages
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found, and what it used to find it."""
+
+    chain: Chain
+    graph: ChainGraph
+    policy: Policy
+    findings: list[Finding]
+    wages: list[WageFlow]
+    lists: list[ListInfo]
+    site_matches: Mapping[str, Sequence[Match]]
+    org_matches: Mapping[str, Sequence[Match]]
+
+
+def site_record(site: Site) -> Record:
+    """A site as the screening engine sees it."""
+    return make_record(
+        site.id,
+        site.name,
+        address=site.address,
+        city=site.city,
+        state=site.state,
+        zip=site.zip,
+        country=site.country,
+        latitude=site.latitude,
+        longitude=site.longitude,
+    )
+
+
+def organization_record(org: Organization) -> Record:
+    """An organization as the screening engine sees it."""
+    return make_record(
+        org.id,
+        org.name,
+        aliases=org.aliases,
+        address=org.address,
+        city=org.city,
+        state=org.state,
+        zip=org.zip,
+        country=org.country,
+        identifiers=org.identifiers,
+    )
+
+
+def check(
+    chain: Chain,
+    policy: Policy,
+    lists: Sequence[RiskList],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> CheckResult:
+    """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded."""
+    screener = Screener(lists, threshold=threshold)
+    site_matches = {}
+    for site in chain.sites:
+        found = screener.screen(site_record(site), top=3)
+        if found:
+            site_matches[site.id] = found
+    org_matches = {}
+    for org in chain.organizations:
+        # An organization is only placed at a facility by its street address or identifiers:
+        # a name alone ("... Correctional Industries") says what it does, not where it works.
+        record = organization_record(org)
+        if record.address is None or not record.address.street:
+            if not record.identifiers:
+                continue
+        found = screener.screen(record, top=3)
+        if found:
+            org_matches[org.id] = found
+    graph = ChainGraph.build(chain)
+    floor_params = policy.params("wage-floor")
+    floor = (
+        Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
+        if isinstance(floor_params, WageFloor)
+        else None
+    )
+    wages = trace_wages(chain, graph, floor)
+    ctx = Context(chain, graph, site_matches, org_matches, wages)
+    return CheckResult(
+        chain=chain,
+        graph=graph,
+        policy=policy,
+        findings=judge(ctx, policy),
+        wages=wages,
+        lists=[risk_list.info for risk_list in lists],
+        site_matches=site_matches,
+        org_matches=org_matches,
+    )

@@ -1,0 +1,121 @@
+"""The command line. Each command is a thin wrapper around one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from subtier import __version__
+from subtier.errors import InputError
+from subtier.policy import Severity
+
+app = typer.Typer(
+    name="subtier",
+    help="Who really does our work, where, and for what pay? Map, screen and judge service chains.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _fail(error: InputError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def check(
+    chain: Annotated[Path, typer.Argument(help="Chain file (YAML or JSON).", show_default=False)],
+    policy: Annotated[
+        Path | None, typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 if a finding is at or above this severity.")
+    ] = Severity.HIGH,
+    lists: Annotated[
+        list[str] | None,
+        typer.Option("--list", "-l", help="Extra list to screen against (a CSV path); repeatable."),
+    ] = None,
+) -> None:
+    """Screen every site and organization of a chain, judge it against policy, follow the money.
+
+    Exit codes: 0 no finding at or above `--fail-on`; 1 there is one; 2 bad input.
+
+    Examples:
+
+        subtier check examples/procom-2019.yaml
+
+        subtier check chain.yaml --policy policy.yaml --format json --fail-on critical
+    """
+    from subtier.check import check as run_check
+    from subtier.ingest import load_chain, load_policy
+    from subtier.lists import facilities, load_list
+
+    try:
+        loaded = load_chain(chain)
+        rules = load_policy(policy)
+        risk_lists = [facilities(), *(load_list(spec) for spec in lists or [])]
+    except InputError as error:
+        raise _fail(error) from None
+    result = run_check(loaded, rules, risk_lists)
+    if fmt is Format.JSON:
+        from subtier.report.json import result_dict
+
+        sys.stdout.write(json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from subtier.report.text import render
+
+        render(result, Console(highlight=False))
+    if any(f.severity.rank >= fail_on.rank for f in result.findings):
+        raise typer.Exit(1)
+
+
+@app.command("lists")
+def lists_command() -> None:
+    """Show each bundled list: name, version, entries and source."""
+    from subtier.lists import facilities
+
+    info = facilities().info
+    Console(highlight=False).print(
+        f"{info.name}\t{info.version}\t{info.entries:,} entries\t{info.source} ({info.license})"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the chain file's JSON Schema (generated from the model)."""
+    from subtier.model.schema import chain_schema
+
+    sys.stdout.write(json.dumps(chain_schema(), indent=2) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"subtier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Who really does our work, where, and for what pay?"""
+
+
+def main() -> None:
+    app()

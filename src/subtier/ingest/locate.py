@@ -1,0 +1,69 @@
+"""Find the line of a field in a YAML or JSON document, from its path (``("sites", 2, "zip")``).
+
+Used only when something is wrong, so the fast loaders need not track positions. It walks the
+parser's events (C-accelerated where available) and stops at the field; a field that is missing
+is placed at the line of its nearest parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from subtier.model.problems import Loc
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class _Frame:
+    path: list[str | int]  # path of this container
+    is_map: bool
+    index: int = 0  # next item position, in a sequence
+    want_key: bool = True  # in a mapping: is the next node a key?
+    key: str | None = None  # in a mapping: the key whose value comes next
+
+    def child(self) -> list[str | int]:
+        return [*self.path, self.key if self.is_map else self.index]  # type: ignore[list-item]
+
+    def advance(self) -> None:
+        if self.is_map:
+            self.want_key = True
+        else:
+            self.index += 1
+
+
+def locate(text: str, loc: Loc) -> int | None:
+    """The 1-based line where ``loc`` starts, or where its deepest existing parent starts."""
+    target = list(loc)
+    best: tuple[int, int] | None = None  # (depth, line)
+    stack: list[_Frame] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                if stack:
+                    stack[-1].advance()
+                continue
+            if not isinstance(event, (yaml.NodeEvent, yaml.CollectionStartEvent)):
+                continue
+            if stack and stack[-1].is_map and stack[-1].want_key:
+                stack[-1].want_key = False
+                stack[-1].key = getattr(event, "value", None)
+                continue
+            here = stack[-1].child() if stack else []
+            line = event.start_mark.line + 1
+            if here == target[: len(here)] and (best is None or len(here) >= best[0]):
+                best = (len(here), line)
+                if here == target:
+                    return line
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append(_Frame(here, is_map=True))
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append(_Frame(here, is_map=False))
+            elif stack:
+                stack[-1].advance()
+    except yaml.YAMLError:
+        pass
+    return best[1] if best else None

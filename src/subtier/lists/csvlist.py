@@ -1,0 +1,71 @@
+"""A user's own list as CSV: ``id,name[,address,city,state,zip,country]``."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from subtier.errors import InputError
+from subtier.screen import ListInfo, Record, RiskList, make_record
+
+OPTIONAL = ("address", "city", "state", "zip", "country", "latitude", "longitude")
+
+
+def load_csv_list(path: Path, name: str | None = None) -> RiskList:
+    """Load a CSV list. Rows without an id or a name are errors naming their line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start})", file=str(path)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+    for required in ("id", "name"):
+        if required not in header:
+            raise InputError(f"the header has no {required!r} column", file=str(path), line=1)
+    records: list[Record] = []
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        values = {k: (row.get(h) or "").strip() for k, h in header.items()}
+        if not values["id"] or not values["name"]:
+            missing = "id" if not values["id"] else "name"
+            raise InputError(f"empty {missing}", file=str(path), line=line, field=missing)
+        if values["id"] in seen:
+            raise InputError(f"duplicate id {values['id']!r}", file=str(path), line=line, field="id")
+        seen.add(values["id"])
+        point = [_float(values.get(k), path, line, k) for k in ("latitude", "longitude")]
+        records.append(
+            make_record(
+                values["id"],
+                values["name"],
+                address=values.get("address") or None,
+                city=values.get("city") or None,
+                state=values.get("state") or None,
+                zip=values.get("zip") or None,
+                country=values.get("country") or None,
+                latitude=point[0],
+                longitude=point[1],
+            )
+        )
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    day = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    info = ListInfo(
+        name=name or path.stem,
+        version=f"{day}+sha256:{digest}",
+        entries=len(records),
+        source=str(path),
+    )
+    return RiskList(info, tuple(records))
+
+
+def _float(value: str | None, path: Path, line: int, field: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(f"not a number: {value!r}", file=str(path), line=line, field=field) from None

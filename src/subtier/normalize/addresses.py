@@ -1,0 +1,153 @@
+"""Street addresses to comparable parts.
+
+US addresses are parsed with usaddress (a CRF trained on US addresses); street names and types
+are abbreviated the USPS way by rigour, so "601 North Oak Street" and "601 N Oak St" agree. A
+one-line address and separate city/state/zip fields are merged before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import usaddress
+from rigour.addresses import address_fingerprint
+from rigour.text import ascii_text
+
+from subtier.normalize.places import country_code, us_state
+
+_DIRECTIONS = {
+    "n": "n", "north": "n", "s": "s", "south": "s", "e": "e", "east": "e", "w": "w", "west": "w",
+    "ne": "ne", "northeast": "ne", "nw": "nw", "northwest": "nw",
+    "se": "se", "southeast": "se", "sw": "sw", "southwest": "sw",
+}  # fmt: skip
+_ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
+_NON_WORD = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """An address in comparable form. Every part is lower-case ASCII or None."""
+
+    number: str | None = None  # house number, e.g. "601"
+    street: str | None = None  # street name and type without directionals, e.g. "oak st"
+    direction: str | None = None  # pre- or post-directional, e.g. "n"
+    unit: str | None = None  # suite, unit, room: kept, but it never separates two addresses
+    po_box: str | None = None
+    city: str | None = None
+    state: str | None = None  # two-letter US state code
+    zip5: str | None = None
+    country: str | None = None  # ISO alpha-2
+    line: str = ""  # the whole address as one normalized line, for non-US and fallback comparison
+
+    @property
+    def street_name(self) -> str | None:
+        """The street without its type ("oak" for "oak st"): some writers drop the type."""
+        if not self.street:
+            return None
+        parts = self.street.split()
+        return " ".join(parts[:-1]) if len(parts) > 1 and parts[-1] in _STREET_TYPES else self.street
+
+    @property
+    def is_us(self) -> bool:
+        return self.country == "us"
+
+    def describe(self) -> str:
+        parts = [" ".join(p for p in (self.number, self.direction, self.street) if p)]
+        parts += [p for p in (self.city, self.state, self.zip5) if p]
+        return ", ".join(p for p in parts if p) or self.line
+
+
+_STREET_TYPES = frozenset(
+    "st ave av rd dr ln blvd ct pl way hwy pkwy cir ter trl sq loop pike rte row run pass".split()
+)
+
+
+def _clean(value: str | None) -> str:
+    if not value:
+        return ""
+    return " ".join(_NON_WORD.sub(" ", ascii_text(value).lower()).split())
+
+
+def _fingerprint(value: str) -> str:
+    return address_fingerprint(value) or _clean(value)
+
+
+@lru_cache(maxsize=200_000)
+def parse_address(
+    address: str | None,
+    city: str | None = None,
+    state: str | None = None,
+    zip_code: str | None = None,
+    country: str | None = None,
+) -> Address:
+    """Parse an address given as one line, as separate fields, or both."""
+    code = country_code(country) if country else None
+    state_code = us_state(state) if state else None
+    if code is None and state_code is not None:
+        code = "us"
+    zip5 = None
+    if zip_code:
+        found = _ZIP.search(zip_code)
+        zip5 = found.group(1) if found else None
+        if zip5 and code is None and country is None:
+            code = "us"
+    line_parts = [p for p in (address, city, state, zip_code) if p and p.strip()]
+    whole = ", ".join(p.strip() for p in line_parts)
+    if code not in (None, "us"):
+        return Address(
+            city=_clean(city) or None, zip5=None, country=code, line=_fingerprint(whole) if whole else ""
+        )
+    parts = _tag(whole) if whole else {}
+    number = _clean(parts.get("AddressNumber")) or None
+    direction = _DIRECTIONS.get(
+        _clean(parts.get("StreetNamePreDirectional") or parts.get("StreetNamePostDirectional"))
+    )
+    street_words = " ".join(
+        p
+        for p in (
+            parts.get("StreetNamePreModifier"),
+            parts.get("StreetNamePreType"),
+            parts.get("StreetName"),
+            parts.get("StreetNamePostType"),
+        )
+        if p
+    )
+    street = _fingerprint(street_words) if street_words.strip() else None
+    unit = _clean(
+        " ".join(p for p in (parts.get("OccupancyType"), parts.get("OccupancyIdentifier")) if p)
+    )
+    box = _clean(parts.get("USPSBoxID")) or None
+    parsed_city = _clean(city) or _clean(parts.get("PlaceName")) or None
+    if state_code is None:
+        state_code = us_state(parts.get("StateName"))
+    if zip5 is None and parts.get("ZipCode"):
+        found = _ZIP.search(parts["ZipCode"])
+        zip5 = found.group(1) if found else None
+    if code is None and (state_code or zip5):
+        code = "us"
+    return Address(
+        number=number,
+        street=street,
+        direction=direction,
+        unit=unit or None,
+        po_box=box,
+        city=parsed_city,
+        state=state_code,
+        zip5=zip5,
+        country=code,
+        line=_fingerprint(whole) if whole else "",
+    )
+
+
+def _tag(text: str) -> dict[str, str]:
+    try:
+        tagged, _kind = usaddress.tag(text)
+        return dict(tagged)
+    except usaddress.RepeatedLabelError as error:
+        # Ambiguous input: keep the first value of each label rather than failing the record.
+        out: dict[str, str] = {}
+        for value, label in error.parsed_string:
+            out.setdefault(label, value.strip(","))
+        return out

@@ -1,0 +1,65 @@
+"""Organization and place names to comparable form.
+
+Legal forms go through rigour's org-type table in its generic form ("Company Limited", "Ltd."
+and "OOO" all compare as the same form), and every script is transliterated to ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import replace_org_types_compare
+from rigour.text import ascii_text, metaphone
+
+_NON_WORD = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+# Honorifics that facility and company names carry or drop at will ("Dr. Eddie Warrior ...").
+_TITLES = frozenset({"dr", "st", "mr", "mrs", "ms", "hon", "rev", "gen", "sen"})
+
+
+@dataclass(frozen=True, slots=True)
+class NormName:
+    """A name in comparable forms."""
+
+    text: str  # ascii, lower case, punctuation removed, legal forms in generic compare form
+    tokens: tuple[str, ...]  # words of `text`, in order, without titles
+    forms: frozenset[str]  # generic legal forms found in the name, e.g. {"llc"}
+
+    @property
+    def core(self) -> str:
+        """The name without legal forms: what is left to compare."""
+        return " ".join(t for t in self.tokens if t not in self.forms)
+
+
+@lru_cache(maxsize=500_000)
+def normalize_name(name: str) -> NormName:
+    """Normalize an organization or site name."""
+    latin = ascii_text(name).lower()
+    cleaned = _SPACE.sub(" ", _NON_WORD.sub(" ", latin)).strip()
+    text = replace_org_types_compare(cleaned, generic=True) or cleaned
+    tokens = tuple(t for t in text.split() if t not in _TITLES)
+    forms = frozenset(t for t in tokens if t in _generic_forms())
+    return NormName(text=" ".join(tokens), tokens=tokens, forms=forms)
+
+
+@lru_cache(maxsize=1)
+def _generic_forms() -> frozenset[str]:
+    # The generic targets of rigour's org-type table: what every legal form maps to.
+    samples = (
+        "x company limited", "x gmbh", "x inc", "x ooo", "x sa", "x ag", "x plc", "x llp",
+        "x lp", "x jsc", "x pjsc", "x bv", "x nv", "x spa", "x srl", "x kk", "x pte ltd",
+        "x corporation", "x foundation", "x cooperative", "x trust", "x partnership",
+    )  # fmt: skip
+    out: set[str] = set()
+    for sample in samples:
+        compared = replace_org_types_compare(sample, generic=True) or sample
+        out.update(t for t in compared.split() if t != "x")
+    return frozenset(out)
+
+
+@lru_cache(maxsize=500_000)
+def phonetic(token: str) -> str:
+    """A phonetic code for one word (metaphone), so that sound-alike spellings meet."""
+    return metaphone(token) if token.isalpha() else token

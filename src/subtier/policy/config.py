@@ -1,0 +1,90 @@
+"""Policy files: which rules are on, their parameters and severities.
+
+    subtier-policy: 1
+    rules:
+      no-prison-labor: {severity: critical}
+      domestic-only: {countries: [US], severity: high}
+      wage-floor: {hourly: 15.00, currency: USD, severity: high}
+      subcontractors-disclosed: {severity: medium}
+
+A rule that is absent, or has ``enabled: false``, is off.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from subtier.normalize.places import country_code
+from subtier.policy.severity import Severity
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    severity: Severity
+
+
+class NoPrisonLabor(_Params):
+    severity: Severity = Severity.CRITICAL
+    c29_exemption: bool = Field(
+        default=False,
+        description=(
+            "Allow prison work done for public authorities only (ILO C29 Art. 2(2)(c)); "
+            "work placed at the disposal of a private party is flagged regardless."
+        ),
+    )
+
+
+class DomesticOnly(_Params):
+    severity: Severity = Severity.HIGH
+    countries: list[str] = Field(default_factory=lambda: ["US"], min_length=1)
+
+    @field_validator("countries")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        out = []
+        for item in value:
+            code = country_code(item)
+            if code is None:
+                raise ValueError(f"unknown country {item!r}")
+            out.append(code.upper())
+        return out
+
+
+class WageFloor(_Params):
+    severity: Severity = Severity.HIGH
+    hourly: float = Field(default=15.0, gt=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
+class SubcontractorsDisclosed(_Params):
+    severity: Severity = Severity.MEDIUM
+
+
+class Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    no_prison_labor: NoPrisonLabor | None = Field(default=None, alias="no-prison-labor")
+    domestic_only: DomesticOnly | None = Field(default=None, alias="domestic-only")
+    wage_floor: WageFloor | None = Field(default=None, alias="wage-floor")
+    subcontractors_disclosed: SubcontractorsDisclosed | None = Field(
+        default=None, alias="subcontractors-disclosed"
+    )
+
+
+class Policy(BaseModel):
+    """A contract policy: the rules a chain is judged by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    version: Literal[1] = Field(alias="subtier-policy")
+    name: str = "policy"
+    rules: Rules
+
+    def params(self, rule: str) -> _Params | None:
+        """The parameters of an enabled rule, or None when it is off."""
+        value: _Params | None = getattr(self.rules, rule.replace("-", "_"))
+        return value if value is not None and value.enabled else None

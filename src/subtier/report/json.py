@@ -1,0 +1,99 @@
+"""The check result as JSON-ready data (schema: ``subtier.data/check-result.schema.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from subtier.check import CheckResult
+from subtier.model import Money
+from subtier.policy import Evidence, Finding
+from subtier.wages import Hourly, WageFlow
+
+FORMAT_VERSION = 1
+
+
+def _money(money: Money | None) -> dict[str, Any] | None:
+    return None if money is None else {"amount": money.amount, "per": money.per.value, "currency": money.currency}
+
+
+def _hourly(hourly: Hourly | None) -> dict[str, Any] | None:
+    if hourly is None:
+        return None
+    return {"amount": _round(hourly.amount), "currency": hourly.currency, "assumption": hourly.assumption}
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "list": e.list,
+        "list_version": e.list_version,
+        "entry_id": e.entry_id,
+        "entry_name": e.entry_name,
+        "score": e.score,
+        "strength": e.strength,
+        "reasons": e.reasons,
+        "source": e.source,
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "subject": {"kind": f.subject_kind, "id": f.subject_id},
+        "path": list(f.path),
+        "summary": f.summary,
+        "evidence": [_evidence(e) for e in f.evidence],
+    }
+
+
+def wage_dict(w: WageFlow) -> dict[str, Any]:
+    r = w.remediation
+    return {
+        "workforce": w.workforce,
+        "site": w.site,
+        "engagement": w.engagement,
+        "labor": w.labor,
+        "headcount": w.headcount,
+        "pay": _money(w.pay),
+        "paid_to": w.paid_to,
+        "worker_hourly": _hourly(w.worker_hourly),
+        "tiers": [
+            {
+                "tier": t.tier,
+                "engagement": t.engagement,
+                "buyer": t.buyer,
+                "supplier": t.supplier,
+                "price": _money(t.price),
+                "hourly": _hourly(t.hourly),
+                "worker_share": _round(t.share),
+            }
+            for t in w.tiers
+        ],
+        "remediation": None
+        if r is None
+        else {
+            "floor_hourly": r.floor,
+            "currency": r.currency,
+            "gap_per_hour": _round(r.gap_per_hour, 2),
+            "per_worker_month": _round(r.per_worker_month, 2),
+            "monthly": _round(r.monthly, 2),
+            "total": _round(r.total, 2),
+        },
+        "notes": list(w.notes),
+    }
+
+
+def result_dict(result: CheckResult) -> dict[str, Any]:
+    """The whole result. Keys are stable within a format version."""
+    return {
+        "format": FORMAT_VERSION,
+        "chain": {"name": result.chain.name, "root": result.chain.root},
+        "policy": result.policy.name,
+        "findings": [finding_dict(f) for f in result.findings],
+        "wages": [wage_dict(w) for w in result.wages],
+        "lists": [{"name": i.name, "version": i.version, "entries": i.entries} for i in result.lists],
+    }

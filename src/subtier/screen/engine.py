@@ -1,0 +1,84 @@
+"""The screening engine: candidates from the index, scored by the declared features."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from subtier.screen.features import CERTAIN, ESTIMATES, evaluate
+from subtier.screen.index import Index
+from subtier.screen.match import Match, Strength
+from subtier.screen.record import Record
+
+# Calibrated default: see docs/screening.md for how it was chosen.
+DEFAULT_THRESHOLD = 0.7
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """What a list is and which version of it was used."""
+
+    name: str
+    version: str  # content hash and date, e.g. "2022-02-18+sha256:1a2b3c4d5e6f"
+    entries: int
+    source: str
+    license: str = ""
+
+
+@dataclass(frozen=True)
+class RiskList:
+    """A list of entries to screen against, with its version."""
+
+    info: ListInfo
+    records: Sequence[Record]
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.records)
+
+
+def score_pair(query: Record, entry: Record, risk_list: RiskList) -> Match:
+    """Score one query against one entry, keeping every feature's explanation."""
+    features = evaluate(query, entry, risk_list.index.context)
+    total = sum(f.contribution for f in features)
+    score = min(1.0, max(0.0, total))
+    fired = {f.name for f in features if f.contribution > 0}
+    certain = bool(fired & CERTAIN) or (
+        not fired & ESTIMATES and any(f.name == "name" and f.value >= 0.9 for f in features)
+    )
+    if entry.status and entry.status.lower() == "closed":
+        certain = False
+    return Match(
+        subject_id=query.id,
+        list_name=risk_list.info.name,
+        list_version=risk_list.info.version,
+        entry_id=entry.id,
+        entry_name=entry.name,
+        score=round(score, 4),
+        strength=Strength.MATCH if certain else Strength.POSSIBLE,
+        features=tuple(features),
+    )
+
+
+class Screener:
+    """Screens records against one or more lists."""
+
+    def __init__(self, lists: Sequence[RiskList], threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.lists = list(lists)
+        self.threshold = threshold
+
+    def screen(self, query: Record, top: int = 1, candidates: int = 50) -> list[Match]:
+        """The best ``top`` matches at or above the threshold, across all lists, best first."""
+        found = self.rank(query, top=top, candidates=candidates)
+        return [m for m in found if m.score >= self.threshold]
+
+    def rank(self, query: Record, top: int = 1, candidates: int = 50) -> list[Match]:
+        """The best ``top`` candidates whatever their score, best first."""
+        scored: list[Match] = []
+        for risk_list in self.lists:
+            index = risk_list.index
+            for position in index.candidates(query, candidates):
+                scored.append(score_pair(query, risk_list.records[position], risk_list))
+        scored.sort(key=lambda m: (-m.score, m.strength != Strength.MATCH, m.entry_id))
+        return scored[:top]

@@ -1,0 +1,225 @@
+"""Scoring features: small named functions, each returning a value and a readable detail.
+
+A match's score is the sum of each feature's value times its declared weight (``WEIGHTS``),
+clipped to 0..1. Negative weights are evidence against. The docstring of each feature is the
+explanation users see in ``subtier explain``-style output and in the docs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from subtier.normalize.addresses import Address
+from subtier.screen.names import name_similarity
+from subtier.screen.record import Record
+
+# US house numbers run about 1,000 to the mile in most grid systems: 1.6 m per number.
+METERS_PER_HOUSE_NUMBER = 1.6
+# Grounds radius assumed for a list entry whose extent is unknown.
+DEFAULT_EXTENT_M = 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What features know about the list: word weights."""
+
+    idf: Mapping[str, float]
+    default_idf: float
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One feature's verdict on a pair: its value (0 to 1), weight, and explanation."""
+
+    name: str
+    topic: str
+    value: float
+    weight: float
+    detail: str
+
+    @property
+    def contribution(self) -> float:
+        return self.value * self.weight
+
+
+FeatureFn = Callable[[Record, Record, Context], tuple[float, str] | None]
+
+
+def _same_place(a: Address, b: Address) -> str | None:
+    if a.zip5 and b.zip5:
+        return "ZIP" if a.zip5 == b.zip5 else None
+    if a.city and b.city and a.city == b.city and (not a.state or not b.state or a.state == b.state):
+        return "town"
+    return None
+
+
+def _same_street(a: Address, b: Address) -> bool:
+    if not a.street or not b.street:
+        return False
+    if a.direction and b.direction and a.direction != b.direction:
+        return False
+    return a.street == b.street or a.street_name == b.street_name
+
+
+def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The same identifier (FEC id, EIN, LEI, HIFLD id ...) appears on both records."""
+    for scheme, value in q.identifiers.items():
+        if e.identifiers.get(scheme) == value:
+            return 1.0, f"same {scheme} {value}"
+    return None
+
+
+def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same house number and street in the same ZIP or town: the same place, whatever its name."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.number or a.number != b.number or not _same_street(a, b):
+        return None
+    place = _same_place(a, b)
+    return (1.0, f"same number and street in same {place}") if place else None
+
+
+def _distance_m(q: Record, e: Record) -> float | None:
+    if not (q.has_point and e.has_point):
+        return None
+    assert q.latitude is not None and q.longitude is not None
+    assert e.latitude is not None and e.longitude is not None
+    lat1, lat2 = math.radians(q.latitude), math.radians(e.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(e.longitude - q.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def _grounds(distance: float, extent: float) -> float:
+    # Inside the grounds radius is on the grounds; up to twice it, a large site's frontage may
+    # still reach (sources place the same facility at different numbers); beyond, it is not.
+    if distance <= extent:
+        return 1.0
+    if distance <= 2 * extent:
+        return 0.9
+    return 0.0
+
+
+def address_near(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same street in the same ZIP or town, a few numbers away: possibly on the same grounds.
+
+    The distance is estimated at 1.6 m per house number and compared with the entry's extent.
+    """
+    a, b = q.address, e.address
+    if a is None or b is None or not a.number or not b.number or a.number == b.number:
+        return None
+    if not _same_street(a, b) or not _same_place(a, b):
+        return None
+    if not (a.number.isdigit() and b.number.isdigit()):
+        return None
+    distance = abs(int(a.number) - int(b.number)) * METERS_PER_HOUSE_NUMBER
+    extent = e.extent_m or DEFAULT_EXTENT_M
+    value = _grounds(distance, extent)
+    if value == 0:
+        return None
+    return value, (
+        f"same street, {b.number} vs {a.number}: about {distance:,.0f} m apart, "
+        f"grounds radius {extent:,.0f} m"
+    )
+
+
+def location(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The coordinates fall within the entry's grounds (its extent around its centre)."""
+    distance = _distance_m(q, e)
+    if distance is None:
+        return None
+    extent = e.extent_m or DEFAULT_EXTENT_M
+    value = _grounds(distance, extent)
+    if value == 0:
+        return None
+    return value, f"{distance:,.0f} m from its centre, grounds radius {extent:,.0f} m"
+
+
+def name(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """How alike the names are, rare words weighing more than common ones."""
+    best = 0.0
+    for qn in q.names:
+        for en in e.names:
+            best = max(best, name_similarity(qn, en, ctx.idf, ctx.default_idf))
+    if best >= 0.99:
+        return 1.0, "same"
+    if best >= 0.6:
+        return best, f"similar ({best:.2f})"
+    return 0.0, "differs"
+
+
+def place(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same ZIP, or same town and state."""
+    if q.address is None or e.address is None:
+        return None
+    where = _same_place(q.address, e.address)
+    return (1.0, f"same {where}") if where else None
+
+
+def place_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give a town or ZIP, and they differ."""
+    a, b = q.address, e.address
+    if a is None or b is None or _same_place(a, b):
+        return None
+    if (a.zip5 and b.zip5) or (a.city and b.city):
+        return 1.0, "different town or ZIP"
+    return None
+
+
+def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give a full street address and they are neither the same nor near each other."""
+    a, b = q.address, e.address
+    if a is None or b is None or not (a.number and a.street and b.number and b.street):
+        return None
+    if address_same(q, e, ctx) or address_near(q, e, ctx):
+        return None
+    return 1.0, "different street address"
+
+
+def country_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give a country, and they differ."""
+    if q.country and e.country and q.country != e.country:
+        return 1.0, f"{q.country.upper()} vs {e.country.upper()}"
+    return None
+
+
+def legal_form_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both names carry a legal form, and the forms differ (e.g. LLC vs JSC)."""
+    qf = frozenset().union(*(n.forms for n in q.names)) if q.names else frozenset()
+    ef = frozenset().union(*(n.forms for n in e.names)) if e.names else frozenset()
+    if qf and ef and not qf & ef:
+        return 1.0, f"{'/'.join(sorted(qf))} vs {'/'.join(sorted(ef))}"
+    return None
+
+
+# name → (function, topic, weight). The declared table the score comes from.
+WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
+    "identifier": (identifier, "identifier", 1.0),
+    "address_same": (address_same, "address", 0.95),
+    "address_near": (address_near, "address", 0.8),
+    "location": (location, "location", 0.8),
+    "name": (name, "name", 0.75),
+    "place": (place, "place", 0.1),
+    "place_differs": (place_differs, "place", -0.3),
+    "address_differs": (address_differs, "address", -0.3),
+    "country_differs": (country_differs, "country", -0.6),
+    "legal_form_differs": (legal_form_differs, "form", -0.2),
+}
+
+# Evidence that is an estimate: a match resting on these alone is reported as *possible*.
+ESTIMATES = frozenset({"address_near", "location"})
+# Evidence that settles identity on its own.
+CERTAIN = frozenset({"identifier", "address_same"})
+
+
+def evaluate(q: Record, e: Record, ctx: Context) -> list[Feature]:
+    """Every feature that has something to say about the pair."""
+    out: list[Feature] = []
+    for fname, (fn, topic, weight) in WEIGHTS.items():
+        result = fn(q, e, ctx)
+        if result is not None:
+            value, detail = result
+            out.append(Feature(fname, topic, value, weight, detail))
+    return out

@@ -1,0 +1,72 @@
+"""A record to screen or to screen against: names, address, country, place and identifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from subtier.normalize.addresses import Address, parse_address
+from subtier.normalize.names import NormName, normalize_name
+from subtier.normalize.places import country_code
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One subject (a site, an organization, a roster row) or one list entry, normalized."""
+
+    id: str
+    name: str
+    names: tuple[NormName, ...]
+    address: Address | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    extent_m: float | None = None  # radius of the grounds around (latitude, longitude)
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+    status: str | None = None  # e.g. "closed": reported with the match, weakens it to possible
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def make_record(
+    id: str,
+    name: str,
+    *,
+    aliases: Sequence[str] = (),
+    address: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    zip: str | None = None,
+    country: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    extent_m: float | None = None,
+    identifiers: Mapping[str, str] | None = None,
+    status: str | None = None,
+    parsed: Address | None = None,
+) -> Record:
+    """Normalize the parts of a record. ``parsed`` skips address parsing when it is known."""
+    names = tuple(
+        dict.fromkeys(normalize_name(n) for n in (name, *aliases) if n and n.strip())
+    )
+    has_address = any(p and p.strip() for p in (address, city, state, zip))
+    addr = parsed
+    if addr is None and has_address:
+        addr = parse_address(address, city, state, zip, country)
+    code = country_code(country) if country else None
+    if code is None and addr is not None:
+        code = addr.country
+    return Record(
+        id=id,
+        name=name,
+        names=names,
+        address=addr,
+        country=code,
+        latitude=latitude,
+        longitude=longitude,
+        extent_m=extent_m,
+        identifiers={k.lower(): v.strip().upper() for k, v in (identifiers or {}).items() if v},
+        status=status,
+    )

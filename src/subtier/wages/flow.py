@@ -1,0 +1,192 @@
+"""Follow the money: what each tier pays, what reaches the worker, and what a fair wage costs.
+
+Pay in other units becomes hourly with stated assumptions: 8 hours a day, the workforce's
+``hours_per_week`` (40 if not given), 52 weeks a year, so a month is 173.3 hours at 40 a week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from subtier.model import WORKER, Chain, ChainGraph, Money, Per, Workforce
+
+DEFAULT_HOURS_PER_WEEK = 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hourly:
+    """An hourly figure and the assumption it rests on (empty when none was needed)."""
+
+    amount: float | None
+    currency: str
+    assumption: str = ""
+
+
+def to_hourly(money: Money, hours_per_week: float, total_hours: float | None = None) -> Hourly:
+    """Convert an amount per unit to an hourly amount, saying what was assumed."""
+    week = hours_per_week
+    per = money.per
+    if per is Per.HOUR:
+        return Hourly(money.amount, money.currency)
+    if per is Per.DAY:
+        return Hourly(money.amount / 8, money.currency, "8 hours a day")
+    if per is Per.WEEK:
+        return Hourly(money.amount / week, money.currency, f"{week:g} hours a week")
+    if per is Per.MONTH:
+        hours = week * 52 / 12
+        return Hourly(money.amount / hours, money.currency, f"{hours:.1f} hours a month ({week:g} a week)")
+    if per is Per.YEAR:
+        return Hourly(money.amount / (week * 52), money.currency, f"{week * 52:g} hours a year")
+    if per is Per.TOTAL and total_hours:
+        return Hourly(money.amount / total_hours, money.currency, f"{total_hours:g} hours worked in total")
+    reason = "calls per hour unknown" if per is Per.CALL else "hours worked unknown"
+    return Hourly(None, money.currency, f"not convertible to hourly: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class TierPrice:
+    """One engagement on the way from the root to the work: its price and the worker's share."""
+
+    tier: int  # the supplier's tier
+    engagement: str
+    buyer: str
+    supplier: str
+    price: Money | None
+    hourly: Hourly | None
+    share: float | None  # the worker's hourly pay over this hourly price
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """The cost of raising the worker's pay to the floor."""
+
+    floor: float
+    currency: str
+    gap_per_hour: float
+    per_worker_month: float
+    monthly: float | None  # for the whole workforce each month, when the headcount is known
+    total: float | None  # for the hours worked, when known
+
+
+@dataclass(frozen=True, slots=True)
+class WageFlow:
+    """Pay for one workforce, traced up the chain."""
+
+    workforce: str
+    site: str
+    engagement: str
+    labor: str
+    headcount: int | None
+    pay: Money | None
+    paid_to: str
+    worker_hourly: Hourly | None  # what reaches the worker, after deductions
+    tiers: tuple[TierPrice, ...] = field(default_factory=tuple)
+    remediation: Remediation | None = None
+    notes: tuple[str, ...] = ()
+
+
+def trace_wages(chain: Chain, graph: ChainGraph, floor: Money | None = None) -> list[WageFlow]:
+    """A wage flow for every workforce in the chain."""
+    return [
+        _flow(chain, graph, index, workforce, floor)
+        for index, workforce in enumerate(chain.workforces)
+    ]
+
+
+def _flow(
+    chain: Chain, graph: ChainGraph, index: int, wf: Workforce, floor: Money | None
+) -> WageFlow:
+    week = wf.hours_per_week or DEFAULT_HOURS_PER_WEEK
+    notes: list[str] = []
+    worker: Hourly | None = None
+    if wf.pay is not None and wf.paid_to == WORKER:
+        worker = to_hourly(wf.pay, week, wf.hours)
+        if worker.amount is not None and wf.deductions:
+            worker = Hourly(
+                worker.amount * (1 - wf.deductions),
+                worker.currency,
+                _join(worker.assumption, f"{wf.deductions:.0%} deducted before it reaches the worker"),
+            )
+    elif wf.pay is not None:
+        payee = chain.organizations_by_id[wf.paid_to].name
+        notes.append(f"pay goes to {payee}, not to the worker: what reaches the worker is unknown")
+    else:
+        notes.append("pay not disclosed")
+    tiers = tuple(_tiers(chain, graph, wf, worker, week))
+    remediation = None
+    if floor is not None and worker is not None and worker.amount is not None:
+        remediation = _remediate(wf, worker, floor, week, notes)
+    return WageFlow(
+        workforce=chain.workforce_id(index),
+        site=wf.site,
+        engagement=wf.engagement,
+        labor=wf.labor.value,
+        headcount=wf.headcount,
+        pay=wf.pay,
+        paid_to=wf.paid_to,
+        worker_hourly=worker,
+        tiers=tiers,
+        remediation=remediation,
+        notes=tuple(notes),
+    )
+
+
+def _tiers(
+    chain: Chain, graph: ChainGraph, wf: Workforce, worker: Hourly | None, week: float
+) -> list[TierPrice]:
+    engagement = chain.engagements_by_id[wf.engagement]
+    path = graph.org_path(engagement.buyer) + [engagement.supplier]
+    if len(path) < 2:
+        path = [engagement.buyer, engagement.supplier]
+    by_pair = {(e.buyer, e.supplier): e for e in chain.engagements}
+    out: list[TierPrice] = []
+    for buyer, supplier in zip(path, path[1:], strict=False):
+        eng = by_pair.get((buyer, supplier))
+        if eng is None:
+            continue
+        hourly = None
+        share = None
+        if eng.price is not None:
+            hourly = to_hourly(eng.price, week, wf.hours)
+            if (
+                hourly.amount
+                and worker is not None
+                and worker.amount is not None
+                and worker.currency == hourly.currency
+            ):
+                share = worker.amount / hourly.amount
+        out.append(
+            TierPrice(
+                tier=graph.org_tier.get(supplier, len(out) + 1),
+                engagement=eng.id,
+                buyer=buyer,
+                supplier=supplier,
+                price=eng.price,
+                hourly=hourly,
+                share=share,
+            )
+        )
+    return out
+
+
+def _remediate(
+    wf: Workforce, worker: Hourly, floor: Money, week: float, notes: list[str]
+) -> Remediation | None:
+    assert worker.amount is not None
+    if worker.currency != floor.currency:
+        notes.append(f"pay is in {worker.currency}, the floor in {floor.currency}: not compared")
+        return None
+    gap = max(0.0, floor.amount - worker.amount)
+    month = week * 52 / 12
+    return Remediation(
+        floor=floor.amount,
+        currency=floor.currency,
+        gap_per_hour=gap,
+        per_worker_month=gap * month,
+        monthly=gap * month * wf.headcount if wf.headcount else None,
+        total=gap * wf.hours if wf.hours is not None else None,
+    )
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
