@@ -88,10 +88,13 @@ def lists_command() -> None:
     """Show each bundled list: name, version, entries and source."""
     from subtier.lists import facilities
 
-    info = facilities().info
-    Console(highlight=False).print(
-        f"{info.name}\t{info.version}\t{info.entries:,} entries\t{info.source} ({info.license})"
-    )
+    from rich.table import Table
+
+    table = Table("name", "version", "entries", "source", "license")
+    for info in [facilities().info]:
+        table.add_row(info.name, info.version, f"{info.entries:,}", info.source, info.license)
+    # Piped output keeps each list on one line.
+    Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)
 
 
 @app.command()

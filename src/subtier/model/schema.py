@@ -6,7 +6,7 @@ from typing import Any
 
 from subtier.model.chain import Chain
 
-SCHEMA_ID = "https://subtier.dev/schema/chain-1.json"
+SCHEMA_ID = "urn:subtier:chain-file:1"
 
 
 def chain_schema() -> dict[str, Any]:

@@ -1,9 +1,13 @@
-"""The check result as a readable terminal report: findings first, then the money flow."""
+"""The check result as a readable terminal report: findings first, then the money flow.
+
+Lines are printed with soft wrapping, so a report piped to a file keeps one line per fact.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
+from collections.abc import Iterable
+
+from rich.console import Console
 from rich.text import Text
 
 from subtier.check import CheckResult
@@ -17,86 +21,92 @@ _STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
+INDENT = "    "
 
 
-def _path(result: CheckResult, ids: tuple[str, ...] | list[str]) -> str:
+def names(result: CheckResult, ids: Iterable[str]) -> str:
+    """Ids as names, joined by arrows: the path from the root buyer."""
     chain = result.chain
-    names = []
+    out = []
     for ident in ids:
         org = chain.organizations_by_id.get(ident)
         site = chain.sites_by_id.get(ident)
-        names.append(org.name if org else site.name if site else ident)
-    return " → ".join(names)
+        out.append(org.name if org else site.name if site else ident)
+    return " → ".join(out)
 
 
-def _finding(result: CheckResult, f: Finding) -> RenderableType:
+def _finding(result: CheckResult, f: Finding) -> list[Text]:
     head = Text()
     head.append(f" {f.severity.value.upper()} ", style=_STYLE[f.severity])
     head.append(f"  {f.rule}  ", style="bold")
     head.append(f"{f.subject_kind} {f.subject_id}")
-    lines: list[RenderableType] = [head, Padding(Text(_path(result, f.path), style="blue"), (0, 0, 0, 4))]
-    lines.append(Padding(Text(f.summary), (0, 0, 0, 4)))
+    lines = [head, Text(INDENT + names(result, f.path), style="blue"), Text(INDENT + f.summary)]
     for e in f.evidence:
         if e.list:
-            text = Text(f"evidence: {e.list} {e.entry_id} {e.entry_name}, score {e.score:.2f} ({e.strength})")
-            lines.append(Padding(text, (0, 0, 0, 4)))
-            lines.append(Padding(Text(e.reasons, style="dim"), (0, 0, 0, 14)))
+            lines.append(
+                Text(
+                    f"{INDENT}evidence: {e.list} {e.entry_id} {e.entry_name}, "
+                    f"score {e.score:.2f} ({e.strength})"
+                )
+            )
+            lines.append(Text(f"{INDENT}          {e.reasons}", style="dim"))
         else:
-            lines.append(Padding(Text(f"evidence: {e.reasons}"), (0, 0, 0, 4)))
-    return Group(*lines)
+            lines.append(Text(f"{INDENT}evidence: {e.reasons}"))
+    return lines
 
 
-def _money(result: CheckResult, w: WageFlow) -> RenderableType:
-    chain = result.chain
-    site = chain.sites_by_id[w.site].name
-    lines: list[RenderableType] = [Text(f"{w.workforce} at {site} (labor: {w.labor})", style="bold")]
+def _remedy(w: WageFlow) -> Text | None:
+    r = w.remediation
+    if r is None:
+        return None
+    c = r.currency
+    if r.gap_per_hour <= 0:
+        return Text(f"  at or above the {c} {r.floor:,.2f}/hour floor", style="green")
+    cost = (
+        f"  remediation to the {c} {r.floor:,.2f}/hour floor: {c} {r.gap_per_hour:,.2f} per hour"
+        f" worked, {c} {r.per_worker_month:,.2f} per full-time worker-month"
+    )
+    if r.monthly is not None:
+        cost += f", {c} {r.monthly:,.2f} a month for {w.headcount} workers"
+    if r.total is not None:
+        cost += f", {c} {r.total:,.2f} for the hours worked"
+    return Text(cost, style="green")
+
+
+def _money(result: CheckResult, w: WageFlow) -> list[Text]:
+    site = result.chain.sites_by_id[w.site].name
+    lines = [Text(f"{w.workforce} at {site} (labor: {w.labor})", style="bold")]
     for t in w.tiers:
         price = str(t.price) if t.price else "price not disclosed"
         if t.hourly and t.hourly.assumption and t.hourly.amount is not None:
             price += f" (≈ {t.hourly.amount:,.2f}/hour: {t.hourly.assumption})"
         share = f"   worker gets {t.share:.0%}" if t.share is not None else ""
-        who = f"{_path(result, [t.buyer])} → {_path(result, [t.supplier])}"
-        lines.append(Padding(Text(f"tier {t.tier}  {who}: {price}{share}"), (0, 0, 0, 2)))
+        lines.append(Text(f"  tier {t.tier}  {names(result, [t.buyer, t.supplier])}: {price}{share}"))
     hourly = w.worker_hourly
     if hourly is not None and hourly.amount is not None:
         note = f" ({hourly.assumption})" if hourly.assumption else ""
-        lines.append(
-            Padding(Text(f"worker: {hourly.currency} {hourly.amount:,.2f}/hour{note}"), (0, 0, 0, 2))
-        )
-    for note in w.notes:
-        lines.append(Padding(Text(note, style="dim"), (0, 0, 0, 2)))
-    r = w.remediation
-    if r is not None:
-        if r.gap_per_hour > 0:
-            cost = (
-                f"remediation to the {r.currency} {r.floor:,.2f}/hour floor: {r.currency} {r.gap_per_hour:,.2f}"
-                f" per hour worked, {r.currency} {r.per_worker_month:,.2f} per full-time worker-month"
-            )
-            if r.monthly is not None:
-                cost += f", {r.currency} {r.monthly:,.2f} a month for {w.headcount} workers"
-            if r.total is not None:
-                cost += f", {r.currency} {r.total:,.2f} for the hours worked"
-        else:
-            cost = f"at or above the {r.currency} {r.floor:,.2f}/hour floor"
-        lines.append(Padding(Text(cost, style="green"), (0, 0, 0, 2)))
-    return Group(*lines)
+        lines.append(Text(f"  worker: {hourly.currency} {hourly.amount:,.2f}/hour{note}"))
+    lines.extend(Text(f"  {note}", style="dim") for note in w.notes)
+    remedy = _remedy(w)
+    if remedy is not None:
+        lines.append(remedy)
+    return lines
 
 
 def render(result: CheckResult, console: Console) -> None:
     """Print the report."""
-    chain = result.chain
-    console.print(Text(f"subtier check: {chain.name}", style="bold"))
+    lines = [Text(f"subtier check: {result.chain.name}", style="bold")]
     lists = ", ".join(f"{i.name} {i.version} ({i.entries:,} entries)" for i in result.lists)
-    console.print(Text(f"lists: {lists}; policy: {result.policy.name}", style="dim"))
-    console.print()
+    lines.append(Text(f"lists: {lists}; policy: {result.policy.name}", style="dim"))
+    lines.append(Text())
     counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in reversed(counts.items()) if n) or "none"
-    console.print(Text(f"FINDINGS ({len(result.findings)}: {summary})", style="bold underline"))
+    lines.append(Text(f"FINDINGS ({len(result.findings)}: {summary})", style="bold underline"))
     for f in result.findings:
-        console.print(_finding(result, f))
-        console.print()
+        lines += [*_finding(result, f), Text()]
     if result.wages:
-        console.print(Text("MONEY FLOW", style="bold underline"))
+        lines.append(Text("MONEY FLOW", style="bold underline"))
         for w in result.wages:
-            console.print(_money(result, w))
-            console.print()
+            lines += [*_money(result, w), Text()]
+    for line in lines:
+        console.print(line, soft_wrap=True)

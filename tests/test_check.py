@@ -1,0 +1,144 @@
+"""The check end to end on the reference case and its variants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from subtier.check import check
+from subtier.ingest import load_chain
+from subtier.model import Chain
+from subtier.policy import Finding, Policy, Severity
+from subtier.screen import RiskList
+
+from .conftest import EXAMPLE
+
+MakeChain = Callable[..., Chain]
+
+
+def prison_findings(result_findings: list[Finding]) -> list[Finding]:
+    return [f for f in result_findings if f.rule == "no-prison-labor"]
+
+
+def test_reference_case(facility_list: RiskList, default_policy: Policy) -> None:
+    result = check(load_chain(EXAMPLE), default_policy, [facility_list])
+    [finding] = prison_findings(result.findings)
+    assert finding.severity is Severity.CRITICAL
+    assert finding.subject_kind == "site"
+    assert finding.subject_id == "taft"
+    assert finding.path == ("campaign", "vendor", "procom", "taft")
+    assert finding.evidence[0].entry_name == "DR. EDDIE WARRIOR CORRECTIONAL CENTER"
+    assert finding.evidence[0].entry_id == "10003571"
+    assert finding.evidence[0].list_version == facility_list.info.version
+    assert "ProCom" in finding.summary  # the private party the work serves (ILO C29)
+    assert result.findings[0] is finding  # most severe first
+    [flow] = result.wages
+    labor_tier = flow.tiers[-1]
+    assert labor_tier.price is not None and labor_tier.price.amount == 7.25
+    assert labor_tier.share == pytest.approx(0.20)
+    assert flow.remediation is not None
+    assert flow.remediation.gap_per_hour == pytest.approx(13.55)
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        {"address": "400 Oak Street, Taft, Oklahoma"},
+        {"address": "601 N Oak St Unit 5", "city": "Taft", "state": "OK", "zip": "74463"},
+        {"address": "601 N Oak St", "city": "Taft", "state": "OK"},
+        {"name": "Eddie Warrior Correctional Center", "city": "Taft", "state": "OK"},
+    ],
+)
+def test_variants_still_caught(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy, site: dict[str, Any]
+) -> None:
+    result = check(make_chain(**site), default_policy, [facility_list])
+    [finding] = prison_findings(result.findings)
+    assert finding.subject_id == "taft"
+    assert finding.severity.rank >= Severity.HIGH.rank
+    assert finding.evidence[0].entry_id == "10003571"
+
+
+def test_possible_match_is_one_step_lower(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy
+) -> None:
+    result = check(make_chain(address="400 Oak St, Taft, OK"), default_policy, [facility_list])
+    [finding] = prison_findings(result.findings)
+    assert finding.severity is Severity.HIGH
+    assert "may be on the grounds of" in finding.summary
+
+
+def test_ordinary_vineland_office_has_no_prison_finding(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy
+) -> None:
+    chain = make_chain(address="2 W Landis Ave", city="Vineland", state="NJ", zip="08360")
+    result = check(chain, default_policy, [facility_list])
+    assert prison_findings(result.findings) == []
+
+
+def test_manila_site_breaks_domestic_only(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy
+) -> None:
+    chain = make_chain(address="6750 Ayala Ave, Makati", city="Manila", country="Philippines")
+    result = check(chain, default_policy, [facility_list])
+    [finding] = [f for f in result.findings if f.rule == "domestic-only"]
+    assert finding.subject_id == "taft"
+    assert finding.severity is Severity.HIGH
+    assert "PH" in finding.summary
+    assert prison_findings(result.findings) == []
+
+
+def test_declared_incarcerated_labor_is_flagged_without_a_list_match(
+    example_data: dict[str, Any], facility_list: RiskList, default_policy: Policy
+) -> None:
+    data = dict(example_data)
+    data["sites"] = [
+        {**s, "address": "2 W Landis Ave", "city": "Vineland", "zip": "08360", "state": "NJ"}
+        if s["id"] == "taft"
+        else s
+        for s in example_data["sites"]
+    ]
+    data["workforces"] = [{**example_data["workforces"][0], "labor": "incarcerated"}]
+    result = check(Chain.model_validate(data), default_policy, [facility_list])
+    [finding] = prison_findings(result.findings)
+    assert finding.severity is Severity.CRITICAL
+    assert finding.evidence[0].reasons == "a workforce here is declared incarcerated"
+
+
+def test_c29_exemption_applies_only_to_public_work(
+    example_data: dict[str, Any], facility_list: RiskList
+) -> None:
+    policy = Policy.model_validate(
+        {"subtier-policy": 1, "rules": {"no-prison-labor": {"severity": "critical", "c29_exemption": True}}}
+    )
+    # The reference chain serves private parties: still flagged.
+    assert prison_findings(check(load_chain(EXAMPLE), policy, [facility_list]).findings)
+    # A state agency using its own facility's labor, with no private party: exempt.
+    public = {
+        "subtier": 1,
+        "name": "state print shop",
+        "root": "dept",
+        "organizations": [
+            {"id": "dept", "name": "State Department of Motor Vehicles", "type": "agency"},
+            {"id": "oci", "name": "Oklahoma Correctional Industries", "type": "correctional-industries"},
+        ],
+        "sites": [{"id": "shop", "name": "Print shop", "operator": "oci", "address": "601 N Oak St, Taft, OK 74463"}],
+        "engagements": [{"id": "plates", "buyer": "dept", "supplier": "oci", "sites": ["shop"]}],
+    }
+    assert prison_findings(check(Chain.model_validate(public), policy, [facility_list]).findings) == []
+
+
+def test_rules_off_give_no_findings(facility_list: RiskList) -> None:
+    policy = Policy.model_validate({"subtier-policy": 1, "rules": {"wage-floor": {"enabled": False, "severity": "high"}}})
+    assert check(load_chain(EXAMPLE), policy, [facility_list]).findings == []
+
+
+def test_subcontractors_disclosed(facility_list: RiskList, default_policy: Policy) -> None:
+    result = check(load_chain(EXAMPLE), default_policy, [facility_list])
+    subjects = {f.subject_id: f for f in result.findings if f.rule == "subcontractors-disclosed"}
+    assert set(subjects) == {"calls", "callcenter", "labor"}
+    assert subjects["labor"].path == ("campaign", "vendor", "procom", "oci")
+    assert "has not said whether" in subjects["labor"].summary
+    assert "has not disclosed" in subjects["calls"].summary

@@ -1,0 +1,106 @@
+"""The commands as users run them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from subtier.model.schema import chain_schema
+
+from .conftest import EXAMPLE, ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "subtier", *args], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+
+
+def test_demo_text_report() -> None:
+    done = run("check", str(EXAMPLE))
+    assert done.returncode == 1, done.stderr  # a finding at or above --fail-on high
+    out = done.stdout
+    assert "CRITICAL" in out
+    assert "no-prison-labor" in out
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in out
+    assert "MIKE BLOOMBERG 2020 INC → Unnamed voter-contact vendor → ProCom → Taft call center" in out
+    assert "$7.25/hour" in out
+    assert "worker gets 20%" in out
+    assert "USD 13.55 per hour worked" in out
+    assert out.index("FINDINGS") < out.index("MONEY FLOW")
+
+
+def test_json_report_shape() -> None:
+    done = run("check", str(EXAMPLE), "--format", "json")
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    first = data["findings"][0]
+    assert set(first) == {"rule", "severity", "subject", "path", "summary", "evidence"}
+    assert first["rule"] == "no-prison-labor"
+    assert first["severity"] == "critical"
+    assert first["subject"] == {"kind": "site", "id": "taft"}
+    assert first["path"] == ["campaign", "vendor", "procom", "taft"]
+    evidence = first["evidence"][0]
+    assert {"list", "entry_id", "entry_name", "score", "reasons"} <= set(evidence)
+    assert evidence["entry_id"] == "10003571"
+    assert data["lists"][0]["name"] == "facilities"
+    assert data["lists"][0]["entries"] == 6737
+    assert data["wages"][0]["tiers"][-1]["worker_share"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("critical", 1), ("info", 1)])
+def test_fail_on(fail_on: str, code: int) -> None:
+    assert run("check", str(EXAMPLE), "--fail-on", fail_on).returncode == code
+
+
+def test_fail_on_nothing_found(tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["workforces"] = []
+    data["sites"] = [s for s in data["sites"] if s["id"] != "taft"]
+    for e in data["engagements"]:
+        e["sites"] = [s for s in e.get("sites", []) if s != "taft"]
+        e["subcontractors_disclosed"] = True
+    path = tmp_path / "clean.yaml"
+    path.write_text(yaml.safe_dump(data))
+    done = run("check", str(path), "--fail-on", "info")
+    assert done.returncode == 0, done.stdout
+    assert "FINDINGS (0: none)" in done.stdout
+
+
+def test_policy_option(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("subtier-policy: 1\nrules:\n  domestic-only: {countries: [US]}\n")
+    done = run("check", str(EXAMPLE), "--policy", str(policy), "--fail-on", "low")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_bad_policy_names_line_and_field(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("subtier-policy: 1\nrules:\n  wage-floor:\n    hourly: lots\n")
+    done = run("check", str(EXAMPLE), "--policy", str(policy))
+    assert done.returncode == 2
+    assert f"{policy}:4: rules.wage-floor.hourly:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_shipped_schema_is_generated_from_the_model() -> None:
+    shipped = json.loads((ROOT / "src/subtier/data/chain.schema.json").read_text())
+    assert shipped == chain_schema(), "run `make schema` to regenerate the shipped schema"
+
+
+def test_example_validates_against_the_schema() -> None:
+    jsonschema.validate(yaml.safe_load(EXAMPLE.read_text()), chain_schema())
+
+
+def test_lists_command() -> None:
+    done = run("lists")
+    assert done.returncode == 0
+    assert "facilities" in done.stdout
+    assert "2022-02-18+sha256:" in done.stdout
+    assert "6,737" in done.stdout
