@@ -57,7 +57,9 @@ def build(source: Path) -> list[dict[str, str]]:
             point = centroids[row["FID"]]
             lat, lon = float(point["LATITUDE"]), float(point["LONGITUDE"])
             zip5 = clean(row["ZIP"]).zfill(5) if clean(row["ZIP"]) else ""
-            parsed = parse_address(clean(row["ADDRESS"]), clean(row["CITY"]), clean(row["STATE"]), zip5)
+            parsed = parse_address(
+                clean(row["ADDRESS"]), clean(row["CITY"]), clean(row["STATE"]), zip5
+            )
             rows.append(
                 {
                     "id": row["FACILITYID"],

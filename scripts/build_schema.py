@@ -1,6 +1,6 @@
 """Write the chain file's JSON Schema, generated from the model, into the package.
 
-    python scripts/build_schema.py
+python scripts/build_schema.py
 """
 
 from __future__ import annotations

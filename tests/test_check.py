@@ -36,7 +36,8 @@ def test_reference_case(facility_list: RiskList, default_policy: Policy) -> None
     assert result.findings[0] is finding  # most severe first
     [flow] = result.wages
     labor_tier = flow.tiers[-1]
-    assert labor_tier.price is not None and labor_tier.price.amount == 7.25
+    assert labor_tier.price is not None
+    assert labor_tier.price.amount == 7.25
     assert labor_tier.share == pytest.approx(0.20)
     assert flow.remediation is not None
     assert flow.remediation.gap_per_hour == pytest.approx(13.55)
@@ -111,7 +112,10 @@ def test_c29_exemption_applies_only_to_public_work(
     example_data: dict[str, Any], facility_list: RiskList
 ) -> None:
     policy = Policy.model_validate(
-        {"subtier-policy": 1, "rules": {"no-prison-labor": {"severity": "critical", "c29_exemption": True}}}
+        {
+            "subtier-policy": 1,
+            "rules": {"no-prison-labor": {"severity": "critical", "c29_exemption": True}},
+        }
     )
     # The reference chain serves private parties: still flagged.
     assert prison_findings(check(load_chain(EXAMPLE), policy, [facility_list]).findings)
@@ -122,16 +126,31 @@ def test_c29_exemption_applies_only_to_public_work(
         "root": "dept",
         "organizations": [
             {"id": "dept", "name": "State Department of Motor Vehicles", "type": "agency"},
-            {"id": "oci", "name": "Oklahoma Correctional Industries", "type": "correctional-industries"},
+            {
+                "id": "oci",
+                "name": "Oklahoma Correctional Industries",
+                "type": "correctional-industries",
+            },
         ],
-        "sites": [{"id": "shop", "name": "Print shop", "operator": "oci", "address": "601 N Oak St, Taft, OK 74463"}],
+        "sites": [
+            {
+                "id": "shop",
+                "name": "Print shop",
+                "operator": "oci",
+                "address": "601 N Oak St, Taft, OK 74463",
+            }
+        ],
         "engagements": [{"id": "plates", "buyer": "dept", "supplier": "oci", "sites": ["shop"]}],
     }
-    assert prison_findings(check(Chain.model_validate(public), policy, [facility_list]).findings) == []
+    assert (
+        prison_findings(check(Chain.model_validate(public), policy, [facility_list]).findings) == []
+    )
 
 
 def test_rules_off_give_no_findings(facility_list: RiskList) -> None:
-    policy = Policy.model_validate({"subtier-policy": 1, "rules": {"wage-floor": {"enabled": False, "severity": "high"}}})
+    policy = Policy.model_validate(
+        {"subtier-policy": 1, "rules": {"wage-floor": {"enabled": False, "severity": "high"}}}
+    )
     assert check(load_chain(EXAMPLE), policy, [facility_list]).findings == []
 
 

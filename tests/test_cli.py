@@ -18,7 +18,11 @@ from .conftest import EXAMPLE, ROOT
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "subtier", *args], capture_output=True, text=True, check=False, cwd=ROOT
+        [sys.executable, "-m", "subtier", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -29,7 +33,9 @@ def test_demo_text_report() -> None:
     assert "CRITICAL" in out
     assert "no-prison-labor" in out
     assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in out
-    assert "MIKE BLOOMBERG 2020 INC → Unnamed voter-contact vendor → ProCom → Taft call center" in out
+    assert (
+        "MIKE BLOOMBERG 2020 INC → Unnamed voter-contact vendor → ProCom → Taft call center" in out
+    )
     assert "$7.25/hour" in out
     assert "worker gets 20%" in out
     assert "USD 13.55 per hour worked" in out

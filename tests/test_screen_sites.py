@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from typing import Any
+
+import pytest
 
 from subtier.screen import Match, RiskList, Screener, Strength, make_record
 
@@ -19,7 +19,10 @@ def screen(facility_list: RiskList, name: str = "Taft call center", **fields: An
 @pytest.mark.parametrize(
     ("fields", "strength"),
     [
-        ({"address": "601 N Oak St", "city": "Taft", "state": "OK", "zip": "74463"}, Strength.MATCH),
+        (
+            {"address": "601 N Oak St", "city": "Taft", "state": "OK", "zip": "74463"},
+            Strength.MATCH,
+        ),
         ({"address": "601 N Oak St, Taft, OK 74463"}, Strength.MATCH),
         ({"address": "601 North Oak Street, Taft, Oklahoma 74463-0315"}, Strength.MATCH),
         ({"address": "601 N. OAK ST. SUITE 12, TAFT OK"}, Strength.MATCH),
@@ -31,7 +34,7 @@ def screen(facility_list: RiskList, name: str = "Taft call center", **fields: An
     ],
 )
 def test_taft_site_written_other_ways(
-    facility_list: RiskList, fields: dict[str, str | float], strength: Strength
+    facility_list: RiskList, fields: dict[str, Any], strength: Strength
 ) -> None:
     found = screen(facility_list, **fields)
     assert found, fields
@@ -46,7 +49,9 @@ def test_facility_name_and_town_alone(facility_list: RiskList) -> None:
 
 
 def test_unrelated_name_at_facility_address_still_matches(facility_list: RiskList) -> None:
-    found = screen(facility_list, "Prairie Telemarketing LLC", address="601 N Oak St, Taft, OK 74463")
+    found = screen(
+        facility_list, "Prairie Telemarketing LLC", address="601 N Oak St, Taft, OK 74463"
+    )
     assert found[0].entry_id == EDDIE_WARRIOR
     assert found[0].reasons.startswith("address: same number and street in same ZIP")
     assert "name: differs" in found[0].reasons

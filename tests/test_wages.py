@@ -43,11 +43,21 @@ def _chain(workforce: dict[str, Any]) -> Chain:
             "subtier": 1,
             "name": "t",
             "root": "a",
-            "organizations": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}],
+            "organizations": [
+                {"id": "a", "name": "A"},
+                {"id": "b", "name": "B"},
+                {"id": "c", "name": "C"},
+            ],
             "sites": [{"id": "s", "name": "S", "operator": "c"}],
             "engagements": [
                 {"id": "ab", "buyer": "a", "supplier": "b", "price": {"amount": 20, "per": "hour"}},
-                {"id": "bc", "buyer": "b", "supplier": "c", "sites": ["s"], "price": {"amount": 10, "per": "hour"}},
+                {
+                    "id": "bc",
+                    "buyer": "b",
+                    "supplier": "c",
+                    "sites": ["s"],
+                    "price": {"amount": 10, "per": "hour"},
+                },
             ],
             "workforces": [{"site": "s", "engagement": "bc", **workforce}],
         }

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from subtier.model import Chain, ChainGraph, Money, Organization, Per, Site
 from subtier.policy import Context, Finding, Policy, judge
 from subtier.policy.config import WageFloor
-from subtier.screen import DEFAULT_THRESHOLD, ListInfo, Match, Record, RiskList, Screener, make_record
+from subtier.screen import (
+    DEFAULT_THRESHOLD,
+    ListInfo,
+    Match,
+    Record,
+    RiskList,
+    Screener,
+    make_record,
+)
 from subtier.wages import WageFlow, trace_wages
 
 
@@ -73,10 +81,11 @@ def check(
     for org in chain.organizations:
         # An organization is only placed at a facility by its street address or identifiers:
         # a name alone ("... Correctional Industries") says what it does, not where it works.
+        if not (org.address or org.identifiers):
+            continue
         record = organization_record(org)
-        if record.address is None or not record.address.street:
-            if not record.identifiers:
-                continue
+        if (record.address is None or not record.address.street) and not record.identifiers:
+            continue
         found = screener.screen(record, top=3)
         if found:
             org_matches[org.id] = found

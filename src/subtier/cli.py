@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from enum import StrEnum
@@ -39,11 +40,13 @@ def _fail(error: InputError) -> typer.Exit:
 def check(
     chain: Annotated[Path, typer.Argument(help="Chain file (YAML or JSON).", show_default=False)],
     policy: Annotated[
-        Path | None, typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted.")
+        Path | None,
+        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 if a finding is at or above this severity.")
+        Severity,
+        typer.Option("--fail-on", help="Exit 1 if a finding is at or above this severity."),
     ] = Severity.HIGH,
     lists: Annotated[
         list[str] | None,
@@ -72,9 +75,9 @@ def check(
         raise _fail(error) from None
     result = run_check(loaded, rules, risk_lists)
     if fmt is Format.JSON:
-        from subtier.report.json import result_dict
+        from subtier.report.json import dumps, result_dict
 
-        sys.stdout.write(json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.buffer.write(dumps(result_dict(result)))
     else:
         from subtier.report.text import render
 
@@ -86,9 +89,9 @@ def check(
 @app.command("lists")
 def lists_command() -> None:
     """Show each bundled list: name, version, entries and source."""
-    from subtier.lists import facilities
-
     from rich.table import Table
+
+    from subtier.lists import facilities
 
     table = Table("name", "version", "entries", "source", "license")
     for info in [facilities().info]:
@@ -121,4 +124,7 @@ def _main(
 
 
 def main() -> None:
+    # Loading a large chain creates millions of small objects that all live to the end of the
+    # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).
+    gc.set_threshold(200_000, 50, 1000)
     app()

@@ -1,7 +1,7 @@
 """Exceptions users can see. Every one names what was wrong and, where it can, where.
 
-    SubtierError
-    └── InputError       a user's file or argument is wrong (exit code 2)
+SubtierError
+└── InputError       a user's file or argument is wrong (exit code 2)
 """
 
 from __future__ import annotations

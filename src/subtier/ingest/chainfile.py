@@ -26,7 +26,8 @@ def parse_chain(raw: bytes | str, name: str = "<chain>", *, json_hint: bool = Fa
         raise InputError(
             "missing 'subtier: 1' (the chain file version); is this a chain file?", file=name, line=1
         )
-    if version != 1:
+    # ``true`` and ``1.0`` equal 1 in Python, but neither is the version number 1.
+    if type(version) is not int or version != 1:
         raise InputError(
             f"unsupported chain file version {version!r}; this subtier reads version 1",
             file=name,

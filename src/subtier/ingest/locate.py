@@ -23,6 +23,7 @@ class _Frame:
     index: int = 0  # next item position, in a sequence
     want_key: bool = True  # in a mapping: is the next node a key?
     key: str | None = None  # in a mapping: the key whose value comes next
+    key_line: int = 0  # in a mapping: the line of that key, where its field starts
 
     def child(self) -> list[str | int]:
         return [*self.path, self.key if self.is_map else self.index]  # type: ignore[list-item]
@@ -32,6 +33,11 @@ class _Frame:
             self.want_key = True
         else:
             self.index += 1
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark else 0
 
 
 def locate(text: str, loc: Loc) -> int | None:
@@ -49,11 +55,15 @@ def locate(text: str, loc: Loc) -> int | None:
             if not isinstance(event, (yaml.NodeEvent, yaml.CollectionStartEvent)):
                 continue
             if stack and stack[-1].is_map and stack[-1].want_key:
+                if isinstance(event, yaml.CollectionStartEvent):
+                    break  # a complex key (``? [a, b]``): no field path can name what follows
                 stack[-1].want_key = False
                 stack[-1].key = getattr(event, "value", None)
+                stack[-1].key_line = _line(event)
                 continue
             here = stack[-1].child() if stack else []
-            line = event.start_mark.line + 1
+            # A field starts at its key: "price:" rather than the first line of a block below it.
+            line = stack[-1].key_line if stack and stack[-1].is_map else _line(event)
             if here == target[: len(here)] and (best is None or len(here) >= best[0]):
                 best = (len(here), line)
                 if here == target:

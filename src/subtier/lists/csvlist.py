@@ -35,7 +35,9 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
             missing = "id" if not values["id"] else "name"
             raise InputError(f"empty {missing}", file=str(path), line=line, field=missing)
         if values["id"] in seen:
-            raise InputError(f"duplicate id {values['id']!r}", file=str(path), line=line, field="id")
+            raise InputError(
+                f"duplicate id {values['id']!r}", file=str(path), line=line, field="id"
+            )
         seen.add(values["id"])
         point = [_float(values.get(k), path, line, k) for k in ("latitude", "longitude")]
         records.append(
@@ -68,4 +70,6 @@ def _float(value: str | None, path: Path, line: int, field: str) -> float | None
     try:
         return float(value)
     except ValueError:
-        raise InputError(f"not a number: {value!r}", file=str(path), line=line, field=field) from None
+        raise InputError(
+            f"not a number: {value!r}", file=str(path), line=line, field=field
+        ) from None

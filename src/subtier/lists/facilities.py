@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from functools import lru_cache
 from importlib import resources
@@ -19,31 +20,31 @@ def facilities() -> RiskList:
     data = resources.files("subtier.data")
     meta = json.loads(data.joinpath("facilities.json").read_text(encoding="utf-8"))
     records = []
-    with data.joinpath("facilities.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            parsed = Address(
-                number=row["number"] or None,
-                street=row["street"] or None,
-                direction=row["direction"] or None,
-                city=row["city"].lower() or None,
-                state=row["state"].lower() or None,
-                zip5=row["zip"] or None,
-                country="us",
-                line=row["address"].lower(),
+    text = data.joinpath("facilities.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        parsed = Address(
+            number=row["number"] or None,
+            street=row["street"] or None,
+            direction=row["direction"] or None,
+            city=row["city"].lower() or None,
+            state=row["state"].lower() or None,
+            zip5=row["zip"] or None,
+            country="us",
+            line=row["address"].lower(),
+        )
+        records.append(
+            make_record(
+                row["id"],
+                row["name"],
+                country="US",
+                latitude=float(row["latitude"]),
+                longitude=float(row["longitude"]),
+                extent_m=float(row["extent_m"]),
+                identifiers={"hifld": row["id"]},
+                status=row["status"] or None,
+                parsed=parsed,
             )
-            records.append(
-                make_record(
-                    row["id"],
-                    row["name"],
-                    country="US",
-                    latitude=float(row["latitude"]),
-                    longitude=float(row["longitude"]),
-                    extent_m=float(row["extent_m"]),
-                    identifiers={"hifld": row["id"]},
-                    status=row["status"] or None,
-                    parsed=parsed,
-                )
-            )
+        )
     info = ListInfo(
         name=NAME,
         version=f"{meta['data_date']}+sha256:{meta['sha256'][:12]}",

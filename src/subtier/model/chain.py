@@ -7,8 +7,8 @@ schema is generated from them (``scripts/build_schema.py``), so the two cannot d
 from __future__ import annotations
 
 from datetime import date
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,7 +54,9 @@ class Organization(_Strict):
     aliases: list[str] = Field(default_factory=list, description="Other names it is known by.")
     type: OrgType = Field(default=OrgType.COMPANY, description="Kind of organization.")
     country: str | None = Field(default=None, description="Country name or ISO code.")
-    address: str | None = Field(default=None, description="Street address, one line or street only.")
+    address: str | None = Field(
+        default=None, description="Street address, one line or street only."
+    )
     city: str | None = None
     state: str | None = Field(default=None, description="State or province, name or code.")
     zip: str | None = Field(default=None, description="Postal code (ZIP or ZIP+4).")
@@ -62,15 +64,21 @@ class Organization(_Strict):
         default_factory=dict,
         description="Identifiers by scheme: fec, ein, lei, uei, duns, opensanctions, ...",
     )
-    source: str | None = Field(default=None, description="Where this fact comes from (URL, document).")
+    source: str | None = Field(
+        default=None, description="Where this fact comes from (URL, document)."
+    )
 
 
 class Site(_Strict):
     """A place where work is done."""
 
     id: str = Field(pattern=ID_PATTERN, description="Unique id within the chain file.")
-    name: str = Field(min_length=1, description="What the site is called by the party that discloses it.")
-    operator: str | None = Field(default=None, description="Id of the organization that runs the site.")
+    name: str = Field(
+        min_length=1, description="What the site is called by the party that discloses it."
+    )
+    operator: str | None = Field(
+        default=None, description="Id of the organization that runs the site."
+    )
     address: str | None = Field(
         default=None,
         description='Street address: one line ("601 N Oak St, Taft, OK 74463") or the street only.',
@@ -78,7 +86,10 @@ class Site(_Strict):
     city: str | None = None
     state: str | None = Field(default=None, description="State or province, name or code.")
     zip: str | None = Field(default=None, description="Postal code (ZIP or ZIP+4).")
-    country: str | None = Field(default=None, description="Country name or ISO code; US if omitted and the state is a US state.")
+    country: str | None = Field(
+        default=None,
+        description="Country name or ISO code; US if omitted and the state is a US state.",
+    )
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     activities: list[str] = Field(default_factory=list, description="Work done here, e.g. calls.")
@@ -91,8 +102,12 @@ class Engagement(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="Unique id within the chain file.")
     buyer: str = Field(description="Id of the organization that pays.")
     supplier: str = Field(description="Id of the organization that is paid to do the work.")
-    service: str | None = Field(default=None, description="What is bought, e.g. voter-contact calls.")
-    sites: list[str] = Field(default_factory=list, description="Ids of the sites where the work is done.")
+    service: str | None = Field(
+        default=None, description="What is bought, e.g. voter-contact calls."
+    )
+    sites: list[str] = Field(
+        default_factory=list, description="Ids of the sites where the work is done."
+    )
     price: Money | None = Field(default=None, description="What the buyer pays the supplier.")
     start: date | None = None
     end: date | None = None
@@ -106,7 +121,9 @@ class Engagement(_Strict):
 class Workforce(_Strict):
     """Who does the work of an engagement at a site, and what they are paid."""
 
-    id: str | None = Field(default=None, pattern=ID_PATTERN, description="Optional id; wf-N if omitted.")
+    id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="Optional id; wf-N if omitted."
+    )
     site: str = Field(description="Id of the site where they work.")
     engagement: str = Field(description="Id of the engagement whose work they do.")
     labor: Labor = Field(default=Labor.UNKNOWN, description="Who does the work.")
@@ -117,13 +134,21 @@ class Workforce(_Strict):
         description='Who receives the pay: "worker", or the id of an organization that takes it.',
     )
     deductions: float | None = Field(
-        default=None, ge=0, le=1, description="Share of pay withheld before it reaches the worker, 0 to 1."
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of pay withheld before it reaches the worker, 0 to 1.",
     )
     hours_per_week: float | None = Field(
-        default=None, gt=0, le=168, description="Hours each worker works a week; 40 is assumed if omitted."
+        default=None,
+        gt=0,
+        le=168,
+        description="Hours each worker works a week; 40 is assumed if omitted.",
     )
     hours: float | None = Field(
-        default=None, ge=0, description="Total hours worked under the engagement, for remediation cost."
+        default=None,
+        ge=0,
+        description="Total hours worked under the engagement, for remediation cost.",
     )
     source: str | None = None
 
@@ -133,7 +158,9 @@ class Chain(_Strict):
 
     subtier: Literal[1] = Field(description="Chain file format version; must be 1.")
     name: str = Field(min_length=1, description="What this chain describes.")
-    root: str = Field(description="Id of the organization at tier 0: the buyer whose chain this is.")
+    root: str = Field(
+        description="Id of the organization at tier 0: the buyer whose chain this is."
+    )
     description: str | None = None
     organizations: list[Organization] = Field(min_length=1)
     sites: list[Site] = Field(default_factory=list)

@@ -11,11 +11,14 @@ from subtier.model.chain import Chain
 def find_cycle(chain: Chain) -> list[int]:
     """Indexes of engagements forming a cycle (in order), or an empty list.
 
+    An engagement whose buyer is its own supplier is left out: validation reports it on its own
+    ("cannot hire itself"), and it must not hide a longer cycle elsewhere.
     Iterative, so a chain of 100,000 tiers cannot overflow the stack.
     """
     out: dict[str, list[int]] = {}
     for index, eng in enumerate(chain.engagements):
-        out.setdefault(eng.buyer, []).append(index)
+        if eng.buyer != eng.supplier:
+            out.setdefault(eng.buyer, []).append(index)
     white, grey, black = 0, 1, 2
     colour: dict[str, int] = {}
     for start in out:
@@ -63,6 +66,7 @@ class ChainGraph:
     org_tier: dict[str, int] = field(default_factory=dict)
     _parent: dict[str, int] = field(default_factory=dict)  # org id → engagement index that reached it
     site_via: dict[str, str] = field(default_factory=dict)  # site id → org id at the end of its path
+    _paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # memo of org_path
 
     @classmethod
     def build(cls, chain: Chain) -> ChainGraph:
@@ -96,10 +100,12 @@ class ChainGraph:
         """Organization ids from the root down to ``org_id``; empty if it is unreachable."""
         if org_id not in self.org_tier:
             return []
-        path = [org_id]
-        while path[-1] in self._parent:
-            path.append(self.chain.engagements[self._parent[path[-1]]].buyer)
-        return path[::-1]
+        cached = self._paths.get(org_id)
+        if cached is None:
+            parent = self._parent.get(org_id)
+            above = self.org_path(self.chain.engagements[parent].buyer) if parent is not None else []
+            cached = self._paths[org_id] = (*above, org_id)
+        return list(cached)
 
     def site_path(self, site_id: str) -> list[str]:
         """Ids from the root down to the site: the organizations, then the site itself."""

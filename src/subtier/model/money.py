@@ -25,7 +25,9 @@ class Money(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     amount: float = Field(ge=0, description="The amount, in `currency`, per `per`.")
-    per: Per = Field(description="What the amount pays for: hour, day, week, month, year, call or total.")
+    per: Per = Field(
+        description="What the amount pays for: hour, day, week, month, year, call or total."
+    )
     currency: str = Field(
         default="USD",
         pattern=r"^[A-Z]{3}$",

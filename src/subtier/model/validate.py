@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from subtier.model.chain import WORKER, Chain
 from subtier.model.graph import find_cycle
@@ -29,7 +29,7 @@ def _duplicates(chain: Chain) -> Iterator[Problem]:
                 seen[item.id] = index
 
 
-def _unknown(kind: str, value: str, known: dict[str, object]) -> str:
+def _unknown(kind: str, value: str, known: Mapping[str, object]) -> str:
     hint = ""
     lowered = {k.lower(): k for k in known}
     if value.lower() in lowered:

@@ -80,7 +80,9 @@ def no_prison_labor(ctx: Context, params: NoPrisonLabor) -> Iterator[Finding]:
         if declared is not None:
             evidence.insert(
                 0,
-                Evidence(reasons="a workforce here is declared incarcerated", source=declared.source),
+                Evidence(
+                    reasons="a workforce here is declared incarcerated", source=declared.source
+                ),
             )
         certain = declared is not None or any(m.strength is Strength.MATCH for m in matches)
         severity = params.severity if certain else params.severity.lower()
@@ -221,7 +223,11 @@ def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> I
         if eng.subcontractors_disclosed:
             continue
         supplier = ctx.name(eng.supplier)
-        state = "has not disclosed" if eng.subcontractors_disclosed is False else "has not said whether it uses"
+        state = (
+            "has not disclosed"
+            if eng.subcontractors_disclosed is False
+            else "has not said whether it uses"
+        )
         yield Finding(
             rule="subcontractors-disclosed",
             severity=params.severity,

@@ -81,7 +81,9 @@ def _money(result: CheckResult, w: WageFlow) -> list[Text]:
         if t.hourly and t.hourly.assumption and t.hourly.amount is not None:
             price += f" (≈ {t.hourly.amount:,.2f}/hour: {t.hourly.assumption})"
         share = f"   worker gets {t.share:.0%}" if t.share is not None else ""
-        lines.append(Text(f"  tier {t.tier}  {names(result, [t.buyer, t.supplier])}: {price}{share}"))
+        lines.append(
+            Text(f"  tier {t.tier}  {names(result, [t.buyer, t.supplier])}: {price}{share}")
+        )
     hourly = w.worker_hourly
     if hourly is not None and hourly.amount is not None:
         note = f" ({hourly.assumption})" if hourly.assumption else ""

@@ -1,8 +1,8 @@
 """Scoring features: small named functions, each returning a value and a readable detail.
 
 A match's score is the sum of each feature's value times its declared weight (``WEIGHTS``),
-clipped to 0..1. Negative weights are evidence against. The docstring of each feature is the
-explanation users see in ``subtier explain``-style output and in the docs.
+clipped to 0..1. Negative weights are evidence against. Each feature's docstring is the
+explanation users read in docs/screening.md (a test keeps the two identical).
 """
 
 from __future__ import annotations
@@ -50,7 +50,12 @@ FeatureFn = Callable[[Record, Record, Context], tuple[float, str] | None]
 def _same_place(a: Address, b: Address) -> str | None:
     if a.zip5 and b.zip5:
         return "ZIP" if a.zip5 == b.zip5 else None
-    if a.city and b.city and a.city == b.city and (not a.state or not b.state or a.state == b.state):
+    if (
+        a.city
+        and b.city
+        and a.city == b.city
+        and (not a.state or not b.state or a.state == b.state)
+    ):
         return "town"
     return None
 
@@ -83,8 +88,10 @@ def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
 def _distance_m(q: Record, e: Record) -> float | None:
     if not (q.has_point and e.has_point):
         return None
-    assert q.latitude is not None and q.longitude is not None
-    assert e.latitude is not None and e.longitude is not None
+    assert q.latitude is not None
+    assert q.longitude is not None
+    assert e.latitude is not None
+    assert e.longitude is not None
     lat1, lat2 = math.radians(q.latitude), math.radians(e.latitude)
     dlat = lat2 - lat1
     dlon = math.radians(e.longitude - q.longitude)

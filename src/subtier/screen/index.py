@@ -11,7 +11,10 @@ from subtier.screen.keys import entry_keys, query_keys
 from subtier.screen.record import Record
 
 # A key shared by more entries than this carries no signal and is not looked up.
-MAX_POSTING = 2_000
+MAX_POSTING = 500
+# Candidates whose shared keys weigh less than this are not worth scoring: one key shared with
+# a hundred other entries weighs 0.22, one unique key 0.91 (see `candidates`).
+MIN_CANDIDATE_WEIGHT = 0.3
 
 
 class Index:
@@ -40,6 +43,7 @@ class Index:
             weight = 1.0 / math.log(2 + len(posting))
             for position in posting:
                 scores[position] = scores.get(position, 0.0) + weight
-        if len(scores) <= limit:
-            return list(scores)
-        return sorted(scores, key=lambda p: -scores[p])[:limit]
+        kept = [p for p, weight in scores.items() if weight >= MIN_CANDIDATE_WEIGHT]
+        if len(kept) <= limit:
+            return kept
+        return sorted(kept, key=lambda p: -scores[p])[:limit]

@@ -22,7 +22,9 @@ def name_keys(record: Record) -> Iterator[str]:
                 continue
             yield f"n:{token}"
             if len(token) >= 4 and token.isalpha():
-                yield f"p:{phonetic(token)}"
+                code = phonetic(token)
+                if len(code) >= 3:  # shorter codes are shared by too many words to block on
+                    yield f"p:{code}"
         core = "".join(t for t in norm.tokens if t not in norm.forms)
         if core:
             yield f"j:{core}"
@@ -37,8 +39,6 @@ def address_keys(record: Record) -> Iterator[str]:
         for place in (a.zip5, f"{a.city}|{a.state}" if a.city else None):
             if place:
                 yield f"s:{place}|{street}"
-    if a.city and a.state:
-        yield f"c:{a.city}|{a.state}"
 
 
 def identifier_keys(record: Record) -> Iterator[str]:

@@ -48,9 +48,7 @@ def make_record(
     parsed: Address | None = None,
 ) -> Record:
     """Normalize the parts of a record. ``parsed`` skips address parsing when it is known."""
-    names = tuple(
-        dict.fromkeys(normalize_name(n) for n in (name, *aliases) if n and n.strip())
-    )
+    names = tuple(dict.fromkeys(normalize_name(n) for n in (name, *aliases) if n and n.strip()))
     has_address = any(p and p.strip() for p in (address, city, state, zip))
     addr = parsed
     if addr is None and has_address:

@@ -6,9 +6,11 @@ Pay in other units becomes hourly with stated assumptions: 8 hours a day, the wo
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from subtier.model import WORKER, Chain, ChainGraph, Money, Per, Workforce
+from subtier.model import WORKER, Chain, ChainGraph, Engagement, Money, Per, Workforce
 
 DEFAULT_HOURS_PER_WEEK = 40.0
 
@@ -34,11 +36,15 @@ def to_hourly(money: Money, hours_per_week: float, total_hours: float | None = N
         return Hourly(money.amount / week, money.currency, f"{week:g} hours a week")
     if per is Per.MONTH:
         hours = week * 52 / 12
-        return Hourly(money.amount / hours, money.currency, f"{hours:.1f} hours a month ({week:g} a week)")
+        return Hourly(
+            money.amount / hours, money.currency, f"{hours:.1f} hours a month ({week:g} a week)"
+        )
     if per is Per.YEAR:
         return Hourly(money.amount / (week * 52), money.currency, f"{week * 52:g} hours a year")
     if per is Per.TOTAL and total_hours:
-        return Hourly(money.amount / total_hours, money.currency, f"{total_hours:g} hours worked in total")
+        return Hourly(
+            money.amount / total_hours, money.currency, f"{total_hours:g} hours worked in total"
+        )
     reason = "calls per hour unknown" if per is Per.CALL else "hours worked unknown"
     return Hourly(None, money.currency, f"not convertible to hourly: {reason}")
 
@@ -87,14 +93,20 @@ class WageFlow:
 
 def trace_wages(chain: Chain, graph: ChainGraph, floor: Money | None = None) -> list[WageFlow]:
     """A wage flow for every workforce in the chain."""
+    by_pair = {(e.buyer, e.supplier): e for e in chain.engagements}
     return [
-        _flow(chain, graph, index, workforce, floor)
+        _flow(chain, graph, by_pair, index, workforce, floor)
         for index, workforce in enumerate(chain.workforces)
     ]
 
 
 def _flow(
-    chain: Chain, graph: ChainGraph, index: int, wf: Workforce, floor: Money | None
+    chain: Chain,
+    graph: ChainGraph,
+    by_pair: Mapping[tuple[str, str], Engagement],
+    index: int,
+    wf: Workforce,
+    floor: Money | None,
 ) -> WageFlow:
     week = wf.hours_per_week or DEFAULT_HOURS_PER_WEEK
     notes: list[str] = []
@@ -105,14 +117,16 @@ def _flow(
             worker = Hourly(
                 worker.amount * (1 - wf.deductions),
                 worker.currency,
-                _join(worker.assumption, f"{wf.deductions:.0%} deducted before it reaches the worker"),
+                _join(
+                    worker.assumption, f"{wf.deductions:.0%} deducted before it reaches the worker"
+                ),
             )
     elif wf.pay is not None:
         payee = chain.organizations_by_id[wf.paid_to].name
         notes.append(f"pay goes to {payee}, not to the worker: what reaches the worker is unknown")
     else:
         notes.append("pay not disclosed")
-    tiers = tuple(_tiers(chain, graph, wf, worker, week))
+    tiers = tuple(_tiers(chain, graph, by_pair, wf, worker, week))
     remediation = None
     if floor is not None and worker is not None and worker.amount is not None:
         remediation = _remediate(wf, worker, floor, week, notes)
@@ -132,15 +146,19 @@ def _flow(
 
 
 def _tiers(
-    chain: Chain, graph: ChainGraph, wf: Workforce, worker: Hourly | None, week: float
+    chain: Chain,
+    graph: ChainGraph,
+    by_pair: Mapping[tuple[str, str], Engagement],
+    wf: Workforce,
+    worker: Hourly | None,
+    week: float,
 ) -> list[TierPrice]:
     engagement = chain.engagements_by_id[wf.engagement]
-    path = graph.org_path(engagement.buyer) + [engagement.supplier]
+    path = [*graph.org_path(engagement.buyer), engagement.supplier]
     if len(path) < 2:
         path = [engagement.buyer, engagement.supplier]
-    by_pair = {(e.buyer, e.supplier): e for e in chain.engagements}
     out: list[TierPrice] = []
-    for buyer, supplier in zip(path, path[1:], strict=False):
+    for buyer, supplier in itertools.pairwise(path):
         eng = by_pair.get((buyer, supplier))
         if eng is None:
             continue

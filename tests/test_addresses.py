@@ -1,0 +1,99 @@
+"""Address normalization, and the fast path for plain street lines held to usaddress."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import pytest
+
+from subtier.normalize.addresses import _simple_street, _tag, parse_address
+
+# Lines where the CRF model itself splits the street wrongly; the fast path is right on these.
+MODEL_ERRORS = {
+    "2550 MCCAIN VALLEY ROAD",
+    "26650 NORTH ANGELES FOREST HIGHWAY",
+    "1130 MSH 4TH STREET",
+    "111 CAMINO NUEVO ROAD",
+}
+PARTS = [
+    "AddressNumber",
+    "StreetNamePreDirectional",
+    "StreetName",
+    "StreetNamePostType",
+    "StreetNamePostDirectional",
+]
+
+
+def test_fast_path_agrees_with_usaddress_on_every_facility_address() -> None:
+    with resources.files("subtier.data").joinpath("facilities.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    checked = 0
+    for row in rows:
+        fast = _simple_street(row["address"])
+        if fast is None or row["address"] in MODEL_ERRORS:
+            continue
+        checked += 1
+        tagged = _tag(f"{row['address']}, {row['city']}, {row['state']} {row['zip']}")
+        model = {k: tagged[k].upper().replace(".", "") for k in PARTS if k in tagged}
+        assert fast == model, row["address"]
+    assert checked > 5000
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "123 Main St Ste 5",
+        "1 Avenue of the Americas",
+        "201 N Court",
+        "100 B Southwest Blvd",
+        "PO Box 5",
+    ],
+)
+def test_fast_path_leaves_the_rest_to_the_model(line: str) -> None:
+    assert _simple_street(line) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "number", "street", "direction", "city", "state", "zip5"),
+    [
+        (("601 N Oak St", "Taft", "OK", "74463"), "601", "oak st", "n", "taft", "ok", "74463"),
+        (
+            ("601 North Oak Street, Taft, Oklahoma 74463-0315",),
+            "601",
+            "oak st",
+            "n",
+            "taft",
+            "ok",
+            "74463",
+        ),
+        (("400 OAK ST.", "TAFT", "Oklahoma", None), "400", "oak st", None, "taft", "ok", None),
+        (("601 N Oak St Unit 5, Taft OK",), "601", "oak st", "n", "taft", "ok", None),
+    ],
+)
+def test_parse_address(
+    args: tuple[str | None, ...],
+    number: str,
+    street: str,
+    direction: str | None,
+    city: str,
+    state: str,
+    zip5: str | None,
+) -> None:
+    a = parse_address(*args)
+    assert (a.number, a.street, a.direction, a.city, a.state, a.zip5) == (
+        number,
+        street,
+        direction,
+        city,
+        state,
+        zip5,
+    )
+    assert a.country == "us"
+
+
+def test_foreign_address_is_not_parsed_as_us() -> None:
+    a = parse_address("6750 Ayala Ave, Makati", "Manila", None, None, "Philippines")
+    assert a.country == "ph"
+    assert a.number is None
+    assert "ayala" in a.line

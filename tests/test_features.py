@@ -1,0 +1,41 @@
+"""Each scoring feature explains itself: its docstring, and its detail on a real pair."""
+
+from __future__ import annotations
+
+from subtier.screen import WEIGHTS, RiskList, make_record
+from subtier.screen.engine import score_pair
+
+
+def test_every_feature_has_a_docstring_and_a_weight() -> None:
+    for name, (fn, topic, weight) in WEIGHTS.items():
+        assert fn.__doc__ and len(fn.__doc__.strip()) > 20, name
+        assert topic
+        assert -1 <= weight <= 1
+
+
+def _pair(facility_list: RiskList, **query: object) -> dict[str, str]:
+    entry = next(r for r in facility_list.records if r.id == "10003571")
+    record = make_record("q", str(query.pop("name", "Taft call center")), **query)  # type: ignore[arg-type]
+    match = score_pair(record, entry, facility_list)
+    return {f.name: f.detail for f in match.features}
+
+
+def test_feature_details(facility_list: RiskList) -> None:
+    same = _pair(facility_list, address="601 N Oak St, Taft, OK 74463")
+    assert same["address_same"] == "same number and street in same ZIP"
+    assert same["place"] == "same ZIP"
+    assert same["name"] == "differs"
+    near = _pair(facility_list, address="400 Oak St, Taft, OK")
+    assert near["address_near"].startswith("same street, 601 vs 400: about 322 m apart")
+    located = _pair(facility_list, latitude=35.7677, longitude=-95.5445)
+    assert located["location"].endswith("grounds radius 214 m")
+    named = _pair(facility_list, name="Eddie Warrior Correctional Centre", city="Taft", state="OK")
+    assert named["name"].startswith("similar") or named["name"] == "same"
+    abroad = _pair(facility_list, address="1 Ayala Ave, Makati", country="Philippines")
+    assert abroad["country_differs"] == "PH vs US"
+    far = _pair(facility_list, address="2400 N Oak St, Taft, OK 74463")
+    assert far["address_differs"] == "different street address"
+    other = _pair(facility_list, address="601 N Oak St, Muskogee, OK 74401")
+    assert other["place_differs"] == "different town or ZIP"
+    form = score_pair(make_record("a", "Acme JSC"), make_record("b", "Acme LLC"), facility_list)
+    assert [f.detail for f in form.features if f.name == "legal_form_differs"] == ["jsc vs llc"]
