@@ -161,3 +161,18 @@ def test_subcontractors_disclosed(facility_list: RiskList, default_policy: Polic
     assert subjects["labor"].path == ("campaign", "vendor", "procom", "oci")
     assert "has not said whether" in subjects["labor"].summary
     assert "has not disclosed" in subjects["calls"].summary
+
+
+def test_parallel_screening_gives_the_serial_answer(
+    make_chain: MakeChain, facility_list: RiskList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from subtier import check as check_module
+    from subtier.screen import Screener
+
+    chain = make_chain(address="400 Oak St, Taft, OK")
+    screener = Screener([facility_list])
+    serial = check_module.screen_sites(chain.sites, screener)
+    monkeypatch.setattr(check_module, "PARALLEL_MIN_SITES", 0)
+    parallel = check_module.screen_sites(chain.sites, screener)
+    assert parallel == serial
+    assert list(serial) == ["taft"]

@@ -8,7 +8,8 @@ from subtier.screen.engine import score_pair
 
 def test_every_feature_has_a_docstring_and_a_weight() -> None:
     for name, (fn, topic, weight) in WEIGHTS.items():
-        assert fn.__doc__ and len(fn.__doc__.strip()) > 20, name
+        assert fn.__doc__, name
+        assert len(fn.__doc__.strip()) > 20, name
         assert topic
         assert -1 <= weight <= 1
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from subtier.model import Chain, ChainGraph, Money, Organization, Per, Site
@@ -64,6 +67,51 @@ def organization_record(org: Organization) -> Record:
     )
 
 
+# Below this many sites, starting worker processes costs more than it saves.
+PARALLEL_MIN_SITES = 20_000
+_WORK: tuple[Sequence[Site], Screener] | None = None
+
+
+def _screen_slice(bounds: tuple[int, int]) -> dict[str, list[Match]]:
+    assert _WORK is not None
+    sites, screener = _WORK
+    out = {}
+    for site in sites[bounds[0] : bounds[1]]:
+        found = screener.screen(site_record(site), top=3)
+        if found:
+            out[site.id] = found
+    return out
+
+
+def screen_sites(sites: Sequence[Site], screener: Screener) -> dict[str, list[Match]]:
+    """Matches per site id. Large chains are split across the machine's cores.
+
+    Workers are forked, so they share the loaded lists and chain without copying them; only the
+    few matches travel back.
+    """
+    global _WORK
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sites) < PARALLEL_MIN_SITES or workers < 2 or "fork" not in mp.get_all_start_methods():
+        _WORK = (sites, screener)
+        try:
+            return _screen_slice((0, len(sites)))
+        finally:
+            _WORK = None
+    for risk_list in screener.lists:
+        risk_list.index  # build before forking, once  # noqa: B018
+    step = -(-len(sites) // workers)
+    _WORK = (sites, screener)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = pool.map(_screen_slice, [(i, i + step) for i in range(0, len(sites), step)])
+            merged: dict[str, list[Match]] = {}
+            for part in parts:
+                merged.update(part)
+    finally:
+        _WORK = None
+    return {site.id: merged[site.id] for site in sites if site.id in merged}
+
+
 def check(
     chain: Chain,
     policy: Policy,
@@ -72,11 +120,7 @@ def check(
 ) -> CheckResult:
     """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded."""
     screener = Screener(lists, threshold=threshold)
-    site_matches = {}
-    for site in chain.sites:
-        found = screener.screen(site_record(site), top=3)
-        if found:
-            site_matches[site.id] = found
+    site_matches = screen_sites(chain.sites, screener)
     org_matches = {}
     for org in chain.organizations:
         # An organization is only placed at a facility by its street address or identifiers:
