@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from subtier.errors import InputError
 from subtier.ingest import load_chain, parse_chain
 from subtier.ingest.documents import DocumentError
-from subtier.model import Chain
+from subtier.model import Chain, ChainGraph
 
 NAME = "chain.yaml"
 
@@ -426,7 +427,7 @@ def test_empty_file_on_disk(tmp_path: Path) -> None:
 def test_comments_only_file() -> None:
     error = error_of("# a chain, one day\n")
     assert error.line == 1
-    assert "found nothing (null)" in error.message
+    assert error.message.endswith("(a mapping), found nothing")
 
 
 def test_top_level_list() -> None:
@@ -534,6 +535,18 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_chain(path)
     assert str(caught.value) == f"{path}: no such file"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "chain.yaml", BASE)
+    path.chmod(0)
+    try:
+        with pytest.raises(InputError) as caught:
+            load_chain(path)
+    finally:
+        path.chmod(0o644)
+    assert str(caught.value) == f"{path}: cannot read: Permission denied"
 
 
 def test_directory(tmp_path: Path) -> None:
@@ -693,3 +706,27 @@ def test_json_and_yaml_readers_agree() -> None:
     assert parse_chain(json.dumps(data, indent=2), "chain.json", json_hint=True) == parse_chain(
         BASE, NAME
     )
+
+
+def test_thousands_of_problems_are_counted_quickly() -> None:
+    fields = "".join(f"field{i}: x\n" for i in range(20_000))
+    started = time.perf_counter()
+    error = error_of(BASE + fields)
+    assert time.perf_counter() - started < 5.0
+    lines = str(error).splitlines()
+    assert lines[0] == f"{NAME}:32: field0: unknown field (docs/chain-file.md lists the fields)"
+    assert lines[-1] == "... and 19990 more problems"
+
+
+def test_a_chain_3000_tiers_deep_is_read_and_walked() -> None:
+    depth = 3000
+    orgs = "".join(f"  - {{id: o{i}, name: Org {i}}}\n" for i in range(depth))
+    engagements = "".join(
+        f"  - {{id: e{i}, buyer: o{i}, supplier: o{i + 1}}}\n" for i in range(depth - 1)
+    )
+    text = f"subtier: 1\nname: deep\nroot: o0\norganizations:\n{orgs}engagements:\n{engagements}"
+    chain = parse_chain(text, NAME)
+    graph = ChainGraph.build(chain)
+    assert graph.org_path(f"o{depth - 1}") == [f"o{i}" for i in range(depth)]
+    assert graph.org_path("o10") == [f"o{i}" for i in range(11)]
+    assert graph.engagement_path(depth - 2)[-1] == f"o{depth - 1}"

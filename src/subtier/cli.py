@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from subtier import __version__
 from subtier.errors import InputError
@@ -32,7 +33,7 @@ class Format(StrEnum):
 
 
 def _fail(error: InputError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    err.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 

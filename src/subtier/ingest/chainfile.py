@@ -34,8 +34,8 @@ def parse_chain(raw: bytes | str, name: str = "<chain>", *, json_hint: bool = Fa
             line=locate(text, ("subtier",)),
             field="subtier",
         )
-    chain = validate_model(Chain, data, text, name)
+    chain = validate_model(Chain, data, text, name, fields_doc="docs/chain-file.md")
     found = validate_chain(chain)
     if found:
-        raise DocumentError(name, [(locate(text, p.loc), p.field, p.message) for p in found])
+        raise DocumentError.at(name, text, [(p.loc, p.message) for p in found])
     return chain

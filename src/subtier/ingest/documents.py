@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import types
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -14,13 +15,16 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from subtier.errors import InputError
-from subtier.ingest.locate import locate
+from subtier.ingest.locate import locate_all
 from subtier.model import Loc, Problem
 
 # Larger files are refused before parsing: a chain this big belongs in a roster or a database.
 MAX_BYTES = 256 * 1024 * 1024
 # How many problems one message lists before saying how many more there are.
 MAX_SHOWN = 10
+# How many problems are placed at their line and checked for a misspelling; the rest are only
+# counted, so a huge file of junk fails fast instead of locating a million problems.
+MAX_PLACED = 1000
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -92,6 +96,17 @@ class DocumentError(InputError):
         line, field, message = problems[0]
         super().__init__(message, file=file, line=line, field=field)
 
+    @classmethod
+    def at(cls, file: str, text: str, found: Sequence[tuple[Loc, str]]) -> DocumentError:
+        """The error for problems given by path, each placed at its line in ``text``."""
+        placed = locate_all(text, [loc for loc, _ in found[:MAX_PLACED]])
+        lines = placed + [None] * (len(found) - len(placed))
+        fields = [Problem(loc, "").field for loc, _ in found]
+        return cls(
+            file,
+            [(line, field, msg) for line, field, (_, msg) in zip(lines, fields, found, strict=True)],
+        )
+
     def __str__(self) -> str:
         lines = []
         for line, field, message in self.problems[:MAX_SHOWN]:
@@ -100,7 +115,6 @@ class DocumentError(InputError):
         if len(self.problems) > MAX_SHOWN:
             lines.append(f"... and {len(self.problems) - MAX_SHOWN} more problems")
         return "\n".join(lines)
-
 
 
 def read_text(path: str | Path, what: str) -> str:
@@ -121,9 +135,16 @@ def read_text(path: str | Path, what: str) -> str:
             file=name,
         )
     try:
-        raw = path.read_bytes()
+        # At most the limit and one byte more: a pipe or a device (/dev/zero) has no size.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", file=name) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"more than {MAX_BYTES // 2**20} MB; {what}s are limited to {MAX_BYTES // 2**20} MB",
+            file=name,
+        )
     return decode(raw, name)
 
 
@@ -137,8 +158,13 @@ def parse_mapping(text: str, name: str, what: str, json_hint: bool = False) -> d
     return data
 
 
-def validate_model(model: type[M], data: dict[str, Any], text: str, name: str) -> M:
-    """Validate parsed data against a model; every error names its line and field."""
+def validate_model(
+    model: type[M], data: dict[str, Any], text: str, name: str, fields_doc: str | None = None
+) -> M:
+    """Validate parsed data against a model; every error names its line and field.
+
+    ``fields_doc`` is the page that lists the fields, named when a field is unknown.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -146,8 +172,8 @@ def validate_model(model: type[M], data: dict[str, Any], text: str, name: str) -
         misspelt: set[Loc] = set()
         for e in error.errors(include_url=False):
             loc: Loc = tuple(e["loc"])
-            message = _message(e)
-            if e["type"] == "extra_forbidden" and loc:
+            message = _message(e, fields_doc)
+            if e["type"] == "extra_forbidden" and loc and len(found) < MAX_PLACED:
                 # A misspelt field ("supplir") is one problem, not also "supplier is missing".
                 known = _fields_at(model, loc[:-1])
                 match = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.75)
@@ -155,12 +181,8 @@ def validate_model(model: type[M], data: dict[str, Any], text: str, name: str) -
                     message = f"unknown field; did you mean {match[0]!r}?"
                     misspelt.add((*loc[:-1], match[0]))
             found.append((loc, e["type"], message))
-        problems = [
-            (locate(text, loc), Problem(loc, "").field, message)
-            for loc, kind, message in found
-            if not (kind == "missing" and loc in misspelt)
-        ]
-        raise DocumentError(name, problems) from None
+        kept = [(loc, msg) for loc, kind, msg in found if not (kind == "missing" and loc in misspelt)]
+        raise DocumentError.at(name, text, kept) from None
 
 
 def decode(raw: bytes | str, name: str) -> str:
@@ -274,12 +296,13 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
             continue  # an item of a list: the same model
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
-        field = current.model_fields.get(part)
+        fields = {info.alias or key: info for key, info in current.model_fields.items()}
+        field = fields.get(part)
         if field is None:
             return []
         current = _model_in(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [info.alias or key for key, info in current.model_fields.items()]
     return []
 
 
@@ -303,20 +326,20 @@ def _kind(value: object) -> str:
         int: "a number",
         float: "a number",
         bool: "true/false",
-        type(None): "nothing (null)",
+        type(None): "nothing",
         bytes: "binary data",
         set: "a set",
     }
     return kinds.get(type(value), type(value).__name__)
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, fields_doc: str | None = None) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field (docs/chain-file.md lists the fields)"
+        return f"unknown field ({fields_doc} lists the fields)" if fields_doc else "unknown field"
     shown = repr(given) if isinstance(given, (str, int, float, bool)) else _kind(given)
     if len(shown) > 60:
         shown = shown[:57] + "..."

@@ -7,6 +7,7 @@ is placed at the line of its nearest parent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -42,8 +43,14 @@ def _line(event: yaml.Event) -> int:
 
 def locate(text: str, loc: Loc) -> int | None:
     """The 1-based line where ``loc`` starts, or where its deepest existing parent starts."""
-    target = list(loc)
-    best: tuple[int, int] | None = None  # (depth, line)
+    return locate_all(text, [loc])[0]
+
+
+def locate_all(text: str, locs: Sequence[Loc]) -> list[int | None]:
+    """``locate`` for many paths at once, in one pass over the document."""
+    wanted = {tuple(loc[:depth]) for loc in locs for depth in range(len(loc) + 1)}
+    exact = {tuple(loc) for loc in locs}
+    lines: dict[Loc, int] = {}  # line of each path in `wanted` that the document has
     stack: list[_Frame] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -62,12 +69,14 @@ def locate(text: str, loc: Loc) -> int | None:
                 stack[-1].key_line = _line(event)
                 continue
             here = stack[-1].child() if stack else []
-            # A field starts at its key: "price:" rather than the first line of a block below it.
-            line = stack[-1].key_line if stack and stack[-1].is_map else _line(event)
-            if here == target[: len(here)] and (best is None or len(here) >= best[0]):
-                best = (len(here), line)
-                if here == target:
-                    return line
+            found = tuple(here)
+            if found in wanted and found not in lines:
+                # A field starts at its key: "price:", not the first line of a block below it.
+                lines[found] = stack[-1].key_line if stack and stack[-1].is_map else _line(event)
+                if found in exact:
+                    exact.discard(found)
+                    if not exact:
+                        break
             if isinstance(event, yaml.MappingStartEvent):
                 stack.append(_Frame(here, is_map=True))
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -76,4 +85,12 @@ def locate(text: str, loc: Loc) -> int | None:
                 stack[-1].advance()
     except yaml.YAMLError:
         pass
-    return best[1] if best else None
+    return [_deepest(lines, loc) for loc in locs]
+
+
+def _deepest(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for depth in range(len(loc), -1, -1):
+        line = lines.get(tuple(loc[:depth]))
+        if line is not None:
+            return line
+    return None

@@ -22,4 +22,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
     data = parse_mapping(text, name, "policy (subtier-policy: 1, rules: ...)")
     if "subtier-policy" not in data:
         raise InputError("missing 'subtier-policy: 1'; is this a policy file?", file=name, line=1)
-    return validate_model(Policy, data, text, name)
+    return validate_model(Policy, data, text, name, fields_doc="docs/policy.md")

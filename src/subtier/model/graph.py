@@ -100,12 +100,18 @@ class ChainGraph:
         """Organization ids from the root down to ``org_id``; empty if it is unreachable."""
         if org_id not in self.org_tier:
             return []
-        cached = self._paths.get(org_id)
-        if cached is None:
-            parent = self._parent.get(org_id)
-            above = self.org_path(self.chain.engagements[parent].buyer) if parent is not None else []
-            cached = self._paths[org_id] = (*above, org_id)
-        return list(cached)
+        # Climb to the nearest organization whose path is known (or the root), then remember the
+        # path of each one on the way back down. A loop, not recursion: chains can be deep.
+        climbed: list[str] = []
+        node: str | None = org_id
+        while node is not None and node not in self._paths:
+            climbed.append(node)
+            parent = self._parent.get(node)
+            node = self.chain.engagements[parent].buyer if parent is not None else None
+        path = self._paths[node] if node is not None else ()
+        for org in reversed(climbed):
+            path = self._paths[org] = (*path, org)
+        return list(path)
 
     def site_path(self, site_id: str) -> list[str]:
         """Ids from the root down to the site: the organizations, then the site itself."""
