@@ -39,7 +39,8 @@ def main() -> None:
             [
                 sys.executable,
                 "-c",
-                f"from subtier.ingest import load_chain; load_chain({str(path)!r})",
+                f"from subtier.ingest import load_chain; load_chain({str(path)!r}); "
+            "import os; os._exit(0)",
             ]
         )
         total, code = timed(

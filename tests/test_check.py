@@ -38,7 +38,7 @@ def test_reference_case(facility_list: RiskList, default_policy: Policy) -> None
     labor_tier = flow.tiers[-1]
     assert labor_tier.price is not None
     assert labor_tier.price.amount == 7.25
-    assert labor_tier.share == pytest.approx(0.20)
+    assert flow.shares[-1] == pytest.approx(0.20)
     assert flow.remediation is not None
     assert flow.remediation.gap_per_hour == pytest.approx(13.55)
 

@@ -68,7 +68,7 @@ def test_share_at_every_tier_and_remediation() -> None:
     chain = _chain({"pay": {"amount": 5, "per": "hour"}, "headcount": 10, "hours": 1000})
     [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=15, per=Per.HOUR))
     assert [t.engagement for t in flow.tiers] == ["ab", "bc"]
-    assert [t.share for t in flow.tiers] == [pytest.approx(0.25), pytest.approx(0.5)]
+    assert list(flow.shares) == [pytest.approx(0.25), pytest.approx(0.5)]
     assert flow.workforce == "wf-1"
     r = flow.remediation
     assert r is not None

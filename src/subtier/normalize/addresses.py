@@ -89,12 +89,16 @@ _STREET_TYPES = frozenset(
 )
 
 
+@lru_cache(maxsize=100_000)
 def _clean(value: str | None) -> str:
+    # Cached: towns, states and unit words repeat across a roster.
     if not value:
         return ""
-    return " ".join(_NON_WORD.sub(" ", ascii_text(value).lower()).split())
+    text = value if value.isascii() else ascii_text(value)
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
+@lru_cache(maxsize=100_000)
 def _fingerprint(value: str) -> str:
     return address_fingerprint(value) or _clean(value)
 
@@ -131,7 +135,8 @@ def parse_address(
     separate = city is not None or state is not None or zip_code is not None
     simple = _simple_street(address) if address and separate else None
     parts = simple if simple is not None else (_tag(whole) if whole else {})
-    number = _clean(parts.get("AddressNumber")) or None
+    raw_number = parts.get("AddressNumber")
+    number = (raw_number if raw_number and raw_number.isdigit() else _clean(raw_number)) or None
     direction = _DIRECTIONS.get(
         _clean(parts.get("StreetNamePreDirectional") or parts.get("StreetNamePostDirectional"))
     )

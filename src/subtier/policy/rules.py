@@ -146,6 +146,8 @@ def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
     allowed = set(params.countries)
     for site in ctx.chain.sites:
         code = _site_country(ctx, site.id)
+        if code is not None and code in allowed:
+            continue
         path = tuple(ctx.graph.site_path(site.id)) or (site.id,)
         if code is None:
             yield Finding(

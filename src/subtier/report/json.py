@@ -79,9 +79,9 @@ def wage_dict(w: WageFlow) -> dict[str, Any]:
                 "supplier": t.supplier,
                 "price": _money(t.price),
                 "hourly": _hourly(t.hourly),
-                "worker_share": _round(t.share),
+                "worker_share": _round(share),
             }
-            for t in w.tiers
+            for t, share in zip(w.tiers, w.shares, strict=True)
         ],
         "remediation": None
         if r is None

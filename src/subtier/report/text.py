@@ -76,11 +76,11 @@ def _remedy(w: WageFlow) -> Text | None:
 def _money(result: CheckResult, w: WageFlow) -> list[Text]:
     site = result.chain.sites_by_id[w.site].name
     lines = [Text(f"{w.workforce} at {site} (labor: {w.labor})", style="bold")]
-    for t in w.tiers:
+    for t, worker_share in zip(w.tiers, w.shares, strict=True):
         price = str(t.price) if t.price else "price not disclosed"
         if t.hourly and t.hourly.assumption and t.hourly.amount is not None:
             price += f" (≈ {t.hourly.amount:,.2f}/hour: {t.hourly.assumption})"
-        share = f"   worker gets {t.share:.0%}" if t.share is not None else ""
+        share = f"   worker gets {worker_share:.0%}" if worker_share is not None else ""
         lines.append(
             Text(f"  tier {t.tier}  {names(result, [t.buyer, t.supplier])}: {price}{share}")
         )

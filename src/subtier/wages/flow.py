@@ -7,7 +7,6 @@ Pay in other units becomes hourly with stated assumptions: 8 hours a day, the wo
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from subtier.model import WORKER, Chain, ChainGraph, Engagement, Money, Per, Workforce
@@ -51,7 +50,7 @@ def to_hourly(money: Money, hours_per_week: float, total_hours: float | None = N
 
 @dataclass(frozen=True, slots=True)
 class TierPrice:
-    """One engagement on the way from the root to the work: its price and the worker's share."""
+    """One engagement on the way from the root to the work, and its price."""
 
     tier: int  # the supplier's tier
     engagement: str
@@ -59,7 +58,6 @@ class TierPrice:
     supplier: str
     price: Money | None
     hourly: Hourly | None
-    share: float | None  # the worker's hourly pay over this hourly price
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,104 +85,101 @@ class WageFlow:
     paid_to: str
     worker_hourly: Hourly | None  # what reaches the worker, after deductions
     tiers: tuple[TierPrice, ...] = field(default_factory=tuple)
+    shares: tuple[float | None, ...] = ()  # per tier: the worker's hourly pay over its price
     remediation: Remediation | None = None
     notes: tuple[str, ...] = ()
 
 
 def trace_wages(chain: Chain, graph: ChainGraph, floor: Money | None = None) -> list[WageFlow]:
     """A wage flow for every workforce in the chain."""
-    by_pair = {(e.buyer, e.supplier): e for e in chain.engagements}
+    tracer = _Tracer(chain, graph)
     return [
-        _flow(chain, graph, by_pair, index, workforce, floor)
-        for index, workforce in enumerate(chain.workforces)
+        tracer.flow(index, workforce, floor) for index, workforce in enumerate(chain.workforces)
     ]
 
 
-def _flow(
-    chain: Chain,
-    graph: ChainGraph,
-    by_pair: Mapping[tuple[str, str], Engagement],
-    index: int,
-    wf: Workforce,
-    floor: Money | None,
-) -> WageFlow:
-    week = wf.hours_per_week or DEFAULT_HOURS_PER_WEEK
-    notes: list[str] = []
-    worker: Hourly | None = None
-    if wf.pay is not None and wf.paid_to == WORKER:
-        worker = to_hourly(wf.pay, week, wf.hours)
-        if worker.amount is not None and wf.deductions:
-            worker = Hourly(
-                worker.amount * (1 - wf.deductions),
-                worker.currency,
-                _join(
-                    worker.assumption, f"{wf.deductions:.0%} deducted before it reaches the worker"
-                ),
-            )
-    elif wf.pay is not None:
-        payee = chain.organizations_by_id[wf.paid_to].name
-        notes.append(f"pay goes to {payee}, not to the worker: what reaches the worker is unknown")
-    else:
-        notes.append("pay not disclosed")
-    tiers = tuple(_tiers(chain, graph, by_pair, wf, worker, week))
-    remediation = None
-    if floor is not None and worker is not None and worker.amount is not None:
-        remediation = _remediate(wf, worker, floor, week, notes)
-    return WageFlow(
-        workforce=chain.workforce_id(index),
-        site=wf.site,
-        engagement=wf.engagement,
-        labor=wf.labor.value,
-        headcount=wf.headcount,
-        pay=wf.pay,
-        paid_to=wf.paid_to,
-        worker_hourly=worker,
-        tiers=tiers,
-        remediation=remediation,
-        notes=tuple(notes),
-    )
+class _Tracer:
+    """Traces workforces up the chain; tiers above a buyer are worked out once per buyer."""
 
+    def __init__(self, chain: Chain, graph: ChainGraph) -> None:
+        self.chain = chain
+        self.graph = graph
+        self.by_pair = {(e.buyer, e.supplier): e for e in chain.engagements}
+        self.above: dict[tuple[str, float, float | None], tuple[TierPrice, ...]] = {}
 
-def _tiers(
-    chain: Chain,
-    graph: ChainGraph,
-    by_pair: Mapping[tuple[str, str], Engagement],
-    wf: Workforce,
-    worker: Hourly | None,
-    week: float,
-) -> list[TierPrice]:
-    engagement = chain.engagements_by_id[wf.engagement]
-    path = [*graph.org_path(engagement.buyer), engagement.supplier]
-    if len(path) < 2:
-        path = [engagement.buyer, engagement.supplier]
-    out: list[TierPrice] = []
-    for buyer, supplier in itertools.pairwise(path):
-        eng = by_pair.get((buyer, supplier))
-        if eng is None:
-            continue
-        hourly = None
-        share = None
-        if eng.price is not None:
-            hourly = to_hourly(eng.price, week, wf.hours)
-            if (
-                hourly.amount
-                and worker is not None
-                and worker.amount is not None
-                and worker.currency == hourly.currency
-            ):
-                share = worker.amount / hourly.amount
-        out.append(
-            TierPrice(
-                tier=graph.org_tier.get(supplier, len(out) + 1),
-                engagement=eng.id,
-                buyer=buyer,
-                supplier=supplier,
-                price=eng.price,
-                hourly=hourly,
-                share=share,
+    def flow(self, index: int, wf: Workforce, floor: Money | None) -> WageFlow:
+        week = wf.hours_per_week or DEFAULT_HOURS_PER_WEEK
+        notes: list[str] = []
+        worker: Hourly | None = None
+        if wf.pay is not None and wf.paid_to == WORKER:
+            worker = to_hourly(wf.pay, week, wf.hours)
+            if worker.amount is not None and wf.deductions:
+                deducted = f"{wf.deductions:.0%} deducted before it reaches the worker"
+                worker = Hourly(
+                    worker.amount * (1 - wf.deductions),
+                    worker.currency,
+                    _join(worker.assumption, deducted),
+                )
+        elif wf.pay is not None:
+            payee = self.chain.organizations_by_id[wf.paid_to].name
+            notes.append(
+                f"pay goes to {payee}, not to the worker: what reaches the worker is unknown"
             )
+        else:
+            notes.append("pay not disclosed")
+        engagement = self.chain.engagements_by_id[wf.engagement]
+        tiers = (
+            *self._above(engagement.buyer, week, wf.hours),
+            self._tier(engagement, week, wf.hours),
         )
-    return out
+        remediation = None
+        if floor is not None and worker is not None and worker.amount is not None:
+            remediation = _remediate(wf, worker, floor, week, notes)
+        return WageFlow(
+            workforce=self.chain.workforce_id(index),
+            site=wf.site,
+            engagement=wf.engagement,
+            labor=wf.labor.value,
+            headcount=wf.headcount,
+            pay=wf.pay,
+            paid_to=wf.paid_to,
+            worker_hourly=worker,
+            tiers=tiers,
+            shares=tuple(_share(worker, t.hourly) for t in tiers),
+            remediation=remediation,
+            notes=tuple(notes),
+        )
+
+    def _tier(self, engagement: Engagement, week: float, hours: float | None) -> TierPrice:
+        price = engagement.price
+        return TierPrice(
+            tier=self.graph.org_tier.get(engagement.supplier, 0),
+            engagement=engagement.id,
+            buyer=engagement.buyer,
+            supplier=engagement.supplier,
+            price=price,
+            hourly=to_hourly(price, week, hours) if price is not None else None,
+        )
+
+    def _above(self, org: str, week: float, hours: float | None) -> tuple[TierPrice, ...]:
+        """Tiers on the shortest path from the root down to ``org``."""
+        key = (org, week, hours)
+        cached = self.above.get(key)
+        if cached is None:
+            path = self.graph.org_path(org)
+            cached = tuple(
+                self._tier(self.by_pair[pair], week, hours)
+                for pair in itertools.pairwise(path)
+                if pair in self.by_pair
+            )
+            self.above[key] = cached
+        return cached
+
+
+def _share(worker: Hourly | None, price: Hourly | None) -> float | None:
+    if worker is None or price is None or worker.amount is None or not price.amount:
+        return None
+    return worker.amount / price.amount if worker.currency == price.currency else None
 
 
 def _remediate(
