@@ -43,15 +43,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The screen benchmarks' rapidfuzz baseline needs numpy (cdist); it is not a dependency of subtier.
 bench: install
+	@$(BIN)/python -c "import numpy" 2>/dev/null || $(BIN)/pip install --quiet 'numpy==2.4.6'
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_screen.py
+	$(BIN)/python benchmarks/bench_screen_scale.py
 
 # Rebuilds the bundled facility list from ../shared/data (not needed to use the package).
 data: install
 	$(BIN)/python scripts/build_facilities.py
 
+# Regenerates what is derived from the code: the chain JSON Schema and parts of the docs.
 schema: install
 	$(BIN)/python scripts/build_schema.py
+	$(BIN)/python scripts/build_docs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -52,7 +52,9 @@ def check(
     ] = Severity.HIGH,
     lists: Annotated[
         list[str] | None,
-        typer.Option("--list", "-l", help="Extra list to screen against (a CSV path); repeatable."),
+        typer.Option(
+            "--list", "-l", help="Extra list: a registered name or a path (CSV or FtM); repeatable."
+        ),
     ] = None,
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
@@ -89,18 +91,114 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("lists")
-def lists_command() -> None:
-    """Show each bundled list: name, version, entries and source."""
+@app.command()
+def screen(
+    roster: Annotated[Path, typer.Argument(help="Roster to screen: CSV or XLSX with a header.", show_default=False)],
+    lists: Annotated[
+        list[str],
+        typer.Option(
+            "--list",
+            "-l",
+            help="facilities, a registered list name, or a path (CSV or FtM .json/.jsonl/.ijson); repeatable.",
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output CSV; standard output if omitted.")
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", "-t", min=0, max=1, help="Score a match must reach (default: the calibrated one)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")] = 1,
+) -> None:
+    """Screen every row of a roster against one or more lists.
+
+    Recognized columns (any case): id, name, address, city, state, zip, country; others pass
+    through. The output has one row per input row, in input order, followed by match_list,
+    match_id (blank below the threshold), match_name, score (0 to 1) and reasons. With `--top K`
+    each row gets K ranked candidates, with `rank` and `matched` columns.
+
+    Examples:
+
+        subtier screen payees.csv --list facilities --output screened.csv
+
+        subtier screen suppliers.xlsx --list facilities --list sanctions.ftm.json --top 5
+    """
+    from subtier.screenfile import screen_file
+
+    try:
+        problems = screen_file(roster, lists, output, threshold, top, err)
+    except InputError as error:
+        raise _fail(error) from None
+    for line, problem in problems[:20]:
+        err.print(f"[yellow]warning:[/] {escape(str(roster))}:{line}: {escape(problem)}", highlight=False)
+    if len(problems) > 20:
+        err.print(f"[yellow]warning:[/] ... and {len(problems) - 20} more rows with problems", highlight=False)
+
+
+lists_app = typer.Typer(
+    help="The lists subtier screens against: the bundled facilities and your own.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(lists_app, name="lists")
+
+
+@lists_app.callback()
+def lists_show(ctx: typer.Context) -> None:
+    """Show each list: name, version, entries and source.
+
+    Examples:
+
+        subtier lists
+
+        subtier lists add suppliers-watch watch.csv
+
+        subtier lists remove suppliers-watch
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
 
-    from subtier.lists import facilities
+    from subtier.lists import all_lists
 
+    try:
+        infos = all_lists()
+    except InputError as error:
+        raise _fail(error) from None
     table = Table("name", "version", "entries", "source", "license")
-    for info in [facilities().info]:
+    for info in infos:
         table.add_row(info.name, info.version, f"{info.entries:,}", info.source, info.license)
     # Piped output keeps each list on one line.
     Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)
+
+
+@lists_app.command("add")
+def lists_add(
+    name: Annotated[str, typer.Argument(help="Name to screen with: --list NAME.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="A CSV list or a FollowTheMoney entities file.", show_default=False)],
+) -> None:
+    """Register a list under a name (a new version if the name exists). It is checked first."""
+    from subtier.lists import register_list
+
+    try:
+        info = register_list(name, path)
+    except InputError as error:
+        raise _fail(error) from None
+    err.print(f"registered {escape(info.name)} {info.version} ({info.entries:,} entries)", highlight=False)
+
+
+@lists_app.command("remove")
+def lists_remove(
+    name: Annotated[str, typer.Argument(help="A registered list name.", show_default=False)],
+) -> None:
+    """Remove a registered list."""
+    from subtier.lists import remove_list
+
+    try:
+        remove_list(name)
+    except InputError as error:
+        raise _fail(error) from None
 
 
 @app.command()

@@ -173,8 +173,7 @@ def parse_address(
         state=state_code,
         zip5=zip5,
         country=code,
-        # The whole line is only compared when the street could not be parsed.
-        line="" if number and street else (_fingerprint(whole) if whole else ""),
+        line=_fingerprint(whole) if whole else "",
     )
 
 

@@ -63,3 +63,22 @@ def _generic_forms() -> frozenset[str]:
 def phonetic(token: str) -> str:
     """A phonetic code for one word (metaphone), so that sound-alike spellings meet."""
     return metaphone(token) if token.isalpha() else token
+
+
+# Soundex letter classes (b f p v: 1; c g j k q s x z: 2; d t: 3; l: 4; m n: 5; r: 6); vowels
+# and h w y carry no class. Kept at full length, unlike soundex's four characters, so that it
+# separates long names while "buxganbux" and "buhsganbuhs" (x written hs) still agree.
+_CLASSES = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouhwy")
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """The word's first letter and the sound classes of its consonants, repeats collapsed."""
+    if not token.isalpha():
+        return token
+    digits = token[1:].translate(_CLASSES)
+    out = [token[0]]
+    for digit in digits:
+        if digit != out[-1]:
+            out.append(digit)
+    return "".join(out)

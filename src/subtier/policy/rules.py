@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from subtier.model import Chain, ChainGraph, Labor, OrgType
 from subtier.normalize.places import country_code, us_state
 from subtier.policy.config import (
@@ -243,7 +245,7 @@ def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> I
 Rule = Callable[[Context, Any], Iterator[Finding]]
 
 # Rule name → (function, parameter model). The order is the order of the report.
-RULES: Mapping[str, tuple[Rule, type]] = {
+RULES: Mapping[str, tuple[Rule, type[BaseModel]]] = {
     "no-prison-labor": (no_prison_labor, NoPrisonLabor),
     "domestic-only": (domestic_only, DomesticOnly),
     "wage-floor": (wage_floor, WageFloor),

@@ -13,6 +13,8 @@ from subtier.screen.record import Record
 
 # Calibrated default: see docs/screening.md for how it was chosen.
 DEFAULT_THRESHOLD = 0.7
+# Candidates scored per query and list: the best by the rarity of the keys they share.
+SCORED = 10
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,12 @@ class Screener:
         self.lists = list(lists)
         self.threshold = threshold
 
-    def screen(self, query: Record, top: int = 1, candidates: int = 50) -> list[Match]:
+    def screen(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` matches at or above the threshold, across all lists, best first."""
         found = self.rank(query, top=top, candidates=candidates)
         return [m for m in found if m.score >= self.threshold]
 
-    def rank(self, query: Record, top: int = 1, candidates: int = 50) -> list[Match]:
+    def rank(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` candidates whatever their score, best first."""
         scored: list[Match] = []
         for risk_list in self.lists:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from subtier.normalize.addresses import Address
-from subtier.screen.names import name_similarity
+from subtier.screen.names import name_similarity, soft_overlap
 from subtier.screen.record import Record
 
 # US house numbers run about 1,000 to the mile in most grid systems: 1.6 m per number.
@@ -175,12 +175,49 @@ def place_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | Non
     return None
 
 
-def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
-    """Both give a full street address and they are neither the same nor near each other."""
+_LINE_STOPWORDS = frozenset({"no", "nr", "number", "num"})
+
+
+def _line_parts(a: Address) -> tuple[str | None, list[str]]:
+    words = [w for w in a.line.split() if w not in _LINE_STOPWORDS]
+    number = next((w for w in words if w[0].isdigit()), None)
+    return number, [w for w in words if w.isalpha()]
+
+
+def _parsed(a: Address | None) -> bool:
+    return a is not None and bool(a.number and a.street)
+
+
+def address_line(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same house number, and nearly all the other words of the address (any country).
+
+    Used when the two addresses cannot both be split into US street parts.
+    """
     a, b = q.address, e.address
-    if a is None or b is None or not (a.number and a.street and b.number and b.street):
+    if a is None or b is None or not a.line or not b.line or (_parsed(a) and _parsed(b)):
         return None
-    if address_same(q, e, ctx) or address_near(q, e, ctx):
+    qn, qw = _line_parts(a)
+    en, ew = _line_parts(b)
+    if qn is None or qn != en:
+        return None
+    overlap = soft_overlap(qw, ew)
+    if overlap < 0.6:
+        return None
+    return overlap, f"same number, street and town ({overlap:.2f})"
+
+
+def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give a street address with a house number, and they are not the same place."""
+    a, b = q.address, e.address
+    if a is None or b is None:
+        return None
+    if _parsed(a) and _parsed(b):
+        if address_same(q, e, ctx) or address_near(q, e, ctx):
+            return None
+        return 1.0, "different street address"
+    qn, _ = _line_parts(a)
+    en, _ = _line_parts(b)
+    if qn is None or en is None or address_line(q, e, ctx):
         return None
     return 1.0, "different street address"
 
@@ -206,13 +243,14 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "identifier": (identifier, "identifier", 1.0),
     "address_same": (address_same, "address", 0.95),
     "address_near": (address_near, "address", 0.8),
+    "address_line": (address_line, "address", 0.65),
     "location": (location, "location", 0.8),
-    "name": (name, "name", 0.75),
+    "name": (name, "name", 1.1),
     "place": (place, "place", 0.1),
     "place_differs": (place_differs, "place", -0.3),
-    "address_differs": (address_differs, "address", -0.3),
-    "country_differs": (country_differs, "country", -0.6),
-    "legal_form_differs": (legal_form_differs, "form", -0.2),
+    "address_differs": (address_differs, "address", -0.26),
+    "country_differs": (country_differs, "country", -0.73),
+    "legal_form_differs": (legal_form_differs, "form", -0.4),
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.

@@ -7,14 +7,16 @@ from collections import Counter
 from collections.abc import Sequence
 
 from subtier.screen.features import Context
-from subtier.screen.keys import entry_keys, query_keys
+from subtier.screen.keys import entry_keys, query_key_groups
 from subtier.screen.record import Record
 
 # A key shared by more entries than this carries no signal and is not looked up.
 MAX_POSTING = 500
 # Candidates whose shared keys weigh less than this are not worth scoring: one key shared with
-# a hundred other entries weighs 0.22, one unique key 0.91 (see `candidates`).
-MIN_CANDIDATE_WEIGHT = 0.3
+# a hundred other entries weighs 0.22, with 500 others 0.16, one unique key 0.91.
+MIN_CANDIDATE_WEIGHT = 0.15
+# An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
+_KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
 
 
 class Index:
@@ -29,21 +31,48 @@ class Index:
                 postings.setdefault(key, []).append(position)
             words.update({t for n in record.names for t in n.tokens})
         self.postings = postings
+        # Each entry's name words, to count common words among the candidates.
+        self.words: list[frozenset[str]] = [
+            frozenset(t for n in record.names for t in n.tokens) for record in entries
+        ]
         total = max(len(entries), 1)
         idf = {w: math.log(1 + total / c) for w, c in words.items()}
         self.context = Context(idf=idf, default_idf=math.log(1 + total))
 
     def candidates(self, query: Record, limit: int = 50) -> list[int]:
-        """Entry positions sharing keys with the query, the rarest shared keys first."""
+        """Entry positions sharing keys with the query, best first.
+
+        Each group of keys (one name word with its variants, one address, ...) adds the weight
+        of its rarest key an entry shares: 1 / log(2 + entries under the key). Keys shared by
+        more than MAX_POSTING entries find no candidates, but still add their weight to the
+        candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining".
+        """
         scores: dict[int, float] = {}
-        for key in query_keys(query):
-            posting = self.postings.get(key)
-            if not posting or len(posting) > MAX_POSTING:
-                continue
-            weight = 1.0 / math.log(2 + len(posting))
-            for position in posting:
+        common: list[tuple[str, float]] = []
+        postings = self.postings
+        for group in query_key_groups(query):
+            best: dict[int, float] = {}
+            for key in group:
+                posting = postings.get(key)
+                if not posting:
+                    continue
+                size = len(posting)
+                weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
+                if size > MAX_POSTING:
+                    if key[0] == "n":
+                        common.append((key[2:], weight))
+                    continue
+                for position in posting:
+                    if best.get(position, 0.0) < weight:
+                        best[position] = weight
+            for position, weight in best.items():
                 scores[position] = scores.get(position, 0.0) + weight
+        if common and scores:
+            words = self.words
+            for position in scores:
+                have = words[position]
+                scores[position] += sum(w for token, w in common if token in have)
         kept = [p for p, weight in scores.items() if weight >= MIN_CANDIDATE_WEIGHT]
         if len(kept) <= limit:
-            return kept
+            return sorted(kept, key=lambda p: -scores[p])
         return sorted(kept, key=lambda p: -scores[p])[:limit]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from subtier.normalize.names import phonetic
+from subtier.normalize.names import skeleton
 from subtier.screen.record import Record
 
 # Grid cell size for coordinates, in degrees (about 1.1 km north-south).
@@ -15,25 +15,42 @@ def cell(lat: float, lon: float) -> tuple[int, int]:
     return int(lat // CELL), int(lon // CELL)
 
 
-def name_keys(record: Record) -> Iterator[str]:
+def token_keys(token: str) -> list[str]:
+    """Keys of one name word: itself, its sound skeleton, and its one-letter deletions."""
+    keys = [f"n:{token}"]
+    if len(token) >= 4 and token.isalpha():
+        code = skeleton(token)
+        if len(code) >= 3:  # shorter codes are shared by too many words to block on
+            keys.append(f"p:{code}")
+    if len(token) >= 5:
+        # One letter deleted: a word with one typo shares one of these with the right word.
+        keys.extend(f"d:{token[:i]}{token[i + 1 :]}" for i in range(len(token)))
+        keys.append(f"d:{token}")
+    return keys
+
+
+def name_key_groups(record: Record) -> Iterator[list[str]]:
+    """One group of keys per name word, and one for the whole name run together."""
     for norm in record.names:
-        for token in norm.tokens:
-            if token in norm.forms:
-                continue
-            yield f"n:{token}"
-            if len(token) >= 4 and token.isalpha():
-                code = phonetic(token)
-                if len(code) >= 3:  # shorter codes are shared by too many words to block on
-                    yield f"p:{code}"
-        core = "".join(t for t in norm.tokens if t not in norm.forms)
+        core = [t for t in norm.tokens if t not in norm.forms]
+        for token in core:
+            yield token_keys(token)
         if core:
-            yield f"j:{core}"
+            yield [f"j:{''.join(core)}"]
+
+
+def name_keys(record: Record) -> Iterator[str]:
+    for group in name_key_groups(record):
+        yield from group
 
 
 def address_keys(record: Record) -> Iterator[str]:
     a = record.address
     if a is None:
         return
+    number_street = _number_street(a.line)
+    if number_street:
+        yield f"a:{number_street}"
     street = a.street_name
     if street:
         for place in (a.zip5, f"{a.city}|{a.state}" if a.city else None):
@@ -55,10 +72,29 @@ def entry_keys(record: Record) -> set[str]:
     return keys
 
 
-def query_keys(record: Record) -> set[str]:
-    """Keys a query looks up; a point looks in its own grid cell and the eight around it."""
-    keys = {*name_keys(record), *address_keys(record), *identifier_keys(record)}
+def query_key_groups(record: Record) -> list[list[str]]:
+    """Keys a query looks up, grouped so that each word or address counts once per candidate.
+
+    A point looks in its own grid cell and the eight around it.
+    """
+    groups = [*name_key_groups(record)]
+    groups += [[key] for key in (*address_keys(record), *identifier_keys(record))]
     if record.latitude is not None and record.longitude is not None:
         row, col = cell(record.latitude, record.longitude)
-        keys.update(f"g:{row + dr}:{col + dc}" for dr in (-1, 0, 1) for dc in (-1, 0, 1))
-    return keys
+        groups.append([f"g:{row + dr}:{col + dc}" for dr in (-1, 0, 1) for dc in (-1, 0, 1)])
+    return groups
+
+
+def query_keys(record: Record) -> set[str]:
+    """Every key a query looks up."""
+    return {key for group in query_key_groups(record) for key in group}
+
+
+def _number_street(line: str) -> str | None:
+    """House number and the first word after it, from a normalized line ("360|harbour")."""
+    words = line.split()
+    for i, word in enumerate(words[:-1]):
+        if word[0].isdigit():
+            nxt = words[i + 1]
+            return f"{word}|{nxt}" if nxt.isalpha() else None
+    return None

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rapidfuzz.distance import Levenshtein
 
-from subtier.normalize.names import NormName, phonetic
+from subtier.normalize.names import NormName, phonetic, skeleton
 
 # Token agreement below this is no agreement at all.
 _TYPO_FLOOR = 0.75
@@ -20,6 +20,8 @@ def token_similarity(a: str, b: str) -> float:
         ratio = Levenshtein.normalized_similarity(a, b)
         if ratio >= _TYPO_FLOOR:
             return 0.9 * ratio
+    if len(a) >= 4 and len(b) >= 4 and skeleton(a) == skeleton(b):
+        return 0.85
     if len(a) >= 3 and len(b) >= 3 and phonetic(a) == phonetic(b):
         return 0.8
     short, long = (a, b) if len(a) < len(b) else (b, a)
@@ -41,8 +43,11 @@ def name_similarity(
     et = [t for t in entry.tokens if t not in entry.forms] or list(entry.tokens)
     if not qt or not et:
         return 0.0
-    if "".join(qt) == "".join(et):
+    qj, ej = "".join(qt), "".join(et)
+    if qj == ej:
         return 1.0
+    # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
+    joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
     qw = [idf.get(t, default_idf) for t in qt]
     ew = [idf.get(t, default_idf) for t in et]
     matched = 0.0
@@ -56,4 +61,13 @@ def name_similarity(
             best = max(best, sim)
         matched += qw[i] * best
     matched += sum(w * s for w, s in zip(ew, best_e, strict=True))
-    return matched / (sum(qw) + sum(ew))
+    return max(matched / (sum(qw) + sum(ew)), joined)
+
+
+def soft_overlap(query: list[str], entry: list[str]) -> float:
+    """Unweighted soft Dice overlap of two word lists (for address words)."""
+    if not query or not entry:
+        return 0.0
+    total = sum(max(token_similarity(a, b) for b in entry) for a in query)
+    total += sum(max(token_similarity(b, a) for a in query) for b in entry)
+    return total / (len(query) + len(entry))

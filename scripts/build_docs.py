@@ -1,0 +1,58 @@
+"""Regenerate the parts of the docs that come from the code: the feature table and the rules.
+
+    python scripts/build_docs.py
+
+Each generated part sits between `<!-- generated: NAME -->` and `<!-- end: NAME -->` markers;
+tests fail when the docs and the code disagree.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+from subtier.policy import RULES
+from subtier.screen import WEIGHTS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def features_table() -> str:
+    rows = ["| feature | topic | weight | what it means |", "|---|---|---|---|"]
+    for name, (fn, topic, weight) in WEIGHTS.items():
+        doc = " ".join((inspect.getdoc(fn) or "").split())
+        rows.append(f"| `{name}` | {topic} | {weight:+.2f} | {doc} |")
+    return "\n".join(rows)
+
+
+def rules_text() -> str:
+    parts = []
+    for name, (fn, params) in RULES.items():
+        fields = ", ".join(
+            f"`{k}` (default {v.default!r})" if not v.is_required() else f"`{k}`"
+            for k, v in params.model_fields.items()
+            if k != "enabled"
+        )
+        parts.append(
+            f"### `{name}`\n\n{inspect.getdoc(fn)}\n\nParameters: {fields}, `enabled` (default true).\n"
+        )
+    return "\n".join(parts)
+
+
+def replace(path: Path, name: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{path}: no markers for {name}")
+    path.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(2), text), encoding="utf-8")
+
+
+def main() -> None:
+    replace(DOCS / "screening.md", "features", features_table())
+    replace(DOCS / "policy.md", "rules", rules_text())
+    print("docs regenerated")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""A list of FollowTheMoney entities, the format OpenSanctions and its tools publish.
+
+The file is JSON lines, one entity a line (``{"id", "schema", "properties": {prop: [values]}}``),
+or one JSON array of entities. Legal entities (companies, organizations, public bodies, people)
+become list entries; ``Address`` entities only serve to resolve the ``addressEntity`` references
+of those entries; every other schema (payments, sanctions, ownership ...) is skipped, because
+it names no one to screen.
+
+The file is read once, line by line: an entry whose address entity has already been seen is
+built at once, and only an entry that refers to an address further down the file is kept, in a
+small form, until the end. Raw entity dicts are dropped as soon as their line is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from subtier.errors import InputError
+from subtier.screen import ListInfo, Record, RiskList, make_record
+
+# Schemas whose entities are screened. Person is included: a person's name is still a name a
+# roster or a chain can carry (a sole proprietor, a director).
+SCREENABLE = frozenset({"LegalEntity", "Company", "Organization", "PublicBody", "Person"})
+ALIAS_PROPS = ("alias", "previousName", "weakAlias")
+# The entry's country: where it is, else where it is registered, else its people's nationality.
+COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "mainCountry")
+IDENTIFIER_PROPS = (
+    "registrationNumber",
+    "taxNumber",
+    "leiCode",
+    "innCode",
+    "ogrnCode",
+    "vatCode",
+    "uniqueEntityId",
+    "dunsCode",
+    "imoNumber",
+    "idNumber",
+)
+# File name endings read as FtM; ``.ftm.json`` is covered by ``.json``.
+FTM_SUFFIXES = (".json", ".jsonl", ".ijson", ".ftm")
+
+_BOM = b"\xef\xbb\xbf"
+_HINT = "each line must be one JSON entity, or the whole file one JSON array of entities"
+
+
+@dataclass(frozen=True, slots=True)
+class FtmStats:
+    """What loading skipped, so a caller can tell the user why entries are fewer than lines."""
+
+    entries: int
+    unnamed: int = 0  # screenable entities without a name: nothing to match them by
+    unresolved: int = 0  # entries whose addressEntity references are not in the file
+    addresses: int = 0  # Address entities read to resolve references
+    other: Mapping[str, int] = field(default_factory=dict)  # skipped entities by schema
+
+
+@dataclass(frozen=True, slots=True)
+class _AddressParts:
+    """An Address entity cut down to what make_record needs."""
+
+    line: str | None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An entry waiting for an Address entity that comes later in the file."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str | None
+    identifiers: dict[str, str]
+    refs: tuple[str, ...]
+
+
+def load_ftm_list(path: Path, name: str | None = None) -> RiskList:
+    """Load an FtM entities file as a list. Malformed entities are errors naming their line."""
+    return read_ftm_list(path, name)[0]
+
+
+def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmStats]:
+    """Load an FtM entities file and say what was skipped (unnamed, other schemas)."""
+    where = str(path)
+    addresses: dict[str, _AddressParts] = {}
+    entries: list[Record | _Pending] = []
+    seen: set[str] = set()
+    other: Counter[str] = Counter()
+    unnamed = 0
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        mtime = os.fstat(handle.fileno()).st_mtime
+        for line, label, entity in _entities(handle, digest.update, where):
+            entity_id, schema, props, caption = _check(entity, where, line, label)
+            if schema == "Address":
+                _unique(entity_id, addresses, where, line, label)
+                addresses[entity_id] = _address(props)
+                continue
+            if schema not in SCREENABLE:
+                other[schema] += 1
+                continue
+            _unique(entity_id, seen, where, line, label)
+            seen.add(entity_id)
+            entry = _entry(entity_id, caption, props, addresses)
+            if entry is None:
+                unnamed += 1
+            else:
+                entries.append(entry)
+    unresolved = 0
+    records: list[Record] = []
+    for entry in entries:
+        if isinstance(entry, _Pending):
+            parts = next((addresses[r] for r in entry.refs if r in addresses), None)
+            unresolved += parts is None
+            entry = _record(entry, parts)
+        records.append(entry)
+    day = datetime.fromtimestamp(mtime, UTC).date().isoformat()
+    info = ListInfo(
+        name=name or _default_name(path),
+        version=f"{day}+sha256:{digest.hexdigest()[:12]}",
+        entries=len(records),
+        source=where,
+    )
+    stats = FtmStats(len(records), unnamed, unresolved, len(addresses), dict(sorted(other.items())))
+    return RiskList(info, tuple(records)), stats
+
+
+def _entities(
+    handle: BinaryIO, hash_update: Callable[[bytes], object], where: str
+) -> Iterator[tuple[int | None, str, object]]:
+    """(line number, label for errors, parsed JSON) for each entity, hashing every byte read.
+
+    A file whose first character is ``[`` is one JSON array and is parsed whole: its entities
+    have no line of their own, so errors name the entity's position in the array instead.
+    """
+    head = handle.read(4096)
+    first = head.removeprefix(_BOM).lstrip()[:1]
+    if first == b"[":
+        raw = head + handle.read()
+        hash_update(raw)
+        try:
+            items = orjson.loads(raw.removeprefix(_BOM))
+        except orjson.JSONDecodeError as error:
+            raise InputError(
+                f"not valid JSON: {error.msg}", file=where, line=error.lineno
+            ) from None
+        for position, item in enumerate(items, 1):
+            yield None, f"entity {position} of the array: ", item
+        return
+    handle.seek(0)
+    for number, raw_line in enumerate(handle, 1):
+        hash_update(raw_line)
+        text = raw_line.removeprefix(_BOM) if number == 1 else raw_line
+        if not text.strip():
+            continue
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            message = f"not valid JSON ({error.msg}); {_HINT}"
+            raise InputError(message, file=where, line=number) from None
+        yield number, "", value
+
+
+def _check(
+    entity: object, where: str, line: int | None, label: str
+) -> tuple[str, str, Mapping[str, Any], str | None]:
+    """The entity's id, schema, properties and caption, or an error: without an id and a
+    schema it is not FtM."""
+    if not isinstance(entity, dict):
+        raise InputError(f"{label}not an entity: expected a JSON object", file=where, line=line)
+    for key in ("id", "schema"):
+        value = entity.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{label}entity without {key!r}", file=where, line=line, field=key)
+    props = entity.get("properties") or {}
+    if not isinstance(props, dict):
+        message = f"{label}'properties' must be an object of lists"
+        raise InputError(message, file=where, line=line, field="properties")
+    caption = entity.get("caption")
+    caption = caption.strip() if isinstance(caption, str) else None
+    return entity["id"].strip(), entity["schema"].strip(), props, caption
+
+
+def _unique(
+    entity_id: str, seen: Mapping[str, object] | set[str], where: str, line: int | None, label: str
+) -> None:
+    # Fragments of one entity on several lines must be merged first; screening them as
+    # separate entries would split one entity's names and identifiers across two matches.
+    if entity_id in seen:
+        message = f"{label}duplicate entity id {entity_id!r} (merge FtM fragments first, e.g. with 'ftm aggregate')"
+        raise InputError(message, file=where, line=line, field="id")
+
+
+def _values(props: Mapping[str, Any], key: str) -> list[str]:
+    """A property's values as stripped, non-empty strings. FtM values are lists of strings;
+    a bare string or a number is accepted, anything else (a nested entity) is not a value."""
+    raw = props.get(key)
+    items = raw if isinstance(raw, list) else [raw]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if isinstance(item, str) and item.strip():
+            out.append(item.strip())
+    return out
+
+
+def _first(props: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        values = _values(props, key)
+        if values:
+            return values[0]
+    return None
+
+
+def _coordinate(props: Mapping[str, Any], key: str, limit: float) -> float | None:
+    value = _first(props, key)
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and -limit <= number <= limit else None
+
+
+def _address(props: Mapping[str, Any]) -> _AddressParts:
+    """An Address entity's line: its ``full`` form when given (it already holds the town),
+    else its street with the town, state and postcode as separate fields to parse."""
+    country = _first(props, "country")
+    point = _coordinate(props, "latitude", 90.0), _coordinate(props, "longitude", 180.0)
+    lat, lon = point if None not in point else (None, None)
+    full = _first(props, "full")
+    if full and full.strip(" ,;"):
+        return _AddressParts(full.strip(" ,;"), country=country, latitude=lat, longitude=lon)
+    street = ", ".join(_values(props, "street")[:1] + _values(props, "street2")[:1]) or None
+    return _AddressParts(
+        street,
+        city=_first(props, "city"),
+        state=_first(props, "state", "region"),
+        zip=_first(props, "postalCode"),
+        country=country,
+        latitude=lat,
+        longitude=lon,
+    )
+
+
+def _entry(
+    entity_id: str,
+    caption: str | None,
+    props: Mapping[str, Any],
+    addresses: Mapping[str, _AddressParts],
+) -> Record | _Pending | None:
+    """The entity as a record, as a pending entry if its address comes later, or None when
+    it has no name (an entity can be matched only by its name, so it is not screened)."""
+    names = _values(props, "name")
+    if not names:
+        return None
+    # The caption is the name OpenSanctions chose to show: keep it as the entry's name.
+    primary = caption if caption in names else names[0]
+    others = [*names, *(v for key in ALIAS_PROPS for v in _values(props, key))]
+    aliases = tuple(a for a in dict.fromkeys(others) if a != primary)
+    identifiers = {key.lower(): v for key in IDENTIFIER_PROPS if (v := _first(props, key))}
+    country = _first(props, *COUNTRY_PROPS)
+    pending = _Pending(entity_id, primary, aliases, country, identifiers, ())
+    line = _first(props, "address")
+    if line:
+        return _record(pending, _AddressParts(line))
+    refs: list[str] = []
+    for ref in props.get("addressEntity") or []:
+        if isinstance(ref, dict):  # a nested entity, as some FtM exports write references
+            ref_props = ref.get("properties")
+            if isinstance(ref_props, dict) and ref.get("schema") == "Address":
+                return _record(pending, _address(ref_props))
+        elif isinstance(ref, str) and ref.strip():
+            refs.append(ref.strip())
+    if not refs:
+        return _record(pending, None)
+    if refs[0] in addresses:
+        # The first reference wins once the file is read, so a known first one is final now.
+        return _record(pending, addresses[refs[0]])
+    pending.refs = tuple(refs)
+    return pending
+
+
+def _record(entry: _Pending, parts: _AddressParts | None) -> Record:
+    if parts is None:
+        parts = _AddressParts(None)
+    return make_record(
+        entry.id,
+        entry.name,
+        aliases=entry.aliases,
+        address=parts.line,
+        city=parts.city,
+        state=parts.state,
+        zip=parts.zip,
+        country=entry.country or parts.country,
+        latitude=parts.latitude,
+        longitude=parts.longitude,
+        identifiers=entry.identifiers,
+    )
+
+
+def _default_name(path: Path) -> str:
+    """``sanctions.ftm.json`` → ``sanctions``: the file name without its FtM endings."""
+    stem = path.name
+    for suffix in (*FTM_SUFFIXES, ".ftm"):
+        if stem.lower().endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+    return stem

@@ -1,0 +1,278 @@
+"""Screen a roster file (CSV or XLSX): every row against every list, one output row per input row.
+
+Rows stream through: the input is never held in memory whole, and large inputs are screened on
+every core (workers are forked, so they share the loaded lists without copying them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from subtier.errors import InputError
+from subtier.screen import Match, Record, Screener, make_record
+
+KNOWN = ("id", "name", "address", "city", "state", "zip", "country")
+MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
+# Rows per unit of work sent to a worker process.
+CHUNK = 2_000
+# Below this many rows, one process is quicker than starting workers.
+PARALLEL_MIN_ROWS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input row: its line in the file, its cells, and the problem with it if any."""
+
+    line: int
+    values: list[str]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Roster:
+    """An opened roster: its header and a stream of rows."""
+
+    header: list[str]
+    columns: dict[str, int]  # recognized name (id, name, ...) → position in the row
+    rows: Iterator[Row]
+    total: int | None  # row count when cheaply known, for the progress bar
+
+
+def open_roster(path: Path) -> Roster:
+    """Open a CSV or XLSX roster. A missing file or header is an error; bad rows are not."""
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_xlsx(path)
+    return _open_csv(path)
+
+
+def _columns(header: list[str], file: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        key = cell.strip().lower()
+        if key in KNOWN and key not in columns:
+            columns[key] = position
+    if "name" not in columns and "address" not in columns:
+        raise InputError(
+            "the header has neither a 'name' nor an 'address' column; "
+            f"recognized columns are {', '.join(KNOWN)}",
+            file=file,
+            line=1,
+        )
+    clash = [c for c in header if c in MATCH_COLUMNS or c in ("rank", "matched")]
+    if clash:
+        raise InputError(f"the header already has output columns: {', '.join(clash)}", file=file, line=1)
+    return columns
+
+
+def _open_csv(path: Path) -> Roster:
+    raw = path.open("rb")
+    head = raw.read(4)
+    raw.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("file is empty; expected a header row", file=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text ({error.reason})", file=str(path), line=1) from None
+    columns = _columns(header, str(path))
+    total = _count_lines(path) - 1
+    return Roster(header, columns, _csv_rows(reader, header, str(path)), max(total, 0))
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def _csv_rows(reader: Any, header: list[str], file: str) -> Iterator[Row]:
+    width = len(header)
+    line = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as error:
+            yield Row(line + 1, [""] * len(header), f"unreadable row: {error}")
+            line = reader.line_num
+            continue
+        start = line + 1
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        problem = None
+        if len(cells) != width:
+            problem = f"expected {width} fields, found {len(cells)}"
+            cells = (cells + [""] * width)[:width]
+        yield Row(start, cells, problem)
+
+
+def _open_xlsx(path: Path) -> Roster:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise InputError(f"not a readable XLSX workbook ({error})", file=str(path)) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise InputError(f"sheet {sheet.title!r} is empty", file=str(path)) from None
+    header = ["" if v is None else str(v).strip() for v in first]
+    columns = _columns(header, f"{path} [{sheet.title}]")
+
+    def stream() -> Iterator[Row]:
+        for number, values in enumerate(rows, start=2):
+            cells = ["" if v is None else str(v) for v in values][: len(header)]
+            cells += [""] * (len(header) - len(cells))
+            if any(c.strip() for c in cells):
+                yield Row(number, cells)
+        book.close()
+
+    return Roster(header, columns, stream(), sheet.max_row - 1 if sheet.max_row else None)
+
+
+def row_record(row: Row, columns: dict[str, int]) -> Record:
+    """A roster row as the screening engine sees it; a missing id is the row's line number."""
+
+    def get(key: str) -> str | None:
+        position = columns.get(key)
+        value = row.values[position].strip() if position is not None else ""
+        return value or None
+
+    return make_record(
+        get("id") or str(row.line),
+        get("name") or "",
+        address=get("address"),
+        city=get("city"),
+        state=get("state"),
+        zip=get("zip"),
+        country=get("country"),
+    )
+
+
+# What a worker needs, set before forking.
+_WORK: tuple[Screener, dict[str, int], int] | None = None
+
+
+def _screen_chunk(rows: Sequence[Row]) -> list[list[Match] | str]:
+    assert _WORK is not None
+    screener, columns, top = _WORK
+    out: list[list[Match] | str] = []
+    for row in rows:
+        try:
+            record = row_record(row, columns)
+        except Exception as error:  # one odd row must not stop a million-row run
+            out.append(f"cannot read row: {error}")
+            continue
+        if top > 1:
+            out.append(screener.rank(record, top=top, candidates=max(50, top)))
+        else:
+            out.append(screener.screen(record, top=1))
+    return out
+
+
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def screen_rows(
+    roster: Roster,
+    screener: Screener,
+    top: int = 1,
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[Row, list[Match] | str]]:
+    """Each row with its matches (best first), or the reason it could not be screened."""
+    global _WORK
+    for risk_list in screener.lists:
+        risk_list.index  # build once, before any fork  # noqa: B018
+    _WORK = (screener, roster.columns, top)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    parallel = (
+        workers > 1
+        and (roster.total or 0) >= PARALLEL_MIN_ROWS
+        and "fork" in mp.get_all_start_methods()
+    )
+    try:
+        if not parallel:
+            for chunk in _chunks(roster.rows, CHUNK):
+                yield from zip(chunk, _screen_chunk(chunk), strict=True)
+                if on_progress:
+                    on_progress(len(chunk))
+            return
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            pending: deque[tuple[list[Row], Future[list[list[Match] | str]]]] = deque()
+            for chunk in _chunks(roster.rows, CHUNK):
+                pending.append((chunk, pool.submit(_screen_chunk, chunk)))
+                if len(pending) >= 2 * workers:  # bounded: the input is never read far ahead
+                    done, future = pending.popleft()
+                    yield from zip(done, future.result(), strict=True)
+                    if on_progress:
+                        on_progress(len(done))
+            while pending:
+                done, future = pending.popleft()
+                yield from zip(done, future.result(), strict=True)
+                if on_progress:
+                    on_progress(len(done))
+    finally:
+        _WORK = None
+
+
+def output_header(roster: Roster, top: int) -> list[str]:
+    if top > 1:
+        return [*roster.header, "rank", *MATCH_COLUMNS[:4], "matched", MATCH_COLUMNS[4]]
+    return [*roster.header, *MATCH_COLUMNS]
+
+
+def output_rows(
+    row: Row, result: list[Match] | str, top: int, threshold: float
+) -> Iterator[list[str]]:
+    """The output line(s) for one input row."""
+    base = row.values
+    if isinstance(result, str) or row.problem:
+        reason = f"error: {row.problem or result}"
+        if top > 1:
+            yield [*base, "", "", "", "", "", "", reason]
+        else:
+            yield [*base, "", "", "", "", reason]
+        return
+    if top > 1:
+        for rank, m in enumerate(result, start=1):
+            matched = "true" if m.score >= threshold else "false"
+            yield [*base, str(rank), m.list_name, m.entry_id, m.entry_name, f"{m.score:.4f}", matched, m.reasons]
+        return
+    if result:
+        m = result[0]
+        yield [*base, m.list_name, m.entry_id, m.entry_name, f"{m.score:.4f}", m.reasons]
+    else:
+        yield [*base, "", "", "", "", ""]
+
+
+def write_csv(out: IO[str]) -> Any:
+    return csv.writer(out, lineterminator="\n")

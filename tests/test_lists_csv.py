@@ -1,0 +1,103 @@
+"""CSV lists: the header, the errors that name their line, and screening against one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from subtier.errors import InputError
+from subtier.lists import load_csv_list
+from subtier.screen import Screener, Strength, make_record
+
+SITES = Path(__file__).parent / "fixtures" / "lists" / "sites.csv"
+
+
+def write(tmp_path: Path, text: str, name: str = "list.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_fixture_loads() -> None:
+    risk_list = load_csv_list(SITES)
+    assert risk_list.info.name == "sites"
+    assert risk_list.info.entries == 3
+    assert risk_list.info.source == str(SITES)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}\+sha256:[0-9a-f]{12}", risk_list.info.version)
+    first = risk_list.records[0]
+    assert (first.id, first.name, first.country) == ("acme-1", "Acme Detention Center", "us")
+    assert (first.latitude, first.longitude) == (35.1425, -119.4565)
+    assert first.address is not None
+    assert (first.address.number, first.address.zip5) == ("601", "93268")
+    assert risk_list.records[1].latitude is None
+
+
+def test_header_names_are_case_and_space_insensitive(tmp_path: Path) -> None:
+    path = write(tmp_path, "\ufeff ID , NAME ,Zip\nx-1, Some Site ,74463\n")
+    (record,) = load_csv_list(path, name="mine").records
+    assert (record.id, record.name) == ("x-1", "Some Site")
+    assert record.address is not None
+    assert record.address.zip5 == "74463"
+
+
+@pytest.mark.parametrize(("header", "missing"), [("name,address", "id"), ("id,address", "name")])
+def test_a_missing_column_is_an_error_at_line_1(tmp_path: Path, header: str, missing: str) -> None:
+    path = write(tmp_path, f"{header}\na,b\n")
+    with pytest.raises(InputError, match=f"no '{missing}' column") as caught:
+        load_csv_list(path)
+    assert (caught.value.file, caught.value.line) == (str(path), 1)
+
+
+@pytest.mark.parametrize(("row", "field"), [(",Named", "id"), ("x-2,  ", "name")])
+def test_an_empty_id_or_name_names_its_line(tmp_path: Path, row: str, field: str) -> None:
+    path = write(tmp_path, f"id,name\nx-1,First\n{row}\n")
+    with pytest.raises(InputError, match=f"empty {field}") as caught:
+        load_csv_list(path)
+    assert (caught.value.line, caught.value.field) == (3, field)
+
+
+def test_a_duplicate_id_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name\nx-1,First\nx-2,Second\nx-1,Third\n")
+    with pytest.raises(InputError, match="duplicate id 'x-1'") as caught:
+        load_csv_list(path)
+    assert (caught.value.line, caught.value.field) == (4, "id")
+
+
+def test_a_latitude_that_is_not_a_number(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name,latitude,longitude\nx-1,First,35.1,-95.5\nx-2,Second,north,1\n")
+    with pytest.raises(InputError, match="not a number: 'north'") as caught:
+        load_csv_list(path)
+    assert (caught.value.line, caught.value.field) == (3, "latitude")
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("id,name\nx-1,Caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_csv_list(path)
+
+
+def test_a_header_only_file_is_an_empty_list(tmp_path: Path) -> None:
+    risk_list = load_csv_list(write(tmp_path, "id,name,address\n"))
+    assert risk_list.info.entries == 0
+    assert risk_list.records == ()
+    assert Screener([risk_list]).screen(make_record("q", "Anyone")) == []
+
+
+def test_screening_finds_an_entry_by_its_exact_address() -> None:
+    screener = Screener([load_csv_list(SITES)])
+    query = make_record(
+        "q", "Pacific Call Services", address="601 North Oak Street", city="Taft", state="CA"
+    )
+    (found,) = screener.screen(query)
+    assert (found.entry_id, found.list_name) == ("acme-1", "sites")
+    assert found.strength == Strength.MATCH
+    assert "address_same" in {f.name for f in found.features if f.contribution > 0}
+
+
+def test_screening_finds_an_entry_by_name() -> None:
+    screener = Screener([load_csv_list(SITES)])
+    (found,) = screener.screen(make_record("q", "Riverside Work Camp", city="Yuma", state="AZ"))
+    assert found.entry_id == "acme-2"

@@ -1,0 +1,147 @@
+"""`subtier screen` on small rosters: CSV and XLSX in, one output row per input row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from subtier.check import check
+from subtier.ingest import load_chain, load_policy
+from subtier.lists import facilities
+
+from .conftest import EXAMPLE, ROOT
+
+ROSTER = """ID,Name,Address,City,State,Zip,note
+7,Taft call center,601 N Oak St,Taft,OK,74463,a
+8,ProCom,2 W Landis Ave,Vineland,NJ,08360,b
+9,Eddie Warrior Correctional Center,,Taft,Oklahoma,,c
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "subtier", *args], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_screen_csv(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    done = run("screen", str(roster), "--list", "facilities")
+    assert done.returncode == 0, done.stderr
+    out = rows(done.stdout)
+    assert list(out[0]) == [
+        "ID", "Name", "Address", "City", "State", "Zip", "note",
+        "match_list", "match_id", "match_name", "score", "reasons",
+    ]  # fmt: skip
+    assert [r["ID"] for r in out] == ["7", "8", "9"]
+    assert out[0]["match_id"] == "10003571"
+    assert out[0]["reasons"].startswith("address: same number and street in same ZIP")
+    assert out[1]["match_id"] == ""
+    assert out[2]["match_id"] == "10003571"
+    assert out[2]["note"] == "c"
+
+
+def test_screen_top_k_and_output_file(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    target = tmp_path / "out.csv"
+    done = run("screen", str(roster), "--list", "facilities", "--top", "3", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    out = rows(target.read_text())
+    first = [r for r in out if r["ID"] == "7"]
+    assert [r["rank"] for r in first] == ["1", "2", "3"][: len(first)]
+    assert first[0]["matched"] == "true"
+    assert all(float(a["score"]) >= float(b["score"]) for a, b in itertools.pairwise(first))
+    assert not (tmp_path / "out.csv.partial").exists()
+
+
+def test_screen_xlsx(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in csv.reader(io.StringIO(ROSTER)):
+        sheet.append(line)
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+    done = run("screen", str(path), "--list", "facilities")
+    assert done.returncode == 0, done.stderr
+    assert [r["match_id"] for r in rows(done.stdout)] == ["10003571", "", "10003571"]
+
+
+def test_malformed_row_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,address\n1,A,601 N Oak St Taft OK 74463\n2,B,x,extra,cells\n3,C\n")
+    done = run("screen", str(roster), "--list", "facilities")
+    assert done.returncode == 0
+    out = rows(done.stdout)
+    assert [r["id"] for r in out] == ["1", "2", "3"]
+    assert out[0]["match_id"] == "10003571"
+    assert out[1]["reasons"] == "error: expected 3 fields, found 5"
+    assert f"{roster}:3: expected 3 fields, found 5" in done.stderr
+    assert f"{roster}:4: expected 3 fields, found 2" in done.stderr
+
+
+def test_missing_id_is_the_row_number(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,address\nA,601 N Oak St Taft OK 74463\n")
+    done = run("screen", str(roster), "--list", "facilities", "--top", "1")
+    assert rows(done.stdout)[0]["match_id"] == "10003571"
+
+
+def test_empty_list_matches_nothing(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,name,address\n")
+    done = run("screen", str(roster), "--list", str(empty))
+    assert done.returncode == 0, done.stderr
+    assert [r["match_id"] for r in rows(done.stdout)] == ["", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "file is empty"),
+        ("foo,bar\n1,2\n", "neither a 'name' nor an 'address' column"),
+        ("name,score\nA,1\n", "already has output columns: score"),
+    ],
+)
+def test_bad_roster(tmp_path: Path, content: str, message: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(content)
+    done = run("screen", str(roster), "--list", "facilities")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_list(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    done = run("screen", str(roster), "--list", "nope")
+    assert done.returncode == 2
+    assert "no such list: 'nope'" in done.stderr
+
+
+def test_check_and_screen_agree_on_a_site(tmp_path: Path) -> None:
+    result = check(load_chain(EXAMPLE), load_policy(), [facilities()])
+    [from_check] = result.site_matches["taft"][:1]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,address,city,state,zip\ntaft,Taft call center,601 N Oak St,Taft,OK,74463\n")
+    [row] = rows(run("screen", str(roster), "--list", "facilities").stdout)
+    assert row["match_id"] == from_check.entry_id
+    assert float(row["score"]) == pytest.approx(from_check.score)
+    assert row["reasons"] == from_check.reasons
