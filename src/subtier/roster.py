@@ -25,7 +25,7 @@ MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
 # Rows per unit of work sent to a worker process.
 CHUNK = 2_000
 # Below this many rows, one process is quicker than starting workers.
-PARALLEL_MIN_ROWS = 20_000
+PARALLEL_MIN_ROWS = 4_000
 
 
 @dataclass(frozen=True, slots=True)

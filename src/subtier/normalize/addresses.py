@@ -8,7 +8,7 @@ one-line address and separate city/state/zip fields are merged before parsing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import usaddress
@@ -22,6 +22,7 @@ _DIRECTIONS = {
     "ne": "ne", "northeast": "ne", "nw": "nw", "northwest": "nw",
     "se": "se", "southeast": "se", "sw": "sw", "southwest": "sw",
 }  # fmt: skip
+_LINE_STOPWORDS = frozenset({"no", "nr", "number", "num"})
 _ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
 _NON_WORD = re.compile(r"[^\w\s]")
 
@@ -40,6 +41,14 @@ class Address:
     zip5: str | None = None
     country: str | None = None  # ISO alpha-2
     line: str = ""  # the whole address as one normalized line, for non-US and fallback comparison
+    house: str | None = field(default=None, compare=False)  # first number in `line`
+    words: tuple[str, ...] = field(default=(), compare=False)  # the words of `line`
+
+    def __post_init__(self) -> None:
+        # Derived once here, so that comparing against a list entry does no parsing at all.
+        words = [w for w in self.line.split() if w not in _LINE_STOPWORDS]
+        object.__setattr__(self, "house", next((w for w in words if w[0].isdigit()), None))
+        object.__setattr__(self, "words", tuple(w for w in words if w.isalpha()))
 
     @property
     def street_name(self) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rigour.territories import get_territory, lookup_territory
+from rigour.territories import get_territories, get_territory, lookup_territory
 
 
 @lru_cache(maxsize=4096)
@@ -36,12 +36,23 @@ def us_state(value: str | None) -> str | None:
             return text
         # Territories with their own country code (PR, GU, VI ...) are still US postal states.
         return text if text in _US_POSTAL_TERRITORIES else None
-    territory = lookup_territory(text)
-    if territory is not None and territory.code.startswith("us-"):
-        return territory.code[3:]
-    if territory is not None and territory.code in _US_POSTAL_TERRITORIES:
-        return territory.code
-    return None
+    # US state names are looked up in a table of their own: rigour's general lookup builds an
+    # index of every territory name on first use (1.5 s), which a roster of foreign addresses
+    # would pay in every process for nothing.
+    return _us_state_names().get(text)
+
+
+@lru_cache(maxsize=1)
+def _us_state_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for territory in get_territories():
+        if territory.code.startswith("us-"):
+            names[territory.name.lower()] = territory.code[3:]
+        elif territory.code in _US_POSTAL_TERRITORIES:
+            names[territory.name.lower()] = territory.code
+    names["district of columbia"] = "dc"
+    names["washington dc"] = "dc"
+    return names
 
 
 _US_POSTAL_TERRITORIES = frozenset({"pr", "gu", "vi", "as", "mp", "dc"})

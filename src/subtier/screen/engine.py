@@ -14,7 +14,7 @@ from subtier.screen.record import Record
 # Calibrated default: see docs/screening.md for how it was chosen.
 DEFAULT_THRESHOLD = 0.7
 # Candidates scored per query and list: the best by the rarity of the keys they share.
-SCORED = 10
+SCORED = 5
 
 
 @dataclass(frozen=True)

@@ -175,13 +175,8 @@ def place_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | Non
     return None
 
 
-_LINE_STOPWORDS = frozenset({"no", "nr", "number", "num"})
-
-
-def _line_parts(a: Address) -> tuple[str | None, list[str]]:
-    words = [w for w in a.line.split() if w not in _LINE_STOPWORDS]
-    number = next((w for w in words if w[0].isdigit()), None)
-    return number, [w for w in words if w.isalpha()]
+def _line_parts(a: Address) -> tuple[str | None, tuple[str, ...]]:
+    return a.house, a.words
 
 
 def _parsed(a: Address | None) -> bool:

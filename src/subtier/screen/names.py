@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -16,6 +16,19 @@ def token_similarity(a: str, b: str) -> float:
     """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound, 0.7 abbreviation, else 0."""
     if a == b:
         return 1.0
+    key = (a, b)
+    known = _SEEN.get(key)
+    if known is None:
+        known = _SEEN[key] = _token_similarity(a, b)
+        if len(_SEEN) > 1_000_000:  # bounded: word pairs of a long run are forgotten wholesale
+            _SEEN.clear()
+    return known
+
+
+_SEEN: dict[tuple[str, str], float] = {}
+
+
+def _token_similarity(a: str, b: str) -> float:
     if min(len(a), len(b)) >= 4:
         ratio = Levenshtein.normalized_similarity(a, b)
         if ratio >= _TYPO_FLOOR:
@@ -64,7 +77,7 @@ def name_similarity(
     return max(matched / (sum(qw) + sum(ew)), joined)
 
 
-def soft_overlap(query: list[str], entry: list[str]) -> float:
+def soft_overlap(query: Sequence[str], entry: Sequence[str]) -> float:
     """Unweighted soft Dice overlap of two word lists (for address words)."""
     if not query or not entry:
         return 0.0
