@@ -16,7 +16,7 @@ MAX_POSTING = 500
 # a hundred other entries weighs 0.22, with 500 others 0.16, one unique key 0.91.
 MIN_CANDIDATE_WEIGHT = 0.15
 # An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
-_KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
+_KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "f": 0.7, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
 
 
 class Index:

@@ -22,6 +22,9 @@ def token_keys(token: str) -> list[str]:
         code = skeleton(token)
         if len(code) >= 3:  # shorter codes are shared by too many words to block on
             keys.append(f"p:{code}")
+    if len(token) >= 6:
+        # The first five letters: words run together ("baxlesoweaving") keep their first word's.
+        keys.append(f"f:{token[:5]}")
     if len(token) >= 5:
         # One letter deleted: a word with one typo shares one of these with the right word.
         keys.extend(f"d:{token[:i]}{token[i + 1 :]}" for i in range(len(token)))
