@@ -182,7 +182,10 @@ def parse_address(
         state=state_code,
         zip5=zip5,
         country=code,
-        line=_fingerprint(whole) if whole else "",
+        # Parsed addresses spell their line from the parts; the rest are fingerprinted whole.
+        line=" ".join(p for p in (number, direction, street, parsed_city, state_code, zip5) if p)
+        if number and street
+        else (_fingerprint(whole) if whole else ""),
     )
 
 
