@@ -40,3 +40,27 @@ def test_feature_details(facility_list: RiskList) -> None:
     assert other["place_differs"] == "different town or ZIP"
     form = score_pair(make_record("a", "Acme JSC"), make_record("b", "Acme LLC"), facility_list)
     assert [f.detail for f in form.features if f.name == "legal_form_differs"] == ["jsc vs llc"]
+
+
+def test_address_line_and_typo_tolerant_names(facility_list: RiskList) -> None:
+    entry = make_record(
+        "L1", "Zolcoskes Chemical Corporation", address="No. 360 Harbour Road, Dhaka", country="bd"
+    )
+    query = make_record(
+        "q", "Zolcoskes Chemical (Dhaka) Crorporation", address="360 Harbour Road, Dhaka"
+    )
+    match = score_pair(query, entry, facility_list)
+    details = {f.name: f.detail for f in match.features}
+    assert details["address_line"] == "same number, street and town (1.00)"
+    assert details["name"].startswith("similar")
+    moved = make_record("q", "Zolcoskes Chemical Corporation", address="12 Harbour Road, Dhaka")
+    assert {f.name: f.detail for f in score_pair(moved, entry, facility_list).features}[
+        "address_differs"
+    ] == "different street address"
+
+
+def test_transliterated_word_sounds_the_same(facility_list: RiskList) -> None:
+    entry = make_record("L2", "Buxganbux Steel Inc.", country="id")
+    query = make_record("q", "Buhsganbuhs Steel Inc.", country="id")
+    match = score_pair(query, entry, facility_list)
+    assert match.score >= 0.7

@@ -27,7 +27,11 @@ ROSTER = """ID,Name,Address,City,State,Zip,note
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "subtier", *args], capture_output=True, text=True, check=False, cwd=ROOT
+        [sys.executable, "-m", "subtier", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -140,8 +144,24 @@ def test_check_and_screen_agree_on_a_site(tmp_path: Path) -> None:
     result = check(load_chain(EXAMPLE), load_policy(), [facilities()])
     [from_check] = result.site_matches["taft"][:1]
     roster = tmp_path / "roster.csv"
-    roster.write_text("id,name,address,city,state,zip\ntaft,Taft call center,601 N Oak St,Taft,OK,74463\n")
+    roster.write_text(
+        "id,name,address,city,state,zip\ntaft,Taft call center,601 N Oak St,Taft,OK,74463\n"
+    )
     [row] = rows(run("screen", str(roster), "--list", "facilities").stdout)
     assert row["match_id"] == from_check.entry_id
     assert float(row["score"]) == pytest.approx(from_check.score)
     assert row["reasons"] == from_check.reasons
+
+
+def test_screen_against_an_ftm_list(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,country\n1,Islamic Revolutionary Guard Corps,ir\n2,Acme Plumbing,us\n"
+    )
+    ftm = ROOT / "tests" / "fixtures" / "ftm" / "t1_entities.ftm.json"
+    done = run("screen", str(roster), "--list", str(ftm))
+    assert done.returncode == 0, done.stderr
+    out = rows(done.stdout)
+    assert out[0]["match_list"] == "t1_entities"
+    assert "Revolutionary" in out[0]["match_name"] or "IRGC" in out[0]["match_name"]
+    assert out[1]["match_id"] == ""
