@@ -47,8 +47,9 @@ def test_screen_csv(tmp_path: Path) -> None:
     out = rows(done.stdout)
     assert list(out[0]) == [
         "ID", "Name", "Address", "City", "State", "Zip", "note",
-        "match_list", "match_id", "match_name", "score", "reasons",
+        "match_list", "match_id", "match_name", "score", "reasons", "list_version",
     ]  # fmt: skip
+    assert out[0]["list_version"] == facilities().info.version
     assert [r["ID"] for r in out] == ["7", "8", "9"]
     assert out[0]["match_id"] == "10003571"
     assert out[0]["reasons"].startswith("address: same number and street in same ZIP")

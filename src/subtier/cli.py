@@ -115,7 +115,8 @@ def screen(
 
     Recognized columns (any case): id, name, address, city, state, zip, country; others pass
     through. The output has one row per input row, in input order, followed by match_list,
-    match_id (blank below the threshold), match_name, score (0 to 1) and reasons. With `--top K`
+    match_id (blank below the threshold), match_name, score (0 to 1), reasons and the
+    list_version that matched. With `--top K`
     each row gets K ranked candidates, with `rank` and `matched` columns.
 
     Examples:

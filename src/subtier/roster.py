@@ -22,6 +22,8 @@ from subtier.screen import Match, Record, Screener, make_record
 
 KNOWN = ("id", "name", "address", "city", "state", "zip", "country")
 MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
+# Last, so that the documented columns keep their places: which version of the list matched.
+VERSION_COLUMN = "list_version"
 # Rows per unit of work sent to a worker process.
 CHUNK = 2_000
 # Below this many rows, one process is quicker than starting workers.
@@ -69,9 +71,11 @@ def _columns(header: list[str], file: str) -> dict[str, int]:
             file=file,
             line=1,
         )
-    clash = [c for c in header if c in MATCH_COLUMNS or c in ("rank", "matched")]
+    clash = [c for c in header if c in MATCH_COLUMNS or c in ("rank", "matched", VERSION_COLUMN)]
     if clash:
-        raise InputError(f"the header already has output columns: {', '.join(clash)}", file=file, line=1)
+        raise InputError(
+            f"the header already has output columns: {', '.join(clash)}", file=file, line=1
+        )
     return columns
 
 
@@ -246,8 +250,15 @@ def screen_rows(
 
 def output_header(roster: Roster, top: int) -> list[str]:
     if top > 1:
-        return [*roster.header, "rank", *MATCH_COLUMNS[:4], "matched", MATCH_COLUMNS[4]]
-    return [*roster.header, *MATCH_COLUMNS]
+        return [
+            *roster.header,
+            "rank",
+            *MATCH_COLUMNS[:4],
+            "matched",
+            MATCH_COLUMNS[4],
+            VERSION_COLUMN,
+        ]
+    return [*roster.header, *MATCH_COLUMNS, VERSION_COLUMN]
 
 
 def output_rows(
@@ -258,20 +269,31 @@ def output_rows(
     if isinstance(result, str) or row.problem:
         reason = f"error: {row.problem or result}"
         if top > 1:
-            yield [*base, "", "", "", "", "", "", reason]
+            yield [*base, "", "", "", "", "", "", reason, ""]
         else:
-            yield [*base, "", "", "", "", reason]
+            yield [*base, "", "", "", "", reason, ""]
         return
     if top > 1:
         for rank, m in enumerate(result, start=1):
             matched = "true" if m.score >= threshold else "false"
-            yield [*base, str(rank), m.list_name, m.entry_id, m.entry_name, f"{m.score:.4f}", matched, m.reasons]
+            yield [
+                *base, str(rank), m.list_name, m.entry_id, m.entry_name, f"{m.score:.4f}",
+                matched, m.reasons, m.list_version,
+            ]  # fmt: skip
         return
     if result:
         m = result[0]
-        yield [*base, m.list_name, m.entry_id, m.entry_name, f"{m.score:.4f}", m.reasons]
+        yield [
+            *base,
+            m.list_name,
+            m.entry_id,
+            m.entry_name,
+            f"{m.score:.4f}",
+            m.reasons,
+            m.list_version,
+        ]
     else:
-        yield [*base, "", "", "", "", ""]
+        yield [*base, "", "", "", "", "", ""]
 
 
 def write_csv(out: IO[str]) -> Any:
