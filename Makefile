@@ -43,9 +43,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The screen benchmarks' rapidfuzz baseline needs numpy (cdist); it is not a dependency of subtier.
 bench: install
-	@$(BIN)/python -c "import numpy" 2>/dev/null || $(BIN)/pip install --quiet 'numpy==2.4.6'
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/bench_screen_scale.py
