@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 
 import usaddress
 from rigour.addresses import address_fingerprint
@@ -48,7 +49,7 @@ class Address:
         # Derived once here, so that comparing against a list entry does no parsing at all.
         words = [w for w in self.line.split() if w not in _LINE_STOPWORDS]
         object.__setattr__(self, "house", next((w for w in words if w[0].isdigit()), None))
-        object.__setattr__(self, "words", tuple(w for w in words if w.isalpha()))
+        object.__setattr__(self, "words", tuple(intern(w) for w in words if w.isalpha()))
 
     @property
     def street_name(self) -> str | None:
@@ -112,7 +113,7 @@ def _fingerprint(value: str) -> str:
     return address_fingerprint(value) or _clean(value)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def parse_address(
     address: str | None,
     city: str | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from sys import intern
 
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text, metaphone
@@ -33,15 +34,23 @@ class NormName:
         return " ".join(t for t in self.tokens if t not in self.forms)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=65_536)
 def normalize_name(name: str) -> NormName:
     """Normalize an organization or site name."""
     latin = ascii_text(name).lower()
     cleaned = _SPACE.sub(" ", _NON_WORD.sub(" ", latin)).strip()
     text = replace_org_types_compare(cleaned, generic=True) or cleaned
-    tokens = tuple(t for t in text.split() if t not in _TITLES)
-    forms = frozenset(t for t in tokens if t in _generic_forms())
+    # Words are interned and form sets shared: a million-entry list repeats them endlessly.
+    tokens = tuple(intern(t) for t in text.split() if t not in _TITLES)
+    forms = _forms(frozenset(t for t in tokens if t in _generic_forms()))
     return NormName(text=" ".join(tokens), tokens=tokens, forms=forms)
+
+
+_FORMS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _forms(found: frozenset[str]) -> frozenset[str]:
+    return _FORMS.setdefault(found, found)
 
 
 @lru_cache(maxsize=1)

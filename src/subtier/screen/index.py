@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 
@@ -24,17 +25,22 @@ class Index:
 
     def __init__(self, entries: Sequence[Record]) -> None:
         self.entries = entries
-        postings: dict[str, list[int]] = {}
+        # Most keys (a word with one letter deleted) belong to one entry only: those map to the
+        # entry's position itself, the rest to an array of positions. A million-entry list
+        # would spend a gigabyte on one-element lists otherwise.
+        postings: dict[str, int | array[int]] = {}
         words: Counter[str] = Counter()
         for position, record in enumerate(entries):
             for key in entry_keys(record):
-                postings.setdefault(key, []).append(position)
+                found = postings.get(key)
+                if found is None:
+                    postings[key] = position
+                elif isinstance(found, int):
+                    postings[key] = array("i", (found, position))
+                else:
+                    found.append(position)
             words.update({t for n in record.names for t in n.tokens})
         self.postings = postings
-        # Each entry's name words, to count common words among the candidates.
-        self.words: list[frozenset[str]] = [
-            frozenset(t for n in record.names for t in n.tokens) for record in entries
-        ]
         total = max(len(entries), 1)
         idf = {w: math.log(1 + total / c) for w, c in words.items()}
         self.context = Context(idf=idf, default_idf=math.log(1 + total))
@@ -53,9 +59,10 @@ class Index:
         for group in query_key_groups(query):
             best: dict[int, float] = {}
             for key in group:
-                posting = postings.get(key)
-                if not posting:
+                found = postings.get(key)
+                if found is None:
                     continue
+                posting: Sequence[int] = (found,) if isinstance(found, int) else found
                 size = len(posting)
                 weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
                 if size > MAX_POSTING:
@@ -68,10 +75,12 @@ class Index:
             for position, weight in best.items():
                 scores[position] = scores.get(position, 0.0) + weight
         if common and scores:
-            words = self.words
+            entries = self.entries
             for position in scores:
-                have = words[position]
-                scores[position] += sum(w for token, w in common if token in have)
+                names = entries[position].names
+                scores[position] += sum(
+                    w for token, w in common if any(token in n.tokens for n in names)
+                )
         kept = [p for p, weight in scores.items() if weight >= MIN_CANDIDATE_WEIGHT]
         if len(kept) <= limit:
             return sorted(kept, key=lambda p: -scores[p])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from subtier.normalize.addresses import Address, parse_address
 from subtier.normalize.names import NormName, normalize_name
 from subtier.normalize.places import country_code
+
+_NO_IDENTIFIERS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,10 @@ def make_record(
         latitude=latitude,
         longitude=longitude,
         extent_m=extent_m,
-        identifiers={k.lower(): v.strip().upper() for k, v in (identifiers or {}).items() if v},
+        identifiers=(
+            {k.lower(): v.strip().upper() for k, v in identifiers.items() if v}
+            if identifiers
+            else _NO_IDENTIFIERS
+        ),
         status=status,
     )
