@@ -41,9 +41,17 @@ class Index:
                     found.append(position)
             words.update({t for n in record.names for t in n.tokens})
         self.postings = postings
+        self._common: dict[str, frozenset[int]] = {}
         total = max(len(entries), 1)
         idf = {w: math.log(1 + total / c) for w, c in words.items()}
         self.context = Context(idf=idf, default_idf=math.log(1 + total))
+
+    def _members(self, key: str, posting: Sequence[int]) -> frozenset[int]:
+        """The entries under a common key, as a set (made on first use, then kept)."""
+        members = self._common.get(key)
+        if members is None:
+            members = self._common[key] = frozenset(posting)
+        return members
 
     def candidates(self, query: Record, limit: int = 50) -> list[int]:
         """Entry positions sharing keys with the query, best first.
@@ -54,7 +62,7 @@ class Index:
         candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining".
         """
         scores: dict[int, float] = {}
-        common: list[tuple[str, float]] = []
+        common: list[tuple[frozenset[int], float]] = []
         postings = self.postings
         for group in query_key_groups(query):
             best: dict[int, float] = {}
@@ -67,20 +75,16 @@ class Index:
                 weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
                 if size > MAX_POSTING:
                     if key[0] == "n":
-                        common.append((key[2:], weight))
+                        common.append((self._members(key, posting), weight))
                     continue
                 for position in posting:
                     if best.get(position, 0.0) < weight:
                         best[position] = weight
             for position, weight in best.items():
                 scores[position] = scores.get(position, 0.0) + weight
-        if common and scores:
-            entries = self.entries
-            for position in scores:
-                names = entries[position].names
-                scores[position] += sum(
-                    w for token, w in common if any(token in n.tokens for n in names)
-                )
+        for members, weight in common:
+            for position in scores.keys() & members:
+                scores[position] += weight
         kept = [p for p, weight in scores.items() if weight >= MIN_CANDIDATE_WEIGHT]
         if len(kept) <= limit:
             return sorted(kept, key=lambda p: -scores[p])
