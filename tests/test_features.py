@@ -64,3 +64,10 @@ def test_transliterated_word_sounds_the_same(facility_list: RiskList) -> None:
     query = make_record("q", "Buhsganbuhs Steel Inc.", country="id")
     match = score_pair(query, entry, facility_list)
     assert match.score >= 0.7
+
+
+def test_identifier_feature(facility_list: RiskList) -> None:
+    entry = make_record("L3", "Campaign Committee", identifiers={"fec": "C00728154"})
+    query = make_record("q", "Mike Bloomberg 2020 Inc", identifiers={"FEC": "c00728154 "})
+    details = {f.name: f.detail for f in score_pair(query, entry, facility_list).features}
+    assert details["identifier"] == "same fec C00728154"
