@@ -8,7 +8,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.markup import escape
 from subtier import __version__
 from subtier.errors import InputError
 from subtier.policy import Severity
+
+if TYPE_CHECKING:
+    from subtier.store import Workspace
 
 app = typer.Typer(
     name="subtier",
@@ -93,7 +96,10 @@ def check(
 
 @app.command()
 def screen(
-    roster: Annotated[Path, typer.Argument(help="Roster to screen: CSV or XLSX with a header.", show_default=False)],
+    roster: Annotated[
+        Path,
+        typer.Argument(help="Roster to screen: CSV or XLSX with a header.", show_default=False),
+    ],
     lists: Annotated[
         list[str],
         typer.Option(
@@ -107,9 +113,17 @@ def screen(
     ] = None,
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", "-t", min=0, max=1, help="Score a match must reach (default: the calibrated one)."),
+        typer.Option(
+            "--threshold",
+            "-t",
+            min=0,
+            max=1,
+            help="Score a match must reach (default: the calibrated one).",
+        ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")] = 1,
+    top: Annotated[
+        int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")
+    ] = 1,
 ) -> None:
     """Screen every row of a roster against one or more lists.
 
@@ -132,9 +146,14 @@ def screen(
     except InputError as error:
         raise _fail(error) from None
     for line, problem in problems[:20]:
-        err.print(f"[yellow]warning:[/] {escape(str(roster))}:{line}: {escape(problem)}", highlight=False)
+        err.print(
+            f"[yellow]warning:[/] {escape(str(roster))}:{line}: {escape(problem)}", highlight=False
+        )
     if len(problems) > 20:
-        err.print(f"[yellow]warning:[/] ... and {len(problems) - 20} more rows with problems", highlight=False)
+        err.print(
+            f"[yellow]warning:[/] ... and {len(problems) - 20} more rows with problems",
+            highlight=False,
+        )
 
 
 lists_app = typer.Typer(
@@ -176,8 +195,13 @@ def lists_show(ctx: typer.Context) -> None:
 
 @lists_app.command("add")
 def lists_add(
-    name: Annotated[str, typer.Argument(help="Name to screen with: --list NAME.", show_default=False)],
-    path: Annotated[Path, typer.Argument(help="A CSV list or a FollowTheMoney entities file.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Name to screen with: --list NAME.", show_default=False)
+    ],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A CSV list or a FollowTheMoney entities file.", show_default=False),
+    ],
 ) -> None:
     """Register a list under a name (a new version if the name exists). It is checked first."""
     from subtier.lists import register_list
@@ -186,7 +210,9 @@ def lists_add(
         info = register_list(name, path)
     except InputError as error:
         raise _fail(error) from None
-    err.print(f"registered {escape(info.name)} {info.version} ({info.entries:,} entries)", highlight=False)
+    err.print(
+        f"registered {escape(info.name)} {info.version} ({info.entries:,} entries)", highlight=False
+    )
 
 
 @lists_app.command("remove")
@@ -200,6 +226,166 @@ def lists_remove(
         remove_list(name)
     except InputError as error:
         raise _fail(error) from None
+
+
+def _workspace(database: str | None) -> Workspace:
+    from subtier.store import Workspace
+
+    try:
+        return Workspace(database)
+    except Exception as error:  # a bad URL or an unreachable server is the user's to fix
+        if isinstance(error, InputError):
+            raise _fail(error) from None
+        err.print(
+            f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
+        )
+        raise typer.Exit(2) from None
+
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        "-d",
+        help="Workspace database URL (default: $SUBTIER_DATABASE_URL, else sqlite:///subtier.db).",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who is acting (default: $SUBTIER_USER, else the login name).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def add(
+    chain: Annotated[
+        Path, typer.Argument(help="Chain file to save (YAML or JSON).", show_default=False)
+    ],
+    key: Annotated[
+        str | None, typer.Option("--as", help="Key to save it under (default: from its name).")
+    ] = None,
+    database: DatabaseOption = None,
+    by: ByOption = None,
+) -> None:
+    """Save a new version of a chain in the workspace. Versions are immutable.
+
+    Examples:
+
+        subtier add examples/procom-2019.yaml
+
+        subtier add chain.yaml --as acme-calls --by "J. Doe"
+    """
+    from subtier.ingest import load_chain
+
+    try:
+        loaded = load_chain(chain)
+    except InputError as error:
+        raise _fail(error) from None
+    with _workspace(database) as workspace:
+        saved, new = workspace.add_chain(loaded, key=key, source=str(chain), by=by)
+    if new:
+        print(f"saved {saved.label()} ({saved.content_hash[:12]})")
+    else:
+        print(f"unchanged: {saved.label()} already holds this content ({saved.content_hash[:12]})")
+
+
+@app.command()
+def history(
+    key: Annotated[
+        str | None, typer.Argument(help="A saved chain's key; all chains if omitted.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """List saved chain versions: key, version, when, by whom, content hash and source."""
+    from rich.table import Table
+
+    with _workspace(database) as workspace:
+        found = workspace.versions(key)
+    if key and not found:
+        raise _fail(InputError(f"no saved chain {key!r}"))
+    table = Table("chain", "version", "saved", "by", "hash", "source")
+    for v in found:
+        table.add_row(v.key, str(v.version), v.created_at.isoformat(timespec="seconds"), v.created_by,
+                      v.content_hash[:12], v.source or "")  # fmt: skip
+    Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)
+
+
+@app.command()
+def diff(
+    key: Annotated[str, typer.Argument(help="A saved chain's key.", show_default=False)],
+    old: Annotated[
+        int | None, typer.Argument(help="Older version (default: the one before NEW).")
+    ] = None,
+    new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Show what changed between two saved versions of a chain.
+
+    Examples:
+
+        subtier diff acme-calls          # latest against the one before
+
+        subtier diff acme-calls 1 3
+    """
+    from subtier.model.diff import diff_chains
+
+    with _workspace(database) as workspace:
+        try:
+            newer, new_chain = workspace.chain(key, new)
+            older_number = old if old is not None else newer.version - 1
+            if older_number < 1:
+                raise InputError(f"{newer.label()} is the first version; nothing to compare")
+            older, old_chain = workspace.chain(key, older_number)
+        except InputError as error:
+            raise _fail(error) from None
+    changes = diff_chains(old_chain, new_chain)
+    print(f"{older.label()} → {newer.label()}: {len(changes)} change(s)")
+    for change in changes:
+        sign = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
+        print(f"  {sign} {change.section} {change.id}")
+        for name, (before, after) in change.fields.items():
+            print(f"      {name}: {before!r} → {after!r}")
+
+
+audit_app = typer.Typer(help="The workspace's tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(database: DatabaseOption = None) -> None:
+    """Check the hash chain of the audit trail; exit 1 and name the first broken record."""
+    with _workspace(database) as workspace:
+        count, broken = workspace.verify_audit()
+    if broken is not None:
+        err.print(
+            f"[bold red]broken:[/] audit record {broken.seq}: {broken.reason}", highlight=False
+        )
+        raise typer.Exit(1)
+    print(f"audit trail intact: {count} record(s)")
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSON lines file; stdout if omitted.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Write the audit trail as JSON lines, one record per line, oldest first."""
+    with _workspace(database) as workspace:
+        lines = [
+            json.dumps(r.as_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+            for r in workspace.audit_records()
+        ]
+    if output is None:
+        sys.stdout.write("".join(lines))
+    else:
+        output.write_text("".join(lines), encoding="utf-8")
 
 
 @app.command()
