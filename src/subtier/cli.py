@@ -19,6 +19,7 @@ from subtier.errors import InputError
 from subtier.policy import Severity
 
 if TYPE_CHECKING:
+    from subtier.monitoring import Delta, Tracked
     from subtier.store import Workspace
 
 app = typer.Typer(
@@ -215,6 +216,31 @@ def lists_add(
     )
 
 
+@lists_app.command("update")
+def lists_update(
+    source: Annotated[
+        Path, typer.Option("--from", help="The new version: a CSV list or FtM entities.")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="The list it updates (default: the file's name).")
+    ] = None,
+    database: DatabaseOption = None,
+    by: ByOption = None,
+) -> None:
+    """Bring a new version of a list into the workspace; `subtier monitor` uses it from then on.
+
+    The file is checked whole first: a bad or partial file keeps the old version in force. Use
+    `--name facilities` to update the bundled facility list.
+    """
+    list_name = name or source.name.split(".")[0].lower()
+    with _workspace(database) as workspace:
+        try:
+            info = workspace.add_list_version(list_name, source, by=by)
+        except InputError as error:
+            raise _fail(error) from None
+    print(f"{info.name} is now {info.version} ({info.entries:,} entries)")
+
+
 @lists_app.command("remove")
 def lists_remove(
     name: Annotated[str, typer.Argument(help="A registered list name.", show_default=False)],
@@ -350,6 +376,157 @@ def diff(
         print(f"  {sign} {change.section} {change.id}")
         for name, (before, after) in change.fields.items():
             print(f"      {name}: {before!r} → {after!r}")
+
+
+class Alert(StrEnum):
+    NONE = "none"
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+@app.command("monitor")
+def monitor_command(
+    chains: Annotated[
+        list[str] | None, typer.Argument(help="Saved chain keys; every saved chain if omitted.")
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    alert: Annotated[
+        Alert,
+        typer.Option("--alert", help="Exit 1 when a NEW finding is at or above this severity."),
+    ] = Alert.HIGH,
+    database: DatabaseOption = None,
+    by: ByOption = None,
+) -> None:
+    """Re-check every saved chain against the lists in force; report what is new, resolved or
+    changed since each chain's previous run. Dismissed findings stay quiet until their evidence
+    changes.
+
+    Exit codes: 0 nothing new at or above `--alert`; 1 something is; 2 bad input. For cron and CI.
+
+    Examples:
+
+        subtier monitor
+
+        subtier monitor procom --format json --alert critical
+    """
+    from subtier.ingest import load_policy
+    from subtier.monitor import monitor
+
+    try:
+        rules = load_policy(policy)
+    except InputError as error:
+        raise _fail(error) from None
+    with _workspace(database) as workspace:
+        try:
+            deltas = monitor(workspace, rules, chains or None, by=by)
+        except InputError as error:
+            raise _fail(error) from None
+    if fmt is Format.JSON:
+        from subtier.report.json import dumps
+
+        sys.stdout.buffer.write(dumps({"format": 1, "chains": [_delta_dict(d) for d in deltas]}))
+    else:
+        _print_deltas(deltas)
+    if alert is not Alert.NONE and any(d.alerts(Severity(alert.value)) for d in deltas):
+        raise typer.Exit(1)
+
+
+def _delta_dict(d: Delta) -> dict[str, object]:
+    def item(t: Tracked) -> dict[str, object]:
+        return {"ref": t.ref, **dict(t.body)}
+
+    return {
+        "chain": d.chain,
+        "version": d.version,
+        "first_run": d.first_run,
+        "new": [item(t) for t in d.new],
+        "resolved": [item(t) for t in d.resolved],
+        "changed": [{"before": item(a), "after": item(b)} for a, b in d.changed],
+        "suppressed": [item(t) for t in d.suppressed],
+    }
+
+
+def _print_deltas(deltas: list[Delta]) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    if not deltas:
+        out.print("no saved chains: add one with `subtier add CHAIN`")
+    for d in deltas:
+        first = " (first run)" if d.first_run else ""
+        out.print(
+            f"[bold]{escape(d.chain)} v{d.version}{first}[/]: {len(d.new)} new, "
+            f"{len(d.resolved)} resolved, {len(d.changed)} changed, {len(d.suppressed)} dismissed"
+        )
+        for label, items in (("NEW", d.new), ("RESOLVED", d.resolved)):
+            for t in items:
+                out.print(
+                    f"  {label:8s} {t.ref}  {t.severity.value:8s} {escape(str(t.body['summary']))}"
+                )
+        for _old, t in d.changed:
+            out.print(f"  CHANGED  {t.ref}  {t.severity.value:8s} {escape(str(t.body['summary']))}")
+
+
+@app.command()
+def review(
+    chain: Annotated[str | None, typer.Argument(help="A saved chain key; all if omitted.")] = None,
+    dismiss: Annotated[
+        str | None,
+        typer.Option("--dismiss", help="Dismiss the finding with this ref.", show_default=False),
+    ] = None,
+    confirm: Annotated[
+        str | None,
+        typer.Option("--confirm", help="Confirm the finding with this ref.", show_default=False),
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why; required with a decision.")] = "",
+    database: DatabaseOption = None,
+    by: ByOption = None,
+) -> None:
+    """List findings that need review, or record a decision on one (with a reason and a name).
+
+    A dismissed finding stays suppressed on later runs until its evidence changes (a new list
+    entry, a changed address); a decision survives new chain versions of the same subject.
+
+    Examples:
+
+        subtier review
+
+        subtier review procom --dismiss 3f9a0c1b2e --reason "vendor moved out in 2018" --by "J. Doe"
+    """
+    from subtier.monitoring import is_open
+
+    with _workspace(database) as workspace:
+        try:
+            if dismiss or confirm:
+                if chain is None:
+                    raise InputError("name the chain whose finding you decide on")
+                if dismiss and confirm:
+                    raise InputError("give either --dismiss or --confirm, not both")
+                decision = "dismiss" if dismiss else "confirm"
+                item = workspace.decide(chain, dismiss or confirm or "", decision, reason, by)
+                print(f"{decision}ed {item.ref} on {chain}: {item.body['summary']}")
+                return
+            keys = [chain] if chain else workspace.chain_keys()
+            out = Console(highlight=False, soft_wrap=True)
+            for key in keys:
+                current = workspace.latest_findings(key)
+                if current is None:
+                    out.print(f"{escape(key)}: never run; `subtier monitor` runs it")
+                    continue
+                decisions = workspace.decisions(key)
+                pending = [t for t in current if is_open(t, decisions)]
+                out.print(
+                    f"[bold]{escape(key)}[/]: {len(pending)} to review, {len(current) - len(pending)} decided"
+                )
+                for t in pending:
+                    out.print(f"  {t.ref}  {t.severity.value:8s} {escape(str(t.body['summary']))}")
+        except InputError as error:
+            raise _fail(error) from None
 
 
 audit_app = typer.Typer(help="The workspace's tamper-evident audit trail.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from subtier.errors import InputError
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
-OPTIONAL = ("address", "city", "state", "zip", "country", "latitude", "longitude")
+OPTIONAL = ("address", "city", "state", "zip", "country", "latitude", "longitude", "extent_m", "status")
 
 
 def load_csv_list(path: Path, name: str | None = None) -> RiskList:
@@ -39,7 +39,7 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
                 f"duplicate id {values['id']!r}", file=str(path), line=line, field="id"
             )
         seen.add(values["id"])
-        point = [_float(values.get(k), path, line, k) for k in ("latitude", "longitude")]
+        point = [_float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")]
         records.append(
             make_record(
                 values["id"],
@@ -51,6 +51,8 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
                 country=values.get("country") or None,
                 latitude=point[0],
                 longitude=point[1],
+                extent_m=point[2],  # a facility's grounds radius, as in the bundled list
+                status=values.get("status") or None,
             )
         )
     digest = hashlib.sha256(raw).hexdigest()[:12]

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -55,4 +56,57 @@ audit = Table(
     Column("content_hash", String(64), nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+list_versions = Table(
+    "list_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chain_version_id", Integer, ForeignKey("chain_versions.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("policy", Text, nullable=False),
+    Column("lists", JSON, nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("evidence_hash", String(64), nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("subject_kind", String(20), nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("body", JSON, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chain_id", Integer, ForeignKey("chains.id"), nullable=False),
+    Column("finding_key", Text, nullable=False),
+    Column("evidence_hash", String(64), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

@@ -12,18 +12,22 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from subtier.errors import InputError
 from subtier.model import Chain
+from subtier.monitoring import CONFIRM, DISMISS, Decision, Tracked
+from subtier.policy import Severity
+from subtier.screen import ListInfo, RiskList
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
 
@@ -56,6 +60,7 @@ class ChainVersion:
     created_at: datetime
     created_by: str
     source: str | None
+    row_id: int = field(default=0, compare=False)
 
     def label(self) -> str:
         return f"{self.key} v{self.version}"
@@ -150,7 +155,9 @@ class Workspace:
                         "created_at": now,
                         "created_by": who,
                     }
-                    conn.execute(insert(t.chain_versions).values(**row))
+                    row_id = conn.execute(
+                        insert(t.chain_versions).values(**row).returning(t.chain_versions.c.id)
+                    ).scalar_one()
                     _append_audit(
                         conn, who, "chain.add", f"{key} v{number}",
                         {"source": source, "name": chain.name, "sites": len(chain.sites),
@@ -158,7 +165,7 @@ class Workspace:
                         digest, now,
                     )  # fmt: skip
                     return (
-                        ChainVersion(key, number, chain.name, digest, now, who, source),
+                        ChainVersion(key, number, chain.name, digest, now, who, source, row_id),
                         True,
                     )
             except (IntegrityError, OperationalError) as error:
@@ -226,6 +233,199 @@ class Workspace:
         with _Writer(self.engine) as conn:
             _append_audit(conn, actor(by), action, subject, details, None, _now())
 
+    # Lists ---------------------------------------------------------------------------------
+
+    def add_list_version(self, name: str, path: Path, by: str | None = None) -> ListInfo:
+        """Bring in a new version of a list from a file. It is loaded and checked first, and
+        saved in one transaction, so a bad or partial file leaves the current version in force."""
+        from subtier.lists.registry import list_format, load_path
+
+        check_list_name(name)
+        risk_list = load_path(path, name)  # raises InputError naming the file and line
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        who = actor(by)
+        with _Writer(self.engine) as conn:
+            now = _now()
+            version = f"{now.date().isoformat()}+sha256:{digest[:12]}"
+            conn.execute(
+                insert(t.list_versions).values(
+                    name=name, version=version, format=list_format(path),
+                    entries=risk_list.info.entries, content=raw, content_hash=digest,
+                    source=str(path), created_at=now, created_by=who,
+                )
+            )  # fmt: skip
+            _append_audit(
+                conn, who, "list.update", f"{name} {version}",
+                {"source": str(path), "entries": risk_list.info.entries}, digest, now,
+            )  # fmt: skip
+        return replace(risk_list.info, version=version)
+
+    def lists(self) -> list[RiskList]:
+        """The lists in force: the newest saved version of each, and the bundled facilities
+        unless a newer version of them was brought in."""
+        from subtier.lists import facilities
+
+        newest = (
+            select(func.max(t.list_versions.c.id))
+            .group_by(t.list_versions.c.name)
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.list_versions)
+                .where(t.list_versions.c.id.in_(newest))
+                .order_by(t.list_versions.c.name)
+            ).all()
+        loaded = {row.name: _load_stored(row) for row in rows}
+        bundled = [] if "facilities" in loaded else [facilities()]
+        return [*bundled, *loaded.values()]
+
+    # Runs and review ------------------------------------------------------------------------
+
+    def record_run(
+        self,
+        version: ChainVersion,
+        tracked: list[Tracked],
+        policy: str,
+        lists: list[ListInfo],
+        by: str | None = None,
+    ) -> int:
+        """Store one check run of a chain version with all its findings."""
+        who = actor(by)
+        used = [{"name": i.name, "version": i.version, "entries": i.entries} for i in lists]
+        with _Writer(self.engine) as conn:
+            now = _now()
+            run_id = conn.execute(
+                insert(t.runs)
+                .values(chain_version_id=version.row_id, at=now, by=who, policy=policy, lists=used)
+                .returning(t.runs.c.id)
+            ).scalar_one()
+            if tracked:
+                conn.execute(
+                    insert(t.findings),
+                    [
+                        {
+                            "run_id": run_id, "key": item.key, "evidence_hash": item.evidence_hash,
+                            "rule": item.body["rule"], "severity": item.severity.value,
+                            "subject_kind": item.body["subject"]["kind"],
+                            "subject_id": item.body["subject"]["id"], "body": dict(item.body),
+                        }
+                        for item in tracked
+                    ],
+                )  # fmt: skip
+            digest = hashlib.sha256(
+                json.dumps(sorted((i.key, i.evidence_hash) for i in tracked)).encode()
+            ).hexdigest()
+            _append_audit(
+                conn, who, "check.run", version.label(),
+                {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy},
+                digest, now,
+            )  # fmt: skip
+        return int(run_id)
+
+    def latest_findings(self, key: str, before: int | None = None) -> list[Tracked] | None:
+        """Findings of the chain's latest run (or of its latest run before run ``before``);
+        None if it was never run."""
+        query = (
+            select(t.runs.c.id)
+            .join(t.chain_versions, t.chain_versions.c.id == t.runs.c.chain_version_id)
+            .join(t.chains, t.chains.c.id == t.chain_versions.c.chain_id)
+            .where(t.chains.c.key == key)
+            .order_by(t.runs.c.id.desc())
+            .limit(1)
+        )
+        if before is not None:
+            query = query.where(t.runs.c.id < before)
+        with self.engine.connect() as conn:
+            run_id = conn.execute(query).scalar()
+            if run_id is None:
+                return None
+            rows = conn.execute(
+                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
+            ).all()
+        return [Tracked(r.key, r.evidence_hash, Severity(r.severity), r.body) for r in rows]
+
+    def decisions(self, key: str) -> dict[str, Decision]:
+        """The latest decision on each finding of a chain, whatever version it was made on."""
+        query = (
+            select(t.decisions)
+            .join(t.chains, t.chains.c.id == t.decisions.c.chain_id)
+            .where(t.chains.c.key == key)
+            .order_by(t.decisions.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            r.finding_key: Decision(
+                r.finding_key, r.evidence_hash, r.decision, r.reason, r.by, _utc(r.at).isoformat()
+            )
+            for r in rows
+        }
+
+    def decide(
+        self, key: str, ref: str, decision: str, reason: str, by: str | None = None
+    ) -> Tracked:
+        """Record a reviewer's decision on a finding of the chain's latest run, by its ref."""
+        if decision not in (DISMISS, CONFIRM):
+            raise InputError(f"unknown decision {decision!r}; use {DISMISS} or {CONFIRM}")
+        if not reason.strip():
+            raise InputError("a decision needs a reason")
+        current = self.latest_findings(key)
+        if current is None:
+            raise InputError(f"chain {key!r} has no run to review; run `subtier monitor` first")
+        matches = [item for item in current if item.ref.startswith(ref)] if ref else []
+        if len(matches) != 1:
+            what = "no finding" if not matches else f"{len(matches)} findings"
+            raise InputError(f"{what} of {key!r} has the ref {ref!r}; `subtier review` lists them")
+        item = matches[0]
+        who = actor(by)
+        with _Writer(self.engine) as conn:
+            now = _now()
+            chain_id = conn.execute(select(t.chains.c.id).where(t.chains.c.key == key)).scalar_one()
+            conn.execute(
+                insert(t.decisions).values(
+                    chain_id=chain_id, finding_key=item.key, evidence_hash=item.evidence_hash,
+                    decision=decision, reason=reason, by=who, at=now,
+                )
+            )  # fmt: skip
+            _append_audit(
+                conn, who, f"review.{decision}", f"{key} {item.ref}",
+                {"finding": item.key, "reason": reason}, item.evidence_hash, now,
+            )  # fmt: skip
+        return item
+
+    def chain_keys(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(t.chains.c.key).order_by(t.chains.c.key)).scalars())
+
+
+LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def check_list_name(name: str) -> str:
+    if not LIST_NAME.match(name):
+        raise InputError(
+            f"bad list name {name!r}: lower-case letters, digits, '-' and '_', up to 64 characters"
+        )
+    return name
+
+
+def _load_stored(row: Any) -> RiskList:
+    from subtier.lists.registry import load_path
+
+    suffix = ".csv" if row.format == "csv" else ".ftm.json"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{row.name}{suffix}"
+        path.write_bytes(row.content)
+        loaded = load_path(path, row.name)
+    info = replace(loaded.info, version=row.version, source=row.source or "workspace")
+    return RiskList(info, loaded.records)
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
 
 class _Writer:
     """A write transaction that holds the database's write lock from its start.
@@ -287,7 +487,7 @@ def _now() -> datetime:
 def _version(key: str, row: Any) -> ChainVersion:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     return ChainVersion(
-        key, row.version, row.name, row.content_hash, created, row.created_by, row.source
+        key, row.version, row.name, row.content_hash, created, row.created_by, row.source, row.id
     )
 
 

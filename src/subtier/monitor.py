@@ -1,0 +1,34 @@
+"""`subtier monitor`: re-check every saved chain against the lists in force, store the run, and
+say what is new, resolved or changed since the chain's previous run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from subtier.check import check
+from subtier.monitoring import Delta, compare, track
+from subtier.policy import Policy
+from subtier.report.json import finding_dict
+from subtier.store import Workspace
+
+
+def monitor(
+    workspace: Workspace,
+    policy: Policy,
+    keys: list[str] | None = None,
+    by: str | None = None,
+    on_chain: Callable[[str], None] | None = None,
+) -> list[Delta]:
+    """One run per saved chain (its latest version), compared with the run before it."""
+    lists = workspace.lists()
+    deltas: list[Delta] = []
+    for key in keys or workspace.chain_keys():
+        if on_chain:
+            on_chain(key)
+        version, chain = workspace.chain(key)
+        result = check(chain, policy, lists)
+        tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+        previous = workspace.latest_findings(key)
+        workspace.record_run(version, tracked, policy.name, result.lists, by=by)
+        deltas.append(compare(key, version.version, previous, tracked, workspace.decisions(key)))
+    return deltas
