@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/bench_screen_scale.py
+	$(BIN)/python benchmarks/bench_monitor.py
 
 # Rebuilds the bundled facility list from ../shared/data (not needed to use the package).
 data: install

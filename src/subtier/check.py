@@ -6,19 +6,22 @@ import multiprocessing as mp
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from subtier.model import Chain, ChainGraph, Money, Organization, Per, Site
 from subtier.policy import Context, Finding, Policy, judge
 from subtier.policy.config import WageFloor
 from subtier.screen import (
     DEFAULT_THRESHOLD,
+    Feature,
     ListInfo,
     Match,
     Record,
     RiskList,
     Screener,
+    Strength,
     make_record,
+    score_pair,
 )
 from subtier.wages import WageFlow, trace_wages
 
@@ -112,15 +115,56 @@ def screen_sites(sites: Sequence[Site], screener: Screener) -> dict[str, list[Ma
     return {site.id: merged[site.id] for site in sites if site.id in merged}
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A reviewer confirmed that a site is at a list entry: later checks keep that match."""
+
+    site: str
+    list: str
+    entry_id: str
+    note: str  # who confirmed it and why, shown as a reason
+
+
+def apply_confirmations(
+    chain: Chain,
+    lists: Sequence[RiskList],
+    site_matches: dict[str, list[Match]],
+    confirmations: Sequence[Confirmation],
+) -> None:
+    """Confirmed matches are reported as certain, even where the score alone would not reach
+    the threshold any more (an address written differently, a list entry moved a few doors)."""
+    by_name = {risk_list.info.name: risk_list for risk_list in lists}
+    for item in confirmations:
+        risk_list = by_name.get(item.list)
+        site = chain.sites_by_id.get(item.site)
+        entry = risk_list.by_id.get(item.entry_id) if risk_list else None
+        if risk_list is None or site is None or entry is None:
+            continue  # the entry left the list, or the site the chain: nothing to keep
+        scored = score_pair(site_record(site), entry, risk_list)
+        confirmed = replace(
+            scored,
+            strength=Strength.MATCH,
+            features=(*scored.features, Feature("confirmed", "review", 1.0, 0.0, item.note)),
+        )
+        others = [
+            m
+            for m in site_matches.get(site.id, [])
+            if m.entry_id != entry.id or m.list_name != item.list
+        ]
+        site_matches[site.id] = [confirmed, *others]
+
+
 def check(
     chain: Chain,
     policy: Policy,
     lists: Sequence[RiskList],
     threshold: float = DEFAULT_THRESHOLD,
+    confirmations: Sequence[Confirmation] = (),
 ) -> CheckResult:
     """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded."""
     screener = Screener(lists, threshold=threshold)
     site_matches = screen_sites(chain.sites, screener)
+    apply_confirmations(chain, lists, site_matches, confirmations)
     org_matches = {}
     for org in chain.organizations:
         # An organization is only placed at a facility by its street address or identifiers:

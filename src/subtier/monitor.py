@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from subtier.check import check
-from subtier.monitoring import Delta, compare, track
+from subtier.check import Confirmation, check
+from subtier.monitoring import Delta, compare, confirmed_sites, track
 from subtier.policy import Policy
 from subtier.report.json import finding_dict
 from subtier.store import Workspace
@@ -26,9 +26,11 @@ def monitor(
         if on_chain:
             on_chain(key)
         version, chain = workspace.chain(key)
-        result = check(chain, policy, lists)
+        decisions = workspace.decisions(key)
+        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
+        result = check(chain, policy, lists, confirmations=confirmations)
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         previous = workspace.latest_findings(key)
         workspace.record_run(version, tracked, policy.name, result.lists, by=by)
-        deltas.append(compare(key, version.version, previous, tracked, workspace.decisions(key)))
+        deltas.append(compare(key, version.version, previous, tracked, decisions))
     return deltas

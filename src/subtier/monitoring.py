@@ -142,3 +142,17 @@ def is_open(item: Tracked, decisions: Mapping[str, Decision]) -> bool:
     """A finding needs review unless a decision covers its current evidence."""
     decision = decisions.get(item.key)
     return decision is None or decision.evidence_hash != item.evidence_hash
+
+
+def confirmed_sites(decisions: Mapping[str, Decision]) -> list[tuple[str, str, str, str]]:
+    """(site, list, entry id, note) for every confirmed site match, from the findings' keys."""
+    out = []
+    for key, decision in decisions.items():
+        rule, kind, subject, *entries = key.split("|")
+        if decision.decision != CONFIRM or rule != "no-prison-labor" or kind != "site":
+            continue
+        for entry in entries:
+            list_name, _, entry_id = entry.partition(":")
+            note = f"confirmed by {decision.by} on {decision.at[:10]}: {decision.reason}"
+            out.append((subject, list_name, entry_id, note))
+    return out

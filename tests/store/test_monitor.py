@@ -143,3 +143,33 @@ def test_monitor_command_exit_codes_and_json(database_url: str, tmp_path: Path) 
     listing = run("review", "procom")
     assert "4 to review, 1 decided" in listing.stdout
     assert run("audit", "verify").returncode == 0
+
+
+def test_a_confirmed_match_feeds_back_into_screening(database_url: str) -> None:
+    policy = load_policy()
+    data = _chain().model_dump(mode="json")
+    for site in data["sites"]:
+        if site["id"] == "taft":
+            site["address"] = "400 Oak St"  # a possible match: one severity lower
+    with Workspace(database_url) as ws:
+        ws.add_chain(Chain.model_validate(data), key="procom")
+        [first] = monitor(ws, policy)
+        prison = next(t for t in first.new if t.body["rule"] == "no-prison-labor")
+        assert prison.severity.value == "high"
+        ws.decide("procom", prison.ref, "confirm", "ODOC confirmed the call center", by="dana")
+        [after] = monitor(ws, policy)
+        [(before, now)] = after.changed
+        assert now.severity.value == "critical"
+        assert "confirmed by dana" in now.body["evidence"][0]["reasons"]
+        # The address is dropped from a later version: the score alone finds nothing, the
+        # confirmation still does.
+        for site in data["sites"]:
+            if site["id"] == "taft":
+                site.pop("address")
+                site.pop("zip")
+        ws.add_chain(Chain.model_validate(data), key="procom")
+        [later] = monitor(ws, policy)
+        current = ws.latest_findings("procom")
+    assert current is not None
+    assert prison.key in {t.key for t in current}
+    assert later.resolved == []

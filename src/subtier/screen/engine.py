@@ -39,6 +39,10 @@ class RiskList:
     def index(self) -> Index:
         return Index(self.records)
 
+    @cached_property
+    def by_id(self) -> dict[str, Record]:
+        return {record.id: record for record in self.records}
+
 
 def score_pair(query: Record, entry: Record, risk_list: RiskList) -> Match:
     """Score one query against one entry, keeping every feature's explanation."""
