@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_chain import generate  # noqa: E402
+from gen_chain import generate
 
-from subtier.model import Chain  # noqa: E402
-from subtier.store import Workspace  # noqa: E402
+from subtier.model import Chain
+from subtier.store import Workspace
 
 READ_ALL = (
     "import sys\n"
@@ -58,7 +58,9 @@ def main() -> None:
         total = time.perf_counter() - began
         if done.returncode != 0:
             raise SystemExit(done.stderr.decode())
-    print(f"monitor: {args.chains:,} chains of {args.sites} sites (setup {setup:.1f} s, {url.split(':')[0]})")
+    print(
+        f"monitor: {args.chains:,} chains of {args.sites} sites (setup {setup:.1f} s, {url.split(':')[0]})"
+    )
     print(f"  baseline (read every chain back): {baseline:6.2f} s")
     print(f"  subtier monitor, end to end:      {total:6.2f} s  ({total / baseline:.1f}x baseline)")
     print(f"  chains per second:                {args.chains / total:,.0f}")

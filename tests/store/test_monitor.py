@@ -158,7 +158,7 @@ def test_a_confirmed_match_feeds_back_into_screening(database_url: str) -> None:
         assert prison.severity.value == "high"
         ws.decide("procom", prison.ref, "confirm", "ODOC confirmed the call center", by="dana")
         [after] = monitor(ws, policy)
-        [(before, now)] = after.changed
+        [(_before, now)] = after.changed
         assert now.severity.value == "critical"
         assert "confirmed by dana" in now.body["evidence"][0]["reasons"]
         # The address is dropped from a later version: the score alone finds nothing, the
