@@ -159,3 +159,49 @@ def test_two_processes_adding_at_once_lose_nothing(database_url: str, tmp_path: 
             assert [v.version for v in ws.versions(key)] == list(range(1, 11))
         count, broken = ws.verify_audit()
     assert (count, broken) == (20, None)
+
+
+@pytest.mark.slow
+def test_adding_and_reviewing_at_once_lose_nothing(database_url: str, tmp_path: Path) -> None:
+    from subtier.ingest import load_policy
+    from subtier.monitor import monitor
+
+    with Workspace(database_url) as ws:
+        ws.add_chain(load_chain(EXAMPLE), key="base")
+        [first] = monitor(ws, load_policy())
+        refs = [t.ref for t in first.new]
+    files = []
+    for n in range(10):
+        path = tmp_path / f"v{n}.yaml"
+        data = yaml.safe_load(EXAMPLE.read_text())
+        data["sites"][1]["address"] = f"{100 + n} N Oak St"
+        path.write_text(yaml.safe_dump(data))
+        files.append(str(path))
+    adder = (
+        "import sys\n"
+        "from subtier.ingest import load_chain\n"
+        "from subtier.store import Workspace\n"
+        "ws = Workspace(sys.argv[1])\n"
+        "for f in sys.argv[2:]:\n"
+        "    ws.add_chain(load_chain(f), key='other')\n"
+    )
+    reviewer = (
+        "import sys\n"
+        "from subtier.store import Workspace\n"
+        "ws = Workspace(sys.argv[1])\n"
+        "for i, ref in enumerate(sys.argv[2:] * 2):\n"
+        "    ws.decide('base', ref, 'dismiss' if i % 2 else 'confirm', f'round {i}', by='rev')\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", adder, database_url, *files], cwd=ROOT),
+        subprocess.Popen([sys.executable, "-c", reviewer, database_url, *refs], cwd=ROOT),
+    ]
+    assert [p.wait(120) for p in procs] == [0, 0]
+    with Workspace(database_url) as ws:
+        assert [v.version for v in ws.versions("other")] == list(range(1, 11))
+        decisions = ws.decisions("base")
+        assert len(decisions) == len(refs)
+        count, broken = ws.verify_audit()
+    # chain.add base, check.run, 10 chain.add other, 2 decisions per finding
+    assert broken is None
+    assert count == 2 + 10 + 2 * len(refs)
