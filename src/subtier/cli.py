@@ -31,6 +31,24 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        "-d",
+        help="Workspace database URL (default: $SUBTIER_DATABASE_URL, else sqlite:///subtier.db).",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who is acting (default: $SUBTIER_USER, else the login name).",
+        show_default=False,
+    ),
+]
+
 
 class Format(StrEnum):
     TEXT = "text"
@@ -60,6 +78,16 @@ def check(
             "--list", "-l", help="Extra list: a registered name or a path (CSV or FtM); repeatable."
         ),
     ] = None,
+    save: Annotated[
+        bool,
+        typer.Option("--save", help="Keep the chain and this run's findings in the workspace."),
+    ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option("--as", help="With --save: the key to save under.", show_default=False),
+    ] = None,
+    database: DatabaseOption = None,
+    by: ByOption = None,
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
 
@@ -70,6 +98,8 @@ def check(
         subtier check examples/procom-2019.yaml
 
         subtier check chain.yaml --policy policy.yaml --format json --fail-on critical
+
+        subtier check chain.yaml --save --as acme   # keep it in the workspace (subtier.db)
     """
     from subtier.check import check as run_check
     from subtier.ingest import load_chain, load_policy
@@ -83,6 +113,14 @@ def check(
         raise _fail(error) from None
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
     result = run_check(loaded, rules, risk_lists)
+    if save:
+        from subtier.monitor import save_check
+
+        with _workspace(database) as workspace:
+            saved = save_check(workspace, loaded, result, key=key, source=str(chain), by=by)
+        err.print(
+            f"saved as {saved.label()} with {len(result.findings)} finding(s)", highlight=False
+        )
     if fmt is Format.JSON:
         from subtier.report.json import dumps, result_dict
 
@@ -266,25 +304,6 @@ def _workspace(database: str | None) -> Workspace:
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
-
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        "-d",
-        help="Workspace database URL (default: $SUBTIER_DATABASE_URL, else sqlite:///subtier.db).",
-        show_default=False,
-    ),
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        help="Who is acting (default: $SUBTIER_USER, else the login name).",
-        show_default=False,
-    ),
-]
 
 
 @app.command()

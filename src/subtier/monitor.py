@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from subtier.check import Confirmation, check
+from subtier.check import CheckResult, Confirmation, check
+from subtier.model import Chain
 from subtier.monitoring import Delta, compare, confirmed_sites, track
 from subtier.policy import Policy
 from subtier.report.json import finding_dict
-from subtier.store import Workspace
+from subtier.store import ChainVersion, Workspace
 
 
 def monitor(
@@ -34,3 +35,18 @@ def monitor(
         workspace.record_run(version, tracked, policy.name, result.lists, by=by)
         deltas.append(compare(key, version.version, previous, tracked, decisions))
     return deltas
+
+
+def save_check(
+    workspace: Workspace,
+    chain: Chain,
+    result: CheckResult,
+    key: str | None = None,
+    source: str | None = None,
+    by: str | None = None,
+) -> ChainVersion:
+    """Keep a check in the workspace: the chain as a version (if new) and the run's findings."""
+    version, _new = workspace.add_chain(chain, key=key, source=source, by=by)
+    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    workspace.record_run(version, tracked, result.policy.name, result.lists, by=by)
+    return version

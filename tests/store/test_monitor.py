@@ -173,3 +173,19 @@ def test_a_confirmed_match_feeds_back_into_screening(database_url: str) -> None:
     assert current is not None
     assert prison.key in {t.key for t in current}
     assert later.resolved == []
+
+
+def test_check_save_keeps_the_run(database_url: str) -> None:
+    env = {**os.environ, "SUBTIER_DATABASE_URL": database_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "subtier", "check", str(EXAMPLE), "--save", "--as", "procom"],
+        capture_output=True, text=True, cwd=ROOT, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "saved as procom v1 with 5 finding(s)" in done.stderr
+    with Workspace(database_url) as ws:
+        current = ws.latest_findings("procom")
+        assert current is not None
+        assert len(current) == 5
+        [delta] = monitor(ws, load_policy())
+    assert (delta.new, delta.resolved, delta.changed) == ([], [], [])
