@@ -1,4 +1,4 @@
-"""Write the chain file's JSON Schema, generated from the model, into the package.
+"""Write the JSON Schemas (chain file, check output), generated from models, into the package.
 
 python scripts/build_schema.py
 """
@@ -9,13 +9,19 @@ import json
 from pathlib import Path
 
 from subtier.model.schema import chain_schema
+from subtier.report.schema import check_output_schema
 
-TARGET = Path(__file__).resolve().parent.parent / "src" / "subtier" / "data" / "chain.schema.json"
+DATA = Path(__file__).resolve().parent.parent / "src" / "subtier" / "data"
 
 
 def main() -> None:
-    TARGET.write_text(json.dumps(chain_schema(), indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {TARGET}")
+    for name, schema in (
+        ("chain.schema.json", chain_schema()),
+        ("check-output.schema.json", check_output_schema()),
+    ):
+        target = DATA / name
+        target.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

@@ -110,3 +110,27 @@ def test_lists_command() -> None:
     assert "facilities" in done.stdout
     assert "2022-02-18+sha256:" in done.stdout
     assert "6,737" in done.stdout
+
+
+def test_json_output_validates_against_the_shipped_schema(tmp_path: Path) -> None:
+    from subtier.report.schema import check_output_schema
+
+    shipped = json.loads((ROOT / "src/subtier/data/check-output.schema.json").read_text())
+    assert shipped == check_output_schema(), "run `make schema` to regenerate the shipped schema"
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["workforces"].append(
+        {
+            "site": "vineland",
+            "engagement": "callcenter",
+            "pay": {"amount": 2000, "per": "month"},
+            "headcount": 3,
+        }
+    )
+    path = tmp_path / "chain.yaml"
+    path.write_text(yaml.safe_dump(data))
+    for chain in (EXAMPLE, path):
+        output = json.loads(run("check", str(chain), "--format", "json").stdout)
+        jsonschema.validate(output, shipped)
+    output["findings"][0]["extra"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(output, shipped)

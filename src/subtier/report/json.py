@@ -1,4 +1,4 @@
-"""The check result as JSON-ready data (schema: ``subtier.data/check-result.schema.json``)."""
+"""The check result as JSON-ready data (schema: ``subtier/data/check-output.schema.json``)."""
 
 from __future__ import annotations
 
