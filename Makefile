@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the Python dependencies build or run against (PyICU compiles against ICU).
-DEB_PACKAGES := libicu-dev pkg-config g++
+# Debian packages the Python dependencies build or run against: PyICU compiles against ICU;
+# WeasyPrint renders with Pango and HarfBuzz; poppler-utils reads PDFs back in the tests.
+DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+                fonts-dejavu-core poppler-utils
 
 .PHONY: install demo test lint typecheck bench data schema clean system-deps
 

@@ -19,6 +19,7 @@ from subtier.errors import InputError
 from subtier.policy import Severity
 
 if TYPE_CHECKING:
+    from subtier.check import CheckResult
     from subtier.monitoring import Delta, Tracked
     from subtier.store import Workspace
 
@@ -55,6 +56,13 @@ class Format(StrEnum):
     JSON = "json"
 
 
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+    PDF = "pdf"
+
+
 def _fail(error: InputError) -> typer.Exit:
     err.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
     return typer.Exit(2)
@@ -67,7 +75,15 @@ def check(
         Path | None,
         typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here (html and pdf default to report.html/.pdf)."
+        ),
+    ] = None,
     fail_on: Annotated[
         Severity,
         typer.Option("--fail-on", help="Exit 1 if a finding is at or above this severity."),
@@ -100,6 +116,8 @@ def check(
         subtier check chain.yaml --policy policy.yaml --format json --fail-on critical
 
         subtier check chain.yaml --save --as acme   # keep it in the workspace (subtier.db)
+
+        subtier check chain.yaml --format pdf --output report.pdf
     """
     from subtier.check import check as run_check
     from subtier.ingest import load_chain, load_policy
@@ -121,14 +139,7 @@ def check(
         err.print(
             f"saved as {saved.label()} with {len(result.findings)} finding(s)", highlight=False
         )
-    if fmt is Format.JSON:
-        from subtier.report.json import dumps, result_dict
-
-        sys.stdout.buffer.write(dumps(result_dict(result)))
-    else:
-        from subtier.report.text import render
-
-        render(result, Console(highlight=False))
+    _write_report(result, fmt, output)
     if any(f.severity.rank >= fail_on.rank for f in result.findings):
         raise typer.Exit(1)
 
@@ -193,6 +204,42 @@ def screen(
             f"[yellow]warning:[/] ... and {len(problems) - 20} more rows with problems",
             highlight=False,
         )
+
+
+def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -> None:
+    """Write the report in its format, to a file (atomically) or to standard output."""
+    if fmt is ReportFormat.JSON:
+        from subtier.report.json import dumps, result_dict
+
+        data = dumps(result_dict(result))
+    elif fmt is ReportFormat.HTML:
+        from subtier.report.html import render_html
+
+        data = render_html(result).encode("utf-8")
+        output = output or Path("report.html")
+    elif fmt is ReportFormat.PDF:
+        from subtier.report.html import render_pdf
+
+        data = render_pdf(result)
+        output = output or Path("report.pdf")
+    elif output is None:
+        from subtier.report.text import render
+
+        render(result, Console(highlight=False))
+        return
+    else:
+        from subtier.report.text import render
+
+        with output.open("w", encoding="utf-8") as handle:
+            render(result, Console(file=handle, highlight=False, no_color=True, width=200))
+        return
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    partial = output.with_name(output.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(output)
+    err.print(f"wrote {escape(str(output))}", highlight=False)
 
 
 lists_app = typer.Typer(
@@ -590,6 +637,57 @@ def schema() -> None:
     from subtier.model.schema import chain_schema
 
     sys.stdout.write(json.dumps(chain_schema(), indent=2) + "\n")
+
+
+class RiderFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+    DOCX = "docx"
+
+
+@app.command()
+def riders(
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
+    ] = None,
+    fmt: Annotated[
+        RiderFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RiderFormat.MD,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (md: standard output if omitted; html, docx: riders.html, riders.docx).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the contract clauses that match a policy, to paste into vendor contracts.
+
+    One numbered clause per enabled rule, after a preamble saying the terms flow down to every
+    subcontractor. The clauses come from the same place as the checks, so they say what
+    `subtier check` verifies.
+
+    Examples:
+
+        subtier riders --policy policy.yaml
+
+        subtier riders --policy policy.yaml --format docx --output rider.docx
+    """
+    from subtier.report.riders import write_riders
+
+    try:
+        rider, path = write_riders(policy, fmt.value, output)
+    except InputError as error:
+        raise _fail(error) from None
+    if path is not None:
+        err.print(
+            f"wrote {escape(str(path))}: {len(rider.clauses)} clause(s) from policy "
+            f"{escape(rider.policy)}",
+            highlight=False,
+        )
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,75 @@
+"""The due-diligence report: golden HTML and JSON for the reference case, and a real PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from subtier.check import CheckResult, check
+from subtier.ingest import load_chain, load_policy
+from subtier.lists import facilities
+from subtier.report.html import render_html, render_pdf
+from subtier.report.json import result_dict
+
+from .conftest import EXAMPLE, ROOT
+
+GOLDEN = ROOT / "tests" / "golden"
+DAY = date(2026, 11, 25)
+
+
+def _result() -> CheckResult:
+    return check(load_chain(EXAMPLE), load_policy(), [facilities()])
+
+
+def _golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs: UPDATE_GOLDEN=1 to accept"
+
+
+def test_html_report_golden() -> None:
+    _golden("report-procom-2019.html", render_html(_result(), DAY))
+
+
+def test_json_report_golden() -> None:
+    _golden(
+        "check-procom-2019.json",
+        json.dumps(result_dict(_result()), indent=2, ensure_ascii=False) + "\n",
+    )
+
+
+def test_html_report_has_every_section() -> None:
+    html = render_html(_result(), DAY)
+    for heading in (
+        "Summary", "The chain", "Findings (5)", "Money flow", "Remediation options",
+        "Disclosure status", "Lists and policy", "Method",
+    ):  # fmt: skip
+        assert f">{heading}</h2>" in html, heading
+    assert "<svg" in html
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in html
+    assert "20%" in html
+    assert "USD 13.55 per hour worked" in html
+    assert "End the work at Taft call center" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_pdf_renders_with_its_text(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(_result(), DAY))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Due-diligence report" in text
+    assert "no-prison-labor" in text
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in text
+    assert "Remediation options" in text
+    assert "page 1 of" in text
