@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,18 @@ from subtier.screen import RiskList
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "procom-2019.yaml"
+
+
+def run_cli(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as a user would, and capture what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "subtier", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=dict(env) if env is not None else None,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,16 +12,7 @@ import yaml
 from subtier.model.schema import chain_schema
 
 from .conftest import EXAMPLE, ROOT
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "subtier", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
+from .conftest import run_cli as run
 
 
 def test_demo_text_report() -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,22 +15,13 @@ from subtier.ingest import load_chain, load_policy
 from subtier.lists import facilities
 
 from .conftest import EXAMPLE, ROOT
+from .conftest import run_cli as run
 
 ROSTER = """ID,Name,Address,City,State,Zip,note
 7,Taft call center,601 N Oak St,Taft,OK,74463,a
 8,ProCom,2 W Landis Ave,Vineland,NJ,08360,b
 9,Eddie Warrior Correctional Center,,Taft,Oklahoma,,c
 """
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "subtier", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
 
 
 def rows(text: str) -> list[dict[str, str]]:
