@@ -690,6 +690,106 @@ def riders(
         )
 
 
+class SheetFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write (default: chain-template.xlsx; with --format csv, the folder chain-template).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        SheetFormat,
+        typer.Option(
+            "--format", "-f", help="xlsx: one workbook; csv: a folder, one CSV per sheet."
+        ),
+    ] = SheetFormat.XLSX,
+    example: Annotated[
+        bool, typer.Option("--example", help="Fill it with the ProCom example chain.")
+    ] = False,
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="Fill it with this chain file.", show_default=False),
+    ] = None,
+) -> None:
+    """Write a spreadsheet template of the chain for vendors and buyers to fill in.
+
+    One sheet per part of the chain (chain, organizations, sites, engagements, workforces) with
+    a header row of field names, drop-downs for fixed values, and an instructions sheet that
+    explains every column. `subtier import` turns the filled template into a chain file.
+
+    Examples:
+
+        subtier template --output suppliers.xlsx
+
+        subtier template --example --format csv --output procom
+    """
+    from subtier.report.template import TemplateFormat, example_chain, write_template
+
+    try:
+        if example and source is not None:
+            raise InputError("give --example or --from, not both")
+        chain = None
+        if example:
+            chain = example_chain()
+        elif source is not None:
+            from subtier.ingest import load_chain
+
+            chain = load_chain(source)
+        written = write_template(output, TemplateFormat(fmt.value), chain)
+    except InputError as error:
+        raise _fail(error) from None
+    err.print(f"wrote {escape(str(written))}", highlight=False)
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A filled template: an .xlsx workbook or a folder of CSV files.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Chain file to write: YAML, or JSON if it ends in .json."
+        ),
+    ] = Path("chain.yaml"),
+) -> None:
+    """Turn a filled template into a chain file, checked like any chain file.
+
+    Every problem is listed with its sheet (or CSV file), row and column; nothing is written
+    until the whole template is valid.
+
+    Examples:
+
+        subtier import suppliers.xlsx --output chain.yaml
+
+        subtier import chain-template/ --output chain.json
+    """
+    from subtier.ingest.spreadsheet import import_spreadsheet
+
+    try:
+        chain = import_spreadsheet(source, output)
+    except InputError as error:
+        raise _fail(error) from None
+    counts = ", ".join(
+        f"{len(getattr(chain, section))} {section}"
+        for section in ("organizations", "sites", "engagements", "workforces")
+    )
+    err.print(f"wrote {escape(str(output))}: {counts}", highlight=False)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"subtier {__version__}")
