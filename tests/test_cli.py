@@ -123,3 +123,17 @@ def test_json_output_validates_against_the_shipped_schema(tmp_path: Path) -> Non
     output["findings"][0]["extra"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(output, shipped)
+
+
+def test_ftm_out_and_back_in_through_the_cli(tmp_path: Path) -> None:
+    entities = tmp_path / "chain.ftm.json"
+    done = run("check", str(EXAMPLE), "--format", "ftm", "--output", str(entities))
+    assert done.returncode == 1, done.stderr
+    schemata = {json.loads(line)["schema"] for line in entities.read_text().splitlines()}
+    assert {"Company", "Address", "Contract", "ContractAward", "Payment", "Note"} <= schemata
+    back = tmp_path / "back.yaml"
+    assert run("import", str(entities), "--output", str(back)).returncode == 0
+    again = json.loads(run("check", str(back), "--format", "json").stdout)
+    first = json.loads(run("check", str(EXAMPLE), "--format", "json").stdout)
+    assert again["findings"] == first["findings"]
+    assert again["wages"] == first["wages"]

@@ -61,6 +61,7 @@ class ReportFormat(StrEnum):
     JSON = "json"
     HTML = "html"
     PDF = "pdf"
+    FTM = "ftm"
 
 
 def _fail(error: InputError) -> typer.Exit:
@@ -222,6 +223,14 @@ def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -
 
         data = render_pdf(result)
         output = output or Path("report.pdf")
+    elif fmt is ReportFormat.FTM:
+        import io
+
+        from subtier.report.ftm import dump_ftm, export_ftm
+
+        buffer = io.BytesIO()
+        dump_ftm(export_ftm(result.chain, result), buffer)
+        data = buffer.getvalue()
     elif output is None:
         from subtier.report.text import render
 
@@ -755,7 +764,7 @@ def import_command(
     source: Annotated[
         Path,
         typer.Argument(
-            help="A filled template: an .xlsx workbook or a folder of CSV files.",
+            help="A filled template (.xlsx or a folder of CSV files), or FtM entities (.ftm.json).",
             show_default=False,
         ),
     ],
@@ -765,6 +774,10 @@ def import_command(
             "--output", "-o", help="Chain file to write: YAML, or JSON if it ends in .json."
         ),
     ] = Path("chain.yaml"),
+    root: Annotated[
+        str | None,
+        typer.Option("--root", help="FtM input: the root buyer's id, when it cannot be told."),
+    ] = None,
 ) -> None:
     """Turn a filled template into a chain file, checked like any chain file.
 
@@ -776,11 +789,13 @@ def import_command(
         subtier import suppliers.xlsx --output chain.yaml
 
         subtier import chain-template/ --output chain.json
+
+        subtier import chain.ftm.json --output chain.yaml
     """
     from subtier.ingest.spreadsheet import import_spreadsheet
 
     try:
-        chain = import_spreadsheet(source, output)
+        chain = import_spreadsheet(source, output, root=root)
     except InputError as error:
         raise _fail(error) from None
     counts = ", ".join(

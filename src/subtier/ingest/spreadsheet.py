@@ -747,12 +747,16 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-def import_spreadsheet(source: str | Path, output: str | Path) -> Chain:
-    """Turn a filled template into a chain file at ``output`` (JSON if it ends in .json).
-
-    Nothing is written unless the whole template is valid.
+def import_spreadsheet(source: str | Path, output: str | Path, root: str | None = None) -> Chain:
+    """Turn a filled template, or a FollowTheMoney entities file, into a chain file at
+    ``output`` (JSON if it ends in .json). Nothing is written unless the whole input is valid.
     """
-    chain = load_spreadsheet(source)
+    if Path(source).name.lower().endswith((".ftm.json", ".ftm", ".jsonl", ".ijson", ".json")):
+        from subtier.ingest.ftm_chain import load_ftm_chain
+
+        chain = load_ftm_chain(Path(source), root=root)
+    else:
+        chain = load_spreadsheet(source)
     output = Path(output)
     as_json = output.suffix.lower() == ".json"
     write_text_atomic(output, dump_chain(chain, as_json=as_json, source=Path(source).name))
