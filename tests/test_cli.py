@@ -137,3 +137,17 @@ def test_ftm_out_and_back_in_through_the_cli(tmp_path: Path) -> None:
     first = json.loads(run("check", str(EXAMPLE), "--format", "json").stdout)
     assert again["findings"] == first["findings"]
     assert again["wages"] == first["wages"]
+
+
+def test_sites_from_open_supply_hub(tmp_path: Path) -> None:
+    target = tmp_path / "with-sites.yaml"
+    osh = ROOT / "tests" / "fixtures" / "osh" / "facilities.csv"
+    done = run(
+        "sites", str(EXAMPLE), "--from", str(osh), "--engagement", "callcenter", "-o", str(target)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "closed facility skipped" in done.stderr
+    report = json.loads(run("check", str(target), "--format", "json").stdout)
+    abroad = [f for f in report["findings"] if f["rule"] == "domestic-only"]
+    assert len(abroad) == 2
+    assert all(f["path"][:3] == ["campaign", "vendor", "procom"] for f in abroad)

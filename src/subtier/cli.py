@@ -805,6 +805,50 @@ def import_command(
     err.print(f"wrote {escape(str(output))}: {counts}", highlight=False)
 
 
+@app.command("sites")
+def sites_command(
+    chain: Annotated[
+        Path, typer.Argument(help="The chain file to add sites to.", show_default=False)
+    ],
+    source: Annotated[
+        Path, typer.Option("--from", help="An Open Supply Hub facility CSV.", show_default=False)
+    ],
+    engagement: Annotated[
+        str | None,
+        typer.Option("--engagement", help="Engagement whose work is done at these sites."),
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="Operator for sites without a parent company.")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Chain file to write (YAML, or JSON if .json).")
+    ] = Path("chain-with-sites.yaml"),
+) -> None:
+    """Add the facilities of an Open Supply Hub CSV to a chain as work sites.
+
+    Closed facilities are skipped; parent companies become organizations and operators.
+
+    Examples:
+
+        subtier sites chain.yaml --from osh-facilities.csv --engagement callcenter
+    """
+    from subtier.ingest import load_chain
+    from subtier.ingest.osh import merge_sites, read_osh
+    from subtier.ingest.spreadsheet import dump_chain, write_text_atomic
+
+    try:
+        found = read_osh(source, operator)
+        merged = merge_sites(load_chain(chain), found.sites, found.organizations, engagement)
+        write_text_atomic(output, dump_chain(merged, as_json=output.suffix.lower() == ".json"))
+    except InputError as error:
+        raise _fail(error) from None
+    err.print(
+        f"wrote {escape(str(output))}: {len(found.sites)} site(s) added, "
+        f"{len(found.closed)} closed facilit{'y' if len(found.closed) == 1 else 'ies'} skipped",
+        highlight=False,
+    )
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"subtier {__version__}")
