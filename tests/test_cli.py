@@ -151,3 +151,16 @@ def test_sites_from_open_supply_hub(tmp_path: Path) -> None:
     abroad = [f for f in report["findings"] if f["rule"] == "domestic-only"]
     assert len(abroad) == 2
     assert all(f["path"][:3] == ["campaign", "vendor", "procom"] for f in abroad)
+
+
+def test_import_ocds(tmp_path: Path) -> None:
+    target = tmp_path / "awards.yaml"
+    package = ROOT / "tests" / "fixtures" / "ocds" / "subcontracting.json"
+    done = run("import", str(package), "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    chain = yaml.safe_load(target.read_text())
+    first_tier = {e["supplier"] for e in chain["engagements"] if e["buyer"] == chain["root"]}
+    deeper = [e for e in chain["engagements"] if e["buyer"] in first_tier]
+    assert deeper, "the subcontracting extension should give a second tier"
+    report = json.loads(run("check", str(target), "--format", "json").stdout)
+    assert report["chain"]["root"] == chain["root"]

@@ -764,7 +764,8 @@ def import_command(
     source: Annotated[
         Path,
         typer.Argument(
-            help="A filled template (.xlsx or a folder of CSV files), or FtM entities (.ftm.json).",
+            help="A filled template (.xlsx or a folder of CSV files), FtM entities (.ftm.json) "
+            "or an OCDS release or record package (.json).",
             show_default=False,
         ),
     ],
@@ -776,7 +777,9 @@ def import_command(
     ] = Path("chain.yaml"),
     root: Annotated[
         str | None,
-        typer.Option("--root", help="FtM input: the root buyer's id, when it cannot be told."),
+        typer.Option(
+            "--root", help="FtM or OCDS input: the root buyer's id, when it cannot be told."
+        ),
     ] = None,
 ) -> None:
     """Turn a filled template into a chain file, checked like any chain file.
@@ -791,6 +794,8 @@ def import_command(
         subtier import chain-template/ --output chain.json
 
         subtier import chain.ftm.json --output chain.yaml
+
+        subtier import awards.ocds.json --root ministry-of-health --output chain.yaml
     """
     from subtier.ingest.spreadsheet import import_spreadsheet
 

@@ -747,11 +747,27 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _is_ocds(path: Path) -> bool:
+    """OCDS by name (`.ocds.json`) or by content: releases, records or an ocid near the top."""
+    name = path.name.lower()
+    if name.endswith(".ocds.json"):
+        return True
+    if not name.endswith((".json", ".jsonl")) or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    return any(key in head for key in (b'"releases"', b'"records"', b'"ocid"'))
+
+
 def import_spreadsheet(source: str | Path, output: str | Path, root: str | None = None) -> Chain:
     """Turn a filled template, or a FollowTheMoney entities file, into a chain file at
     ``output`` (JSON if it ends in .json). Nothing is written unless the whole input is valid.
     """
-    if Path(source).name.lower().endswith((".ftm.json", ".ftm", ".jsonl", ".ijson", ".json")):
+    if _is_ocds(Path(source)):
+        from subtier.ingest.ocds import load_ocds_chain
+
+        chain = load_ocds_chain(Path(source), root=root)
+    elif Path(source).name.lower().endswith((".ftm.json", ".ftm", ".jsonl", ".ijson", ".json")):
         from subtier.ingest.ftm_chain import load_ftm_chain
 
         chain = load_ftm_chain(Path(source), root=root)
