@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -86,11 +86,13 @@ def _screen_slice(bounds: tuple[int, int]) -> dict[str, list[Match]]:
     return out
 
 
-def screen_sites(sites: Sequence[Site], screener: Screener) -> dict[str, list[Match]]:
+def screen_sites(
+    sites: Sequence[Site], screener: Screener, meanwhile: Callable[[], None] | None = None
+) -> dict[str, list[Match]]:
     """Matches per site id. Large chains are split across the machine's cores.
 
     Workers are forked, so they share the loaded lists and chain without copying them; only the
-    few matches travel back.
+    few matches travel back. ``meanwhile`` runs in this process while the workers screen.
     """
     global _WORK
     workers = min(os.cpu_count() or 1, 8)
@@ -100,6 +102,8 @@ def screen_sites(sites: Sequence[Site], screener: Screener) -> dict[str, list[Ma
             return _screen_slice((0, len(sites)))
         finally:
             _WORK = None
+            if meanwhile is not None:
+                meanwhile()
     for risk_list in screener.lists:
         risk_list.index  # build before forking, once  # noqa: B018
     step = -(-len(sites) // workers)
@@ -107,6 +111,8 @@ def screen_sites(sites: Sequence[Site], screener: Screener) -> dict[str, list[Ma
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             parts = pool.map(_screen_slice, [(i, i + step) for i in range(0, len(sites), step)])
+            if meanwhile is not None:
+                meanwhile()
             merged: dict[str, list[Match]] = {}
             for part in parts:
                 merged.update(part)
@@ -163,7 +169,21 @@ def check(
 ) -> CheckResult:
     """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded."""
     screener = Screener(lists, threshold=threshold)
-    site_matches = screen_sites(chain.sites, screener)
+    floor_params = policy.params("wage-floor")
+    floor = (
+        Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
+        if isinstance(floor_params, WageFloor)
+        else None
+    )
+    traced: list[tuple[ChainGraph, list[WageFlow]]] = []
+
+    def follow_the_money() -> None:
+        # Needs no screening: done while the workers screen the sites.
+        graph = ChainGraph.build(chain)
+        traced.append((graph, trace_wages(chain, graph, floor)))
+
+    site_matches = screen_sites(chain.sites, screener, meanwhile=follow_the_money)
+    [(graph, wages)] = traced
     apply_confirmations(chain, lists, site_matches, confirmations)
     org_matches = {}
     for org in chain.organizations:
@@ -177,14 +197,6 @@ def check(
         found = screener.screen(record, top=3)
         if found:
             org_matches[org.id] = found
-    graph = ChainGraph.build(chain)
-    floor_params = policy.params("wage-floor")
-    floor = (
-        Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
-        if isinstance(floor_params, WageFloor)
-        else None
-    )
-    wages = trace_wages(chain, graph, floor)
     ctx = Context(chain, graph, site_matches, org_matches, wages)
     return CheckResult(
         chain=chain,
