@@ -51,34 +51,29 @@ def test_versions_are_added_and_kept(database_url: str) -> None:
         assert (count, broken) == (2, None)
 
 
-def test_an_edited_audit_row_is_named(database_url: str) -> None:
+@pytest.mark.parametrize(
+    ("tamper", "seq", "reason"),
+    [
+        ("UPDATE audit SET actor = 'mallory' WHERE seq = 3", 3, "edited"),
+        ("DELETE FROM audit WHERE seq = 2", 2, "missing"),
+    ],
+    ids=["edited", "deleted"],
+)
+def test_a_tampered_audit_row_is_named(
+    database_url: str, tamper: str, seq: int, reason: str
+) -> None:
     with Workspace(database_url) as ws:
         for n in range(4):
             ws.add_chain(_variant(f"{600 + n} N Oak St"), key="procom")
     engine = create_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE audit SET actor = 'mallory' WHERE seq = 3"))
+        conn.execute(text(tamper))
     engine.dispose()
     with Workspace(database_url) as ws:
         _, broken = ws.verify_audit()
     assert broken is not None
-    assert broken.seq == 3
-    assert "edited" in broken.reason
-
-
-def test_a_deleted_audit_row_is_named(database_url: str) -> None:
-    with Workspace(database_url) as ws:
-        for n in range(4):
-            ws.add_chain(_variant(f"{600 + n} N Oak St"), key="procom")
-    engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit WHERE seq = 2"))
-    engine.dispose()
-    with Workspace(database_url) as ws:
-        _, broken = ws.verify_audit()
-    assert broken is not None
-    assert broken.seq == 2
-    assert "missing" in broken.reason
+    assert broken.seq == seq
+    assert reason in broken.reason
 
 
 def _cli(database_url: str, *args: str) -> subprocess.Popen[str]:
