@@ -32,6 +32,10 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
+]
 DatabaseOption = Annotated[
     str | None,
     typer.Option(
@@ -72,10 +76,7 @@ def _fail(error: InputError) -> typer.Exit:
 @app.command()
 def check(
     chain: Annotated[Path, typer.Argument(help="Chain file (YAML or JSON).", show_default=False)],
-    policy: Annotated[
-        Path | None,
-        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
-    ] = None,
+    policy: PolicyOption = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.TEXT,
@@ -476,10 +477,7 @@ def monitor_command(
     chains: Annotated[
         list[str] | None, typer.Argument(help="Saved chain keys; every saved chain if omitted.")
     ] = None,
-    policy: Annotated[
-        Path | None,
-        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
-    ] = None,
+    policy: PolicyOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     alert: Annotated[
         Alert,
@@ -665,10 +663,7 @@ class RiderFormat(StrEnum):
 
 @app.command()
 def riders(
-    policy: Annotated[
-        Path | None,
-        typer.Option("--policy", "-p", help="Policy file; the bundled default if omitted."),
-    ] = None,
+    policy: PolicyOption = None,
     fmt: Annotated[
         RiderFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RiderFormat.MD,
