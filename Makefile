@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages the Python dependencies build or run against: PyICU compiles against ICU;
-# WeasyPrint renders with Pango and HarfBuzz; poppler-utils reads PDFs back in the tests.
+# WeasyPrint renders with Pango and HarfBuzz; poppler-utils reads PDFs back in the tests;
+# the browser tests drive Debian's chromium; PySpark needs Java 17 or newer.
 DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-                fonts-dejavu-core poppler-utils
+                fonts-dejavu-core poppler-utils chromium openjdk-17-jre-headless
 
 .PHONY: install demo test lint typecheck bench data schema clean system-deps
 
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	@touch $(STAMP)
 
 # Installs missing Debian packages only; needs root (or sudo) on a bare machine.
