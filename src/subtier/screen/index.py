@@ -16,8 +16,17 @@ MAX_POSTING = 500
 # Candidates whose shared keys weigh less than this are not worth scoring: one key shared with
 # a hundred other entries weighs 0.22, with 500 others 0.16, one unique key 0.91.
 MIN_CANDIDATE_WEIGHT = 0.15
+# Candidate weights are compared at this many decimals (see rank_candidates).
+WEIGHT_DIGITS = 9
 # An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
 _KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "f": 0.7, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
+
+
+def word_context(entries_with_word: Counter[str], entries: int) -> Context:
+    """Word weights for a list: a word's IDF is log(1 + entries / entries having the word)."""
+    total = max(entries, 1)
+    idf = {w: math.log(1 + total / c) for w, c in entries_with_word.items()}
+    return Context(idf=idf, default_idf=math.log(1 + total))
 
 
 class Index:
@@ -42,9 +51,7 @@ class Index:
             words.update({t for n in record.names for t in n.tokens})
         self.postings = postings
         self._common: dict[str, frozenset[int]] = {}
-        total = max(len(entries), 1)
-        idf = {w: math.log(1 + total / c) for w, c in words.items()}
-        self.context = Context(idf=idf, default_idf=math.log(1 + total))
+        self.context = word_context(words, len(entries))
 
     def _members(self, key: str, posting: Sequence[int]) -> frozenset[int]:
         """The entries under a common key, as a set (made on first use, then kept)."""
@@ -85,7 +92,16 @@ class Index:
         for members, weight in common:
             for position in scores.keys() & members:
                 scores[position] += weight
-        kept = [p for p, weight in scores.items() if weight >= MIN_CANDIDATE_WEIGHT]
-        if len(kept) <= limit:
-            return sorted(kept, key=lambda p: -scores[p])
-        return sorted(kept, key=lambda p: -scores[p])[:limit]
+        return rank_candidates(scores, limit)
+
+
+def rank_candidates(scores: dict[int, float], limit: int) -> list[int]:
+    """Candidates worth scoring, best first; ties go to the earlier entry in the list.
+
+    Weights are compared rounded, so that any engine adding the same weights in another order
+    keeps the same candidates in the same order.
+    """
+    rounded = {p: round(w, WEIGHT_DIGITS) for p, w in scores.items()}
+    kept = [p for p, w in rounded.items() if w >= MIN_CANDIDATE_WEIGHT]
+    kept.sort(key=lambda p: (-rounded[p], p))
+    return kept[:limit]
