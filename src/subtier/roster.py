@@ -7,11 +7,12 @@ every core (workers are forked, so they share the loaded lists without copying t
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,10 @@ KNOWN = ("id", "name", "address", "city", "state", "zip", "country")
 MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
 # Last, so that the documented columns keep their places: which version of the list matched.
 VERSION_COLUMN = "list_version"
-# Rows per unit of work sent to a worker process.
+# Rows per unit of work sent to a worker process: small enough that the workers finish
+# together, large enough that sending the work costs little.
 CHUNK = 2_000
+MIN_CHUNK = 250
 # Below this many rows, one process is quicker than starting workers.
 PARALLEL_MIN_ROWS = 4_000
 
@@ -174,24 +177,44 @@ def row_record(row: Row, columns: dict[str, int]) -> Record:
 
 
 # What a worker needs, set before forking.
-_WORK: tuple[Screener, dict[str, int], int] | None = None
+_WORK: tuple[Screener, dict[str, int], int, float] | None = None
 
 
-def _screen_chunk(rows: Sequence[Row]) -> list[list[Match] | str]:
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """A chunk of rows screened: its output CSV text, its rows' problems, and its size."""
+
+    text: str
+    problems: list[tuple[int, str]]
+    rows: int
+
+
+def _screen_row(
+    row: Row, columns: dict[str, int], screener: Screener, top: int
+) -> list[Match] | str:
+    try:
+        record = row_record(row, columns)
+    except Exception as error:  # one odd row must not stop a million-row run
+        return f"cannot read row: {error}"
+    if top > 1:
+        return screener.rank(record, top=top, candidates=max(50, top))
+    return screener.screen(record, top=1)
+
+
+def _screen_chunk(rows: Sequence[Row]) -> Screened:
+    # The chunk's output is written here, in the worker: sending back text costs far less
+    # than sending back the matches with every feature behind them.
     assert _WORK is not None
-    screener, columns, top = _WORK
-    out: list[list[Match] | str] = []
+    screener, columns, top, threshold = _WORK
+    out = io.StringIO()
+    writer = write_csv(out)
+    problems: list[tuple[int, str]] = []
     for row in rows:
-        try:
-            record = row_record(row, columns)
-        except Exception as error:  # one odd row must not stop a million-row run
-            out.append(f"cannot read row: {error}")
-            continue
-        if top > 1:
-            out.append(screener.rank(record, top=top, candidates=max(50, top)))
-        else:
-            out.append(screener.screen(record, top=1))
-    return out
+        result = _screen_row(row, columns, screener, top)
+        if row.problem or isinstance(result, str):
+            problems.append((row.line, row.problem or str(result)))
+        writer.writerows(output_rows(row, result, top, threshold))
+    return Screened(out.getvalue(), problems, len(rows))
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -210,13 +233,13 @@ def screen_rows(
     screener: Screener,
     top: int = 1,
     workers: int | None = None,
-    on_progress: Callable[[int], None] | None = None,
-) -> Iterator[tuple[Row, list[Match] | str]]:
-    """Each row with its matches (best first), or the reason it could not be screened."""
+    threshold: float | None = None,
+) -> Iterator[Screened]:
+    """The roster screened chunk by chunk, in input order, as output CSV text."""
     global _WORK
     for risk_list in screener.lists:
         risk_list.index  # build once, before any fork  # noqa: B018
-    _WORK = (screener, roster.columns, top)
+    _WORK = (screener, roster.columns, top, screener.threshold if threshold is None else threshold)
     workers = workers or min(os.cpu_count() or 1, 8)
     parallel = (
         workers > 1
@@ -226,24 +249,20 @@ def screen_rows(
     try:
         if not parallel:
             for chunk in _chunks(roster.rows, CHUNK):
-                yield from zip(chunk, _screen_chunk(chunk), strict=True)
-                if on_progress:
-                    on_progress(len(chunk))
+                yield _screen_chunk(chunk)
             return
+        # Workers are forked: frozen objects are never visited by their collector, so the
+        # loaded lists' pages stay shared instead of being copied into every worker.
+        gc.freeze()
+        size = max(MIN_CHUNK, min(CHUNK, (roster.total or 0) // (8 * workers)))
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            pending: deque[tuple[list[Row], Future[list[list[Match] | str]]]] = deque()
-            for chunk in _chunks(roster.rows, CHUNK):
-                pending.append((chunk, pool.submit(_screen_chunk, chunk)))
+            pending: deque[Future[Screened]] = deque()
+            for chunk in _chunks(roster.rows, size):
+                pending.append(pool.submit(_screen_chunk, chunk))
                 if len(pending) >= 2 * workers:  # bounded: the input is never read far ahead
-                    done, future = pending.popleft()
-                    yield from zip(done, future.result(), strict=True)
-                    if on_progress:
-                        on_progress(len(done))
+                    yield pending.popleft().result()
             while pending:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
-                if on_progress:
-                    on_progress(len(done))
+                yield pending.popleft().result()
     finally:
         _WORK = None
 

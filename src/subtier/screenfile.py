@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from subtier.errors import InputError
 from subtier.lists import load_list
-from subtier.roster import open_roster, output_header, output_rows, screen_rows, write_csv
+from subtier.roster import open_roster, output_header, screen_rows, write_csv
 from subtier.screen import DEFAULT_THRESHOLD, Screener
 
 # Show a progress bar from this many rows on.
@@ -44,14 +44,11 @@ def screen_file(
     try:
         with progress:
             task = progress.add_task("rows", total=roster.total)
-            writer = write_csv(handle)
-            writer.writerow(output_header(roster, top))
-            for row, result in screen_rows(
-                roster, screener, top, on_progress=lambda n: progress.advance(task, n)
-            ):
-                if row.problem or isinstance(result, str):
-                    problems.append((row.line, row.problem or str(result)))
-                writer.writerows(output_rows(row, result, top, cutoff))
+            write_csv(handle).writerow(output_header(roster, top))
+            for screened in screen_rows(roster, screener, top, threshold=cutoff):
+                handle.write(screened.text)
+                problems.extend(screened.problems)
+                progress.advance(task, screened.rows)
         if target and output:
             handle.close()
             target.replace(output)  # the output appears whole or not at all

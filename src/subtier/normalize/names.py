@@ -42,14 +42,15 @@ def normalize_name(name: str) -> NormName:
     text = replace_org_types_compare(cleaned, generic=True) or cleaned
     # Words are interned and form sets shared: a million-entry list repeats them endlessly.
     tokens = tuple(intern(t) for t in text.split() if t not in _TITLES)
-    forms = _forms(frozenset(t for t in tokens if t in _generic_forms()))
+    forms = shared_forms(frozenset(t for t in tokens if t in _generic_forms()))
     return NormName(text=" ".join(tokens), tokens=tokens, forms=forms)
 
 
 _FORMS: dict[frozenset[str], frozenset[str]] = {}
 
 
-def _forms(found: frozenset[str]) -> frozenset[str]:
+def shared_forms(found: frozenset[str]) -> frozenset[str]:
+    """One shared set per combination of legal forms: millions of names carry the same few."""
     return _FORMS.setdefault(found, found)
 
 

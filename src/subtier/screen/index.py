@@ -1,4 +1,10 @@
-"""An inverted index over a list's entries, and the word weights (IDF) features use."""
+"""An inverted index over a list's entries, and the word weights (IDF) features use.
+
+Name keys are indexed by word, not by entry: a list of 50,000 names has a few thousand distinct
+words, and only those get sound, prefix and one-letter-deletion keys. A derived key's entries
+are the union of its words' entries, worked out on first use. The candidates are the same as
+indexing every key of every entry; building the index costs a fraction.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,11 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from subtier.screen.features import Context
-from subtier.screen.keys import entry_keys, query_key_groups
+from subtier.screen.keys import address_keys, cell, identifier_keys, query_key_groups, token_keys
 from subtier.screen.record import Record
 
 # A key shared by more entries than this carries no signal and is not looked up.
@@ -20,6 +29,12 @@ MIN_CANDIDATE_WEIGHT = 0.15
 WEIGHT_DIGITS = 9
 # An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
 _KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "f": 0.7, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
+# Word groups remembered between queries; a long run forgets them wholesale past this.
+_GROUP_CACHE = 200_000
+
+Positions = npt.NDArray[np.int32]
+Weights = npt.NDArray[np.float64]
+_NONE: Positions = np.empty(0, dtype=np.int32)
 
 
 def word_context(entries_with_word: Counter[str], entries: int) -> Context:
@@ -29,36 +44,127 @@ def word_context(entries_with_word: Counter[str], entries: int) -> Context:
     return Context(idf=idf, default_idf=math.log(1 + total))
 
 
+def core_words(record: Record) -> set[str]:
+    """The words of a record's names that are not legal forms: what name keys are made of."""
+    return {t for n in record.names for t in n.tokens if t not in n.forms}
+
+
+def record_keys(record: Record) -> set[str]:
+    """Keys indexed per entry, not per word: whole joined name, address, identifiers, grid cell."""
+    keys: set[str] = set()
+    for norm in record.names:
+        core = [t for t in norm.tokens if t not in norm.forms]
+        if core:
+            keys.add(f"j:{''.join(core)}")
+    keys.update(address_keys(record))
+    keys.update(identifier_keys(record))
+    if record.latitude is not None and record.longitude is not None:
+        row, col = cell(record.latitude, record.longitude)
+        keys.add(f"g:{row}:{col}")
+    return keys
+
+
+def _add(postings: dict[str, int | array[int]], key: str, position: int) -> None:
+    # Most keys belong to one entry: those map to its position itself, the rest to an array.
+    # A million-entry list would spend a gigabyte on one-element lists otherwise.
+    found = postings.get(key)
+    if found is None:
+        postings[key] = position
+    elif isinstance(found, int):
+        postings[key] = array("i", (found, position))
+    else:
+        found.append(position)
+
+
 class Index:
     """Maps candidate keys to entries; ranks candidates by the rarity of the keys they share."""
 
     def __init__(self, entries: Sequence[Record]) -> None:
         self.entries = entries
-        # Most keys (a word with one letter deleted) belong to one entry only: those map to the
-        # entry's position itself, the rest to an array of positions. A million-entry list
-        # would spend a gigabyte on one-element lists otherwise.
+        words: dict[str, int | array[int]] = {}
         postings: dict[str, int | array[int]] = {}
-        words: Counter[str] = Counter()
+        counts: Counter[str] = Counter()
         for position, record in enumerate(entries):
-            for key in entry_keys(record):
-                found = postings.get(key)
-                if found is None:
-                    postings[key] = position
-                elif isinstance(found, int):
-                    postings[key] = array("i", (found, position))
-                else:
-                    found.append(position)
-            words.update({t for n in record.names for t in n.tokens})
+            for word in core_words(record):
+                _add(words, word, position)
+            for key in record_keys(record):
+                _add(postings, key, position)
+            counts.update({t for n in record.names for t in n.tokens})
+        # Each derived key (sound, prefix, deletion) → the words that have it.
+        derived: dict[str, list[str]] = {}
+        for word in words:
+            for key in set(token_keys(word)):
+                if key[0] != "n":
+                    derived.setdefault(key, []).append(word)
+        self.words = words
+        self.derived = derived
         self.postings = postings
-        self._common: dict[str, frozenset[int]] = {}
-        self.context = word_context(words, len(entries))
+        self.context = word_context(counts, len(entries))
+        self._arrays: dict[str, Positions] = {}
+        self._groups: dict[str, tuple[Positions, Weights, list[tuple[Positions, float]]]] = {}
 
-    def _members(self, key: str, posting: Sequence[int]) -> frozenset[int]:
-        """The entries under a common key, as a set (made on first use, then kept)."""
-        members = self._common.get(key)
-        if members is None:
-            members = self._common[key] = frozenset(posting)
-        return members
+    def posting(self, key: str) -> Positions:
+        """The entries having a key, in list order."""
+        found = self._arrays.get(key)
+        if found is not None:
+            return found
+        kind, rest = key[0], key[2:]
+        if kind == "n":
+            found = _as_array(self.words.get(rest))
+        elif kind in "pfd":
+            owners = self.derived.get(key, ())
+            if len(owners) == 1:
+                found = self.posting(f"n:{owners[0]}")
+            elif owners:
+                found = np.unique(np.concatenate([self.posting(f"n:{w}") for w in owners]))
+            else:
+                found = _NONE
+        else:
+            found = _as_array(self.postings.get(key))
+        if len(self._arrays) > _GROUP_CACHE:
+            self._arrays.clear()
+        self._arrays[key] = found
+        return found
+
+    def _group(self, group: list[str]) -> tuple[Positions, Weights, list[tuple[Positions, float]]]:
+        """One key group's entries with the weight of the rarest key each shares, and the
+        common keys (too many entries to look up) that add their weight to candidates."""
+        cacheable = group[0][0] == "n"
+        if cacheable:
+            known = self._groups.get(group[0])
+            if known is not None:
+                return known
+        found: list[tuple[Positions, float]] = []
+        common: list[tuple[Positions, float]] = []
+        for key in dict.fromkeys(group):
+            posting = self.posting(key)
+            size = len(posting)
+            if not size:
+                continue
+            weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
+            if size > MAX_POSTING:
+                if key[0] == "n":
+                    common.append((posting, weight))
+                continue
+            found.append((posting, weight))
+        if not found:
+            result = (_NONE, np.empty(0), common)
+        elif len(found) == 1:
+            posting, weight = found[0]
+            result = (posting, np.full(len(posting), weight), common)
+        else:
+            positions = np.concatenate([p for p, _ in found])
+            weights = np.concatenate([np.full(len(p), w) for p, w in found])
+            order = np.lexsort((-weights, positions))
+            positions, weights = positions[order], weights[order]
+            first = np.ones(len(positions), dtype=bool)
+            first[1:] = positions[1:] != positions[:-1]
+            result = (positions[first], weights[first], common)
+        if cacheable:
+            if len(self._groups) > _GROUP_CACHE:
+                self._groups.clear()
+            self._groups[group[0]] = result
+        return result
 
     def candidates(self, query: Record, limit: int = 50) -> list[int]:
         """Entry positions sharing keys with the query, best first.
@@ -68,31 +174,46 @@ class Index:
         more than MAX_POSTING entries find no candidates, but still add their weight to the
         candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining".
         """
-        scores: dict[int, float] = {}
-        common: list[tuple[frozenset[int], float]] = []
-        postings = self.postings
+        all_positions: list[Positions] = []
+        all_weights: list[Weights] = []
+        common: list[tuple[Positions, float]] = []
         for group in query_key_groups(query):
-            best: dict[int, float] = {}
-            for key in group:
-                found = postings.get(key)
-                if found is None:
-                    continue
-                posting: Sequence[int] = (found,) if isinstance(found, int) else found
-                size = len(posting)
-                weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
-                if size > MAX_POSTING:
-                    if key[0] == "n":
-                        common.append((self._members(key, posting), weight))
-                    continue
-                for position in posting:
-                    if best.get(position, 0.0) < weight:
-                        best[position] = weight
-            for position, weight in best.items():
-                scores[position] = scores.get(position, 0.0) + weight
+            positions, weights, group_common = self._group(group)
+            if len(positions):
+                all_positions.append(positions)
+                all_weights.append(weights)
+            common.extend(group_common)
+        if not all_positions:
+            return []
+        if len(all_positions) == 1:
+            found, scores = all_positions[0], all_weights[0].copy()
+        else:
+            # Summed group by group, in the order of the groups, as rank_candidates expects.
+            found, inverse = np.unique(np.concatenate(all_positions), return_inverse=True)
+            scores = np.bincount(inverse, weights=np.concatenate(all_weights)).astype(np.float64)
         for members, weight in common:
-            for position in scores.keys() & members:
-                scores[position] += weight
-        return rank_candidates(scores, limit)
+            at = np.searchsorted(members, found)
+            at[at == len(members)] = 0
+            scores[members[at] == found] += weight
+        rounded = np.round(scores, WEIGHT_DIGITS)
+        keep = rounded >= MIN_CANDIDATE_WEIGHT
+        found, rounded = found[keep], rounded[keep]
+        if len(found) > limit:
+            top = np.argpartition(-rounded, limit - 1)[:limit]
+            # Ties at the cut are settled by position, as in rank_candidates.
+            cut = rounded[top].min()
+            top = np.flatnonzero(rounded >= cut)
+            found, rounded = found[top], rounded[top]
+        order = np.lexsort((found, -rounded))[:limit]
+        return [int(p) for p in found[order]]
+
+
+def _as_array(found: int | array[int] | None) -> Positions:
+    if found is None:
+        return _NONE
+    if isinstance(found, int):
+        return np.array((found,), dtype=np.int32)
+    return np.frombuffer(found, dtype=np.int32)
 
 
 def rank_candidates(scores: dict[int, float], limit: int) -> list[int]:

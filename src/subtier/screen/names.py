@@ -16,16 +16,32 @@ def token_similarity(a: str, b: str) -> float:
     """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound, 0.7 abbreviation, else 0."""
     if a == b:
         return 1.0
-    key = (a, b)
-    known = _SEEN.get(key)
+    return _compare(_row(a), a, b)
+
+
+# Word pairs already compared, by the first word: names repeat their words endlessly.
+_SEEN: dict[str, dict[str, float]] = {}
+_SEEN_PAIRS = [0]
+# Bounded: the pairs of a long run are forgotten wholesale past this many.
+_MAX_SEEN = 1_000_000
+
+
+def _row(a: str) -> dict[str, float]:
+    row = _SEEN.get(a)
+    if row is None:
+        row = _SEEN[a] = {}
+    return row
+
+
+def _compare(row: dict[str, float], a: str, b: str) -> float:
+    known = row.get(b)
     if known is None:
-        known = _SEEN[key] = _token_similarity(a, b)
-        if len(_SEEN) > 1_000_000:  # bounded: word pairs of a long run are forgotten wholesale
+        known = row[b] = _token_similarity(a, b)
+        _SEEN_PAIRS[0] += 1
+        if _SEEN_PAIRS[0] > _MAX_SEEN:
             _SEEN.clear()
+            _SEEN_PAIRS[0] = 0
     return known
-
-
-_SEEN: dict[tuple[str, str], float] = {}
 
 
 def _token_similarity(a: str, b: str) -> float:
@@ -67,11 +83,15 @@ def name_similarity(
     best_e = [0.0] * len(et)
     for i, a in enumerate(qt):
         best = 0.0
+        row = _row(a)
         for j, b in enumerate(et):
-            sim = token_similarity(a, b)
+            sim = 1.0 if a == b else row.get(b)
+            if sim is None:
+                sim = _compare(row, a, b)
             if sim > best_e[j]:
                 best_e[j] = sim
-            best = max(best, sim)
+            if sim > best:
+                best = sim
         matched += qw[i] * best
     matched += sum(w * s for w, s in zip(ew, best_e, strict=True))
     return max(matched / (sum(qw) + sum(ew)), joined)

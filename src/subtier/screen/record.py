@@ -10,7 +10,8 @@ from subtier.normalize.addresses import Address, parse_address
 from subtier.normalize.names import NormName, normalize_name
 from subtier.normalize.places import country_code
 
-_NO_IDENTIFIERS: Mapping[str, str] = MappingProxyType({})
+# Shared by every record without identifiers (read-only, so that none can change it for all).
+NO_IDENTIFIERS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def make_record(
         identifiers=(
             {k.lower(): v.strip().upper() for k, v in identifiers.items() if v}
             if identifiers
-            else _NO_IDENTIFIERS
+            else NO_IDENTIFIERS
         ),
         status=status,
     )
