@@ -1,0 +1,74 @@
+"""The index finds exactly the candidates that indexing every key of every entry would."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+
+from subtier.screen import Record, RiskList, make_record
+from subtier.screen.index import _KIND_WEIGHT, MAX_POSTING, Index, rank_candidates
+from subtier.screen.keys import entry_keys, query_key_groups
+
+
+def _postings(entries: list[Record]) -> dict[str, set[int]]:
+    """Every key of every entry in one inverted index: the plain way."""
+    postings: dict[str, set[int]] = defaultdict(set)
+    for position, entry in enumerate(entries):
+        for key in entry_keys(entry):
+            postings[key].add(position)
+    return postings
+
+
+def _reference(postings: dict[str, set[int]], query: Record, limit: int) -> list[int]:
+    scores: dict[int, float] = {}
+    common: list[tuple[set[int], float]] = []
+    for group in query_key_groups(query):
+        best: dict[int, float] = {}
+        for key in group:
+            found = postings.get(key)
+            if not found:
+                continue
+            weight = _KIND_WEIGHT[key[0]] / math.log(2 + len(found))
+            if len(found) > MAX_POSTING:
+                if key[0] == "n":
+                    common.append((found, weight))
+                continue
+            for position in found:
+                best[position] = max(best.get(position, 0.0), weight)
+        for position, weight in best.items():
+            scores[position] = scores.get(position, 0.0) + weight
+    for members, weight in common:
+        for position in scores.keys() & members:
+            scores[position] += weight
+    return rank_candidates(scores, limit)
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    words = text.split()
+    i = rng.randrange(len(words))
+    word = words[i]
+    if len(word) > 3:
+        j = rng.randrange(len(word))
+        word = word[:j] + word[j + 1 :] if rng.random() < 0.5 else word[:j] + "x" + word[j:]
+    words[i] = word
+    return " ".join(words)
+
+
+def test_candidates_match_a_key_per_entry_index(facility_list: RiskList) -> None:
+    entries = list(facility_list.records)
+    index = Index(entries)
+    rng = random.Random(7)
+    queries = []
+    for entry in rng.sample(entries, 150):
+        address = entry.address.describe() if entry.address and rng.random() < 0.5 else None
+        queries.append(make_record("q", _typo(entry.name, rng), address=address))
+    # Words common to hundreds of facilities ("county", "jail") take the common-key path.
+    queries += [make_record("q", n) for n in ("County Jail", "State Prison Camp", "Jail")]
+    compared = 0
+    postings = _postings(entries)
+    for query in queries:
+        expected = _reference(postings, query, 50)
+        assert index.candidates(query, 50) == expected, query.name
+        compared += bool(expected)
+    assert compared > 140
