@@ -873,6 +873,61 @@ def _main(
     """Who really does our work, where, and for what pay?"""
 
 
+class FecFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command("fec")
+def fec_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="FEC electronic filings (.fec) or bulk operating-expenditure files (.txt, .zip).",
+            show_default=False,
+        ),
+    ],
+    committee: Annotated[
+        str | None,
+        typer.Option("--committee", "-c", help="FEC committee id; needed if the files hold several."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the chain here (YAML, or JSON if .json)."),
+    ] = None,
+    fmt: Annotated[FecFormat, typer.Option("--format", "-f", help="Report format.")] = FecFormat.TEXT,
+    policy: PolicyOption = None,
+    lists: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--list", "-l", help="Extra list: a registered name or a path (CSV or FtM); repeatable."
+        ),
+    ] = None,
+) -> None:
+    """Turn a committee's FEC disbursements into a screened chain and a vetting worklist.
+
+    Schedule B rows by line beside the filing's own totals, memo sub-itemizations as tier 2,
+    money by service category, findings (same screening and policy as `subtier check`), and the
+    payees bought labor-intensive services from, with what to ask them for.
+
+    Examples:
+
+        subtier fec 1527862.fec --output chain.yaml
+
+        subtier fec oppexp24.zip --committee C00703975 --format csv > payees.csv
+    """
+    from subtier.fec.command import fec_report
+
+    try:
+        data = fec_report(files, committee, policy, lists or [], output, fmt.value, err)
+    except InputError as error:
+        raise _fail(error) from None
+    sys.stdout.buffer.write(data)
+    if output is not None:
+        err.print(f"wrote {escape(str(output))}", highlight=False)
+
+
 def main() -> None:
     # Loading a large chain creates millions of small objects that all live to the end of the
     # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).

@@ -1,0 +1,126 @@
+"""The chain: the committee at tier 0, its vendors at tier 1, memo sub-payees at tier 2.
+
+A normal chain file: ``subtier check`` reads it, and it grows as vendors disclose their
+subcontractors and sites (add them under the vendor's engagement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from subtier.fec.classify import Rules, classify, default_rules
+from subtier.fec.payees import Payee, PayeeFlow
+from subtier.model import Chain, Engagement, Money, Organization, OrgType, Per
+from subtier.normalize.places import us_state
+
+# FEC entity types → organization types.
+_TYPES = {
+    "IND": OrgType.INDIVIDUAL,
+    "CAN": OrgType.INDIVIDUAL,
+    "CCM": OrgType.CAMPAIGN,
+    "COM": OrgType.CAMPAIGN,
+    "PAC": OrgType.CAMPAIGN,
+    "PTY": OrgType.CAMPAIGN,
+    "ORG": OrgType.COMPANY,
+}
+
+
+def _lines(flow: PayeeFlow) -> str:
+    by_file: dict[str, list[str]] = {}
+    for source, line in flow.flow.lines:
+        by_file.setdefault(source.rsplit("/", 1)[-1], []).append(str(line))
+    shown = "; ".join(
+        f"{name} line{'s' if len(n) > 1 else ''} {', '.join(n)}" for name, n in by_file.items()
+    )
+    more = flow.flow.rows - len(flow.flow.lines)
+    return f"FEC Schedule B: {shown}" + (f" and {more:,} more" if more > 0 else "")
+
+
+def service(flow: PayeeFlow, rules: Rules) -> str:
+    """What was bought: the purposes as written, the largest first, with their category."""
+    ranked = sorted(flow.flow.purposes.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    parts = []
+    for purpose, _cents in ranked[:3]:
+        category = classify(purpose, rules)
+        parts.append(f"{purpose or 'purpose not stated'} ({category.label})")
+    more = len(ranked) - 3
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def organization(payee: Payee, source: str) -> Organization:
+    country = "US" if us_state(payee.state) else None
+    return Organization(
+        id=payee.id,
+        name=payee.name,
+        aliases=payee.aliases,
+        type=_TYPES.get(payee.entity_type, OrgType.UNKNOWN),
+        country=country,
+        address=payee.street or None,
+        city=payee.city or None,
+        state=payee.state or None,
+        zip=payee.zip or None,
+        source=source,
+    )
+
+
+def build_chain(
+    committee: str,
+    committee_name: str,
+    payees: Sequence[Payee],
+    flows: Sequence[PayeeFlow],
+    sources: Sequence[str],
+    rules: Rules | None = None,
+) -> Chain:
+    """The chain of one committee's payees. Flows of a payee to itself are left out."""
+    rules = rules or default_rules()
+    root = committee
+    used = {f.payee for f in flows} | {f.buyer for f in flows if f.buyer}
+    first_source: Mapping[str, str] = {f.payee: _lines(f).split(";")[0] for f in flows}
+    orgs = [
+        Organization(
+            id=root,
+            name=committee_name or committee,
+            type=OrgType.CAMPAIGN,
+            country="US",
+            identifiers={"fec": committee},
+            source="FEC filings: " + ", ".join(s.rsplit("/", 1)[-1] for s in sources),
+        )
+    ]
+    orgs += [organization(p, first_source.get(p.id, "")) for p in payees if p.id in used]
+    engagements: list[Engagement] = []
+    pairs = {(f.buyer, f.payee) for f in flows}
+    ordered = sorted(flows, key=lambda f: (f.tier, -f.flow.cents, f.payee))
+    for number, flow in enumerate(ordered, start=1):
+        buyer = flow.buyer or root
+        loop = flow.buyer is not None and (flow.payee, flow.buyer) in pairs and flow.tier == 2
+        if buyer == flow.payee or (loop and flow.payee < buyer):
+            continue  # a payee's own fees itemized under it, or a memo loop: no engagement
+        cents = flow.flow.cents
+        engagements.append(
+            Engagement(
+                id=f"fec-{number}",
+                buyer=buyer,
+                supplier=flow.payee,
+                service=service(flow, rules),
+                price=Money(amount=cents / 100, per=Per.TOTAL) if cents >= 0 else None,
+                start=_date(flow.flow.first),
+                end=_date(flow.flow.last),
+                source=_lines(flow),
+            )
+        )
+    return Chain(
+        subtier=1,
+        name=f"{committee_name or committee}: payees from FEC Schedule B",
+        root=root,
+        description=(
+            "Built by `subtier fec` from FEC filings. Tier 1: operating expenditures paid by the "
+            "committee; tier 2: memo sub-itemizations under the payee that passed them on."
+        ),
+        organizations=orgs,
+        engagements=engagements,
+    )

@@ -1,0 +1,83 @@
+"""`subtier fec`: load policy and lists, run, write the chain, render the report.
+
+The progress bar is shown on a terminal only, for inputs of ``PROGRESS_MIN_BYTES`` or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from subtier.fec.run import FecResult, run_fec
+
+PROGRESS_MIN_BYTES = 5_000_000
+
+
+@contextmanager
+def _progress(
+    console: Console, show: bool
+) -> Iterator[Callable[[str, int | None], Callable[[int], None]]]:
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        console=console, disable=not show, transient=True,
+    )  # fmt: skip
+    with bar:
+        current: list[TaskID] = []
+
+        def start(what: str, total: int | None) -> Callable[[int], None]:
+            for task in current:
+                bar.update(task, visible=False)
+            task = bar.add_task(what, total=total)
+            current.append(task)
+            return lambda n: bar.advance(task, n)
+
+        yield start
+
+
+def fec_report(
+    files: Sequence[Path],
+    committee: str | None,
+    policy_path: Path | None,
+    list_specs: Sequence[str],
+    output: Path | None,
+    fmt: str,
+    console: Console,
+) -> bytes:
+    """Run ``subtier fec``: the report in ``fmt`` (text, json or csv); the chain to ``output``."""
+    from subtier.ingest import load_policy
+    from subtier.ingest.spreadsheet import dump_chain, write_text_atomic
+    from subtier.lists import facilities, load_list
+
+    policy = load_policy(policy_path)
+    lists = [facilities(), *(load_list(spec) for spec in list_specs)]
+    size = sum(p.stat().st_size for p in files if p.is_file())
+    show = console.is_terminal and size >= PROGRESS_MIN_BYTES
+    with _progress(console, show) as progress:
+        result = run_fec(files, policy, lists, committee=committee, progress=progress)
+    if output is not None:
+        as_json = output.suffix.lower() == ".json"
+        text = dump_chain(result.result.chain, as_json=as_json)
+        head = f"# Built with `subtier fec` from {', '.join(p.name for p in files)}.\n"
+        write_text_atomic(output, text if as_json else head + text)
+    return render(result, fmt)
+
+
+def render(result: FecResult, fmt: str) -> bytes:
+    from subtier.report.fec import render_csv, render_json, render_text
+
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "csv":
+        return render_csv(result).encode("utf-8")
+    return render_text(result).encode("utf-8")
