@@ -110,3 +110,72 @@ decisions = Table(
     Column("by", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# The web app's portal: buyer accounts, sessions, vendor invitations and what vendors disclose.
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),  # scrypt, with its salt and cost
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # the token itself is never kept
+    Column("chain_id", Integer, ForeignKey("chains.id"), nullable=False),
+    Column("engagement", Text, nullable=False),  # engagement id in the chain
+    Column("supplier", Text, nullable=False),  # its supplier's organization id
+    Column("parent_id", Integer, ForeignKey("invitations.id"), nullable=True),  # the cascade
+    Column("invited_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # the link, until claimed
+    Column("due_at", DateTime(timezone=True), nullable=False),  # the signed disclosure
+    Column("opened_at", DateTime(timezone=True), nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),  # signed
+    UniqueConstraint("chain_id", "engagement", name="uq_invitation_engagement"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # buyer or vendor
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("admin", Integer, nullable=False, server_default="0"),  # signed in with the admin token
+    Column("invitation_id", Integer, ForeignKey("invitations.id"), nullable=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invitation_id", Integer, ForeignKey("invitations.id"), nullable=False, unique=True),
+    Column("content", JSON, nullable=False),  # what the vendor has entered so far
+    Column("applied", JSON, nullable=False),  # ids it last put into the chain
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+attestations = Table(
+    "attestations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invitation_id", Integer, ForeignKey("invitations.id"), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("signed_on", String(10), nullable=False),  # the date the signer gave, ISO
+    Column("statement", Text, nullable=False),
+    Column("content", Text, nullable=False),  # canonical JSON of everything attested
+    Column("content_hash", String(64), nullable=False),
+    Column("chain_version_id", Integer, ForeignKey("chain_versions.id"), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

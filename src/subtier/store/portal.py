@@ -1,0 +1,433 @@
+"""The web portal's records: buyer accounts, sessions, invitations, disclosures, attestations.
+
+They live in the workspace's database, next to the chains they are about. Tokens and passwords
+are never stored, only their hashes. Time is passed in, so that expiry can be tested without
+waiting.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from subtier.store import tables as t
+
+INVITED, OPENED, SUBMITTED, OVERDUE = "invited", "opened", "submitted", "overdue"
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction. The workspace turns off the SQLite driver's own transaction handling,
+    so on SQLite it is begun by hand, taking the write lock at once."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation to disclose one engagement of one chain."""
+
+    id: int
+    chain: str
+    engagement: str
+    supplier: str
+    parent_id: int | None
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+    due_at: datetime
+    opened_at: datetime | None
+    claimed_at: datetime | None
+    submitted_at: datetime | None
+
+    def status(self, now: datetime) -> str:
+        """invited, opened, submitted or overdue (due and not signed)."""
+        if self.submitted_at is not None:
+            return SUBMITTED
+        if now > self.due_at:
+            return OVERDUE
+        if self.opened_at is not None or self.claimed_at is not None:
+            return OPENED
+        return INVITED
+
+    def claimable(self, now: datetime) -> bool:
+        return self.claimed_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    kind: str  # buyer or vendor
+    user: str | None  # the buyer's user name; None for the admin token
+    admin: bool
+    invitation_id: int | None
+    csrf: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Attestation:
+    name: str
+    title: str
+    signed_on: str
+    statement: str
+    content_hash: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: int
+    created_at: datetime
+    created_by: str
+    source: str | None
+    content_hash: str
+    findings: int | None  # of the version's latest run; None if never checked
+
+
+class Portal:
+    """Reads and writes the portal's tables. Each method is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # Users and sessions -----------------------------------------------------------------------
+
+    def add_user(self, username: str, password_hash: str, now: datetime) -> bool:
+        """False if the name is taken."""
+        try:
+            with _transaction(self.engine) as conn:
+                conn.execute(
+                    insert(t.users).values(
+                        username=username, password_hash=password_hash, created_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def password_hash(self, username: str) -> tuple[int, str] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.users.c.id, t.users.c.password_hash).where(t.users.c.username == username)
+            ).first()
+        return None if row is None else (int(row.id), str(row.password_hash))
+
+    def user_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.users)).scalar_one())
+
+    def add_session(
+        self,
+        token_hash: str,
+        kind: str,
+        csrf: str,
+        now: datetime,
+        expires_at: datetime,
+        *,
+        user_id: int | None = None,
+        admin: bool = False,
+        invitation_id: int | None = None,
+    ) -> None:
+        with _transaction(self.engine) as conn:
+            conn.execute(delete(t.sessions).where(t.sessions.c.expires_at < now))
+            conn.execute(
+                insert(t.sessions).values(
+                    token_hash=token_hash, kind=kind, user_id=user_id, admin=int(admin),
+                    invitation_id=invitation_id, csrf=csrf, created_at=now, expires_at=expires_at,
+                )
+            )  # fmt: skip
+
+    def session(self, token_hash: str, now: datetime) -> Session | None:
+        """The live session with this token hash, if any."""
+        query = (
+            select(t.sessions, t.users.c.username)
+            .outerjoin(t.users, t.users.c.id == t.sessions.c.user_id)
+            .where(t.sessions.c.token_hash == token_hash)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        expires = _utc(row.expires_at)
+        assert expires is not None
+        if expires <= now:
+            return None
+        return Session(
+            row.id, row.kind, row.username, bool(row.admin), row.invitation_id, row.csrf, expires
+        )
+
+    def end_session(self, token_hash: str) -> None:
+        with _transaction(self.engine) as conn:
+            conn.execute(delete(t.sessions).where(t.sessions.c.token_hash == token_hash))
+
+    # Invitations ------------------------------------------------------------------------------
+
+    def chain_id(self, key: str) -> int | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.chains.c.id).where(t.chains.c.key == key)).scalar()
+        return None if found is None else int(found)
+
+    def invite(
+        self,
+        chain_id: int,
+        engagement: str,
+        supplier: str,
+        token_hash: str,
+        by: str,
+        now: datetime,
+        expires_at: datetime,
+        due_at: datetime,
+        parent_id: int | None = None,
+    ) -> int:
+        """Invite the supplier of an engagement. Inviting it again issues a new link: the old
+        one stops working and any session opened with it ends."""
+        with _transaction(self.engine) as conn:
+            existing = conn.execute(
+                select(t.invitations.c.id).where(
+                    t.invitations.c.chain_id == chain_id,
+                    t.invitations.c.engagement == engagement,
+                )
+            ).scalar()
+            if existing is None:
+                return int(
+                    conn.execute(
+                        insert(t.invitations)
+                        .values(
+                            token_hash=token_hash, chain_id=chain_id, engagement=engagement,
+                            supplier=supplier, parent_id=parent_id, invited_by=by, created_at=now,
+                            expires_at=expires_at, due_at=due_at,
+                        )
+                        .returning(t.invitations.c.id)
+                    ).scalar_one()
+                )  # fmt: skip
+            conn.execute(delete(t.sessions).where(t.sessions.c.invitation_id == existing))
+            conn.execute(
+                update(t.invitations)
+                .where(t.invitations.c.id == existing)
+                .values(
+                    token_hash=token_hash, expires_at=expires_at, due_at=due_at, claimed_at=None,
+                    invited_by=by,
+                )
+            )  # fmt: skip
+            return int(existing)
+
+    def _invitations(self, *where: Any) -> list[Invitation]:
+        query = (
+            select(t.invitations, t.chains.c.key)
+            .join(t.chains, t.chains.c.id == t.invitations.c.chain_id)
+            .where(*where)
+            .order_by(t.invitations.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_invitation(row) for row in rows]
+
+    def invitation(self, ident: int) -> Invitation | None:
+        found = self._invitations(t.invitations.c.id == ident)
+        return found[0] if found else None
+
+    def invitation_by_token(self, token_hash: str) -> Invitation | None:
+        found = self._invitations(t.invitations.c.token_hash == token_hash)
+        return found[0] if found else None
+
+    def invitations(self, chain: str) -> list[Invitation]:
+        return self._invitations(t.chains.c.key == chain)
+
+    def children(self, parent_id: int) -> list[Invitation]:
+        return self._invitations(t.invitations.c.parent_id == parent_id)
+
+    def mark_opened(self, ident: int, now: datetime) -> None:
+        with _transaction(self.engine) as conn:
+            conn.execute(
+                update(t.invitations)
+                .where(t.invitations.c.id == ident, t.invitations.c.opened_at.is_(None))
+                .values(opened_at=now)
+            )
+
+    def claim(self, ident: int, token_hash: str, now: datetime) -> bool:
+        """Use the link: true only for the first claim of an unexpired token."""
+        with _transaction(self.engine) as conn:
+            done = conn.execute(
+                update(t.invitations)
+                .where(
+                    t.invitations.c.id == ident,
+                    t.invitations.c.token_hash == token_hash,
+                    t.invitations.c.claimed_at.is_(None),
+                    t.invitations.c.expires_at > now,
+                )
+                .values(claimed_at=now, opened_at=func.coalesce(t.invitations.c.opened_at, now))
+            )
+        return done.rowcount == 1
+
+    # Disclosures and attestations ---------------------------------------------------------------
+
+    def disclosure(self, invitation_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(content, applied ids) of an invitation's disclosure, if it has one."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.disclosures.c.content, t.disclosures.c.applied).where(
+                    t.disclosures.c.invitation_id == invitation_id
+                )
+            ).first()
+        return None if row is None else (dict(row.content), dict(row.applied))
+
+    def save_disclosure(
+        self,
+        invitation_id: int,
+        content: dict[str, Any],
+        applied: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        with _transaction(self.engine) as conn:
+            done = conn.execute(
+                update(t.disclosures)
+                .where(t.disclosures.c.invitation_id == invitation_id)
+                .values(content=content, applied=applied, updated_at=now)
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(t.disclosures).values(
+                        invitation_id=invitation_id, content=content, applied=applied,
+                        updated_at=now,
+                    )
+                )  # fmt: skip
+
+    def attest(
+        self,
+        invitation_id: int,
+        name: str,
+        title: str,
+        signed_on: str,
+        statement: str,
+        content: str,
+        content_hash: str,
+        chain_version_id: int | None,
+        now: datetime,
+    ) -> bool:
+        """Sign the disclosure; false if it was already signed."""
+        try:
+            with _transaction(self.engine) as conn:
+                conn.execute(
+                    insert(t.attestations).values(
+                        invitation_id=invitation_id, name=name, title=title, signed_on=signed_on,
+                        statement=statement, content=content, content_hash=content_hash,
+                        chain_version_id=chain_version_id, at=now,
+                    )
+                )  # fmt: skip
+                conn.execute(
+                    update(t.invitations)
+                    .where(t.invitations.c.id == invitation_id)
+                    .values(submitted_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def attestation(self, invitation_id: int) -> Attestation | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.attestations).where(t.attestations.c.invitation_id == invitation_id)
+            ).first()
+        if row is None:
+            return None
+        at = _utc(row.at)
+        assert at is not None
+        return Attestation(row.name, row.title, row.signed_on, row.statement, row.content_hash, at)
+
+    # Reading the workspace for the dashboard --------------------------------------------------
+
+    def runs(self, chain: str, limit: int = 2) -> list[tuple[int, int]]:
+        """(run id, version number) of the chain's latest runs, newest first."""
+        query = (
+            select(t.runs.c.id, t.chain_versions.c.version)
+            .join(t.chain_versions, t.chain_versions.c.id == t.runs.c.chain_version_id)
+            .join(t.chains, t.chains.c.id == t.chain_versions.c.chain_id)
+            .where(t.chains.c.key == chain)
+            .order_by(t.runs.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(int(r.id), int(r.version)) for r in conn.execute(query)]
+
+    def history(self, chain: str) -> list[VersionRow]:
+        """Every version of a chain, newest first, with its latest run's count of findings."""
+        query = _history_query()
+        with self.engine.connect() as conn:
+            rows = conn.execute(query, {"key": chain}).all()
+        out = []
+        for r in rows:
+            created = _utc(r.created_at)
+            assert created is not None
+            findings = None if r.run_id is None else int(r.n or 0)
+            out.append(
+                VersionRow(r.version, created, r.created_by, r.source, r.content_hash, findings)
+            )
+        return out
+
+
+@functools.cache
+def _history_query() -> Select[Any]:
+    # Built once: the dashboard asks for it on every view, and building it costs more than
+    # running it.
+    latest_run = (
+        select(t.runs.c.chain_version_id, func.max(t.runs.c.id).label("run_id"))
+        .group_by(t.runs.c.chain_version_id)
+        .subquery()
+    )
+    counts = (
+        select(t.findings.c.run_id, func.count().label("n"))
+        .group_by(t.findings.c.run_id)
+        .subquery()
+    )
+    return (
+        select(
+            t.chain_versions.c.version, t.chain_versions.c.created_at,
+            t.chain_versions.c.created_by, t.chain_versions.c.source,
+            t.chain_versions.c.content_hash, latest_run.c.run_id, counts.c.n,
+        )
+        .join(t.chains, t.chains.c.id == t.chain_versions.c.chain_id)
+        .outerjoin(latest_run, latest_run.c.chain_version_id == t.chain_versions.c.id)
+        .outerjoin(counts, counts.c.run_id == latest_run.c.run_id)
+        .where(t.chains.c.key == bindparam("key"))
+        .order_by(t.chain_versions.c.version.desc())
+    )  # fmt: skip
+
+
+def _invitation(row: Any) -> Invitation:
+    created, expires, due = _utc(row.created_at), _utc(row.expires_at), _utc(row.due_at)
+    assert created is not None
+    assert expires is not None
+    assert due is not None
+    return Invitation(
+        id=row.id, chain=row.key, engagement=row.engagement, supplier=row.supplier,
+        parent_id=row.parent_id, invited_by=row.invited_by, created_at=created,
+        expires_at=expires, due_at=due, opened_at=_utc(row.opened_at),
+        claimed_at=_utc(row.claimed_at), submitted_at=_utc(row.submitted_at),
+    )  # fmt: skip
+
+
+__all__ = ["Attestation", "Invitation", "Portal", "Session", "VersionRow"]

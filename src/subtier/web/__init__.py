@@ -1,0 +1,45 @@
+"""The web app: buyer's dashboard, vendor disclosure portal, JSON API (``subtier serve``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from subtier.web.app import create_app
+from subtier.web.security import new_token
+from subtier.web.service import Service, Settings
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    say: Callable[[str], None] = print,
+    add_user: tuple[str, str] | None = None,
+) -> None:
+    """Run the app with uvicorn until interrupted; or, given ``add_user`` (name, password), add
+    that buyer account and return.
+
+    With no buyer account and no admin token, a one-time admin token is made up and shown, so
+    that a fresh install can be signed into at once.
+    """
+    import uvicorn
+    from sqlalchemy.engine import make_url
+
+    service = Service(settings)
+    if add_user is not None:
+        with service.workspace:
+            service.add_user(*add_user)
+        say(f"added buyer account {add_user[0]!r}")
+        return
+    if settings.admin_token is None and service.portal.user_count() == 0:
+        settings.admin_token = new_token()
+        service.close()
+        service = Service(settings)
+        say(f"no buyer accounts yet: sign in with this admin token (valid until the server stops): {settings.admin_token}")  # fmt: skip
+    service.warm()
+    where = make_url(service.workspace.url).render_as_string(hide_password=True)
+    say(f"subtier serve: workspace {where}, http://{host}:{port}/")
+    uvicorn.run(create_app(service=service), host=host, port=port, log_level="warning")
+
+
+__all__ = ["Service", "Settings", "create_app", "serve"]

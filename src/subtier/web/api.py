@@ -1,0 +1,350 @@
+"""The JSON API. Callers authenticate with a bearer token, never a cookie, so no request can be
+forged from another site. Buyers use the admin token or a token from ``POST /api/sessions``;
+vendors use the token ``POST /api/portal/claim`` gives for an invitation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from subtier.report.json import finding_dict, wage_dict
+from subtier.store.portal import Attestation, VersionRow
+from subtier.web import disclosure as dis
+from subtier.web.common import limit, service
+from subtier.web.disclosure import Disclosure
+from subtier.web.service import ChainView, InvitationRow, Principal
+
+router = APIRouter(prefix="/api")
+bearer = HTTPBearer(auto_error=False, description="A buyer's or a vendor's session token.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid token for this kind of caller."},
+    404: {"description": "No such object, or not yours."},
+    422: {"description": "Invalid input: a message per field."},
+}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SignIn(_In):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class Claim(_In):
+    token: str = Field(min_length=1, max_length=200, description="The invitation link's token.")
+
+
+class TokenOut(_Out):
+    token: str
+    kind: str
+
+
+class ChainIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+    buyer: str = Field(min_length=1, max_length=200, description="Your organization's name.")
+    key: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+class ChainOut(_Out):
+    key: str
+    name: str
+    version: int
+    updated: datetime
+    findings: dict[str, int]
+
+
+class InviteIn(_In):
+    """Either an existing engagement, or a new supplier of the root buyer with its service."""
+
+    engagement: str | None = Field(default=None, max_length=200)
+    supplier: str | None = Field(default=None, max_length=200)
+    service: str | None = Field(default=None, max_length=200)
+
+
+class InvitationOut(_Out):
+    id: int
+    engagement: str
+    supplier: str
+    supplier_name: str
+    buyer_name: str
+    service: str
+    status: str
+    parent: int | None
+    expires_at: datetime
+    due_at: datetime
+    opened_at: datetime | None
+    submitted_at: datetime | None
+    signed_by: str | None
+    attested_hash: str | None
+
+
+class LinkOut(_Out):
+    invitation: InvitationOut
+    token: str = Field(description="Shown once: only its hash is kept.")
+    path: str
+
+
+class FindingOut(_Out):
+    rule: str
+    severity: str
+    subject: dict[str, str]
+    path: list[str]
+    path_names: list[str]
+    summary: str
+    evidence: list[dict[str, Any]]
+    new: bool
+
+
+class VersionOut(_Out):
+    version: int
+    created_at: datetime
+    created_by: str
+    source: str | None
+    content_hash: str
+    findings: int | None
+
+
+class DashboardOut(_Out):
+    key: str
+    name: str
+    version: int
+    findings: list[FindingOut]
+    wages: list[dict[str, Any]]
+    invitations: list[InvitationOut]
+    history: list[VersionOut]
+
+
+class SignedOut(_Out):
+    name: str
+    title: str
+    signed_on: str
+    statement: str
+    content_hash: str
+    at: datetime
+
+
+class PortalOut(_Out):
+    buyer: str
+    supplier: str
+    service: str
+    status: str
+    due_at: datetime
+    disclosure: Disclosure
+    missing: dict[str, str]
+    statement: str
+    signed: SignedOut | None
+    subcontractor_invitations: list[InvitationOut]
+
+
+def api_buyer(request: Request, credentials: Credentials) -> Principal:
+    found = service(request).buyer(credentials.credentials if credentials else None, bearer=True)
+    if found is None:
+        raise HTTPException(401, "a buyer's token is needed", {"WWW-Authenticate": "Bearer"})
+    return found
+
+
+def api_vendor(request: Request, credentials: Credentials) -> Principal:
+    found = service(request).vendor(credentials.credentials if credentials else None)
+    if found is None or found.invitation is None:
+        raise HTTPException(401, "a vendor's token is needed", {"WWW-Authenticate": "Bearer"})
+    return found
+
+
+Buyer = Annotated[Principal, Depends(api_buyer)]
+Vendor = Annotated[Principal, Depends(api_vendor)]
+
+
+def _invitation(row: InvitationRow) -> InvitationOut:
+    inv = row.invitation
+    return InvitationOut(
+        id=inv.id, engagement=inv.engagement, supplier=inv.supplier, supplier_name=row.supplier,
+        buyer_name=row.buyer, service=row.service, status=row.status, parent=inv.parent_id,
+        expires_at=inv.expires_at, due_at=inv.due_at, opened_at=inv.opened_at,
+        submitted_at=inv.submitted_at, signed_by=row.signed.name if row.signed else None,
+        attested_hash=row.signed.content_hash if row.signed else None,
+    )  # fmt: skip
+
+
+def _version(v: VersionRow) -> VersionOut:
+    return VersionOut(
+        version=v.version, created_at=v.created_at, created_by=v.created_by, source=v.source,
+        content_hash=v.content_hash, findings=v.findings,
+    )  # fmt: skip
+
+
+def _signed(a: Attestation | None) -> SignedOut | None:
+    if a is None:
+        return None
+    return SignedOut(
+        name=a.name, title=a.title, signed_on=a.signed_on, statement=a.statement,
+        content_hash=a.content_hash, at=a.at,
+    )  # fmt: skip
+
+
+def _dashboard(view: ChainView) -> DashboardOut:
+    findings = [
+        FindingOut(**finding_dict(f), path_names=[view.name(i) for i in f.path], new=i in view.new)
+        for i, f in enumerate(view.findings)
+    ]
+    return DashboardOut(
+        key=view.key, name=view.chain.name, version=view.version.version, findings=findings,
+        wages=[wage_dict(w) for w in view.wages],
+        invitations=[_invitation(r) for r in view.invitations],
+        history=[_version(v) for v in view.history],
+    )  # fmt: skip
+
+
+# Buyers ---------------------------------------------------------------------------------------
+
+
+@router.post("/sessions", status_code=201, responses={401: ERRORS[401], 429: {}})
+def sign_in(request: Request, body: SignIn) -> TokenOut:
+    """A buyer's session token for a user name and password."""
+    limit(request, "api-signin")
+    token = service(request).sign_in(body.username, body.password)
+    if token is None:
+        raise HTTPException(401, "wrong user name or password")
+    return TokenOut(token=token, kind="buyer")
+
+
+@router.get("/chains", responses={401: ERRORS[401]})
+def chains(request: Request, _p: Buyer) -> list[ChainOut]:
+    """Every chain in the workspace, with its latest version and findings by severity."""
+    return [
+        ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts)
+        for c in service(request).chains()
+    ]
+
+
+@router.post("/chains", status_code=201, responses=ERRORS)
+def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
+    """Start a chain with your organization as its root buyer."""
+    svc = service(request)
+    key = svc.create_chain(body.name, body.buyer, body.key, p.name)
+    return _dashboard(svc.view(key))
+
+
+@router.get("/chains/{key}", responses=ERRORS)
+def chain(request: Request, key: str, _p: Buyer) -> DashboardOut:
+    """The dashboard of a chain: findings with their paths, money flow, disclosure, history."""
+    return _dashboard(service(request).view(key))
+
+
+@router.post("/chains/{key}/invitations", status_code=201, responses=ERRORS)
+def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
+    """Invite the supplier of an engagement (or add a supplier and invite it). Inviting again
+    issues a new link; the old one stops working."""
+    svc = service(request)
+    if body.engagement:
+        invitation, token = svc.invite(key, body.engagement, p.name)
+    else:
+        invitation, token = svc.add_supplier(key, body.supplier or "", body.service or "", p.name)
+    row = next(r for r in svc.view(key).invitations if r.invitation.id == invitation.id)
+    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}")
+
+
+# Vendors --------------------------------------------------------------------------------------
+
+
+@router.post("/portal/claim", status_code=201, responses={404: ERRORS[404], 429: {}})
+def claim(request: Request, body: Claim) -> TokenOut:
+    """Use an invitation token, once: a vendor session token for its portal."""
+    limit(request, "api-claim")
+    token = service(request).claim(body.token)
+    if token is None:
+        raise HTTPException(404, "this invitation cannot be used: expired, used or replaced")
+    return TokenOut(token=token, kind="vendor")
+
+
+def _portal(request: Request, p: Principal) -> PortalOut:
+    assert p.invitation is not None
+    svc = service(request)
+    v = svc.portal_view(p.invitation)
+    return PortalOut(
+        buyer=v.buyer, supplier=v.supplier, service=v.service, status=v.status,
+        due_at=v.invitation.due_at, disclosure=v.disclosure, missing=v.missing,
+        statement=v.statement, signed=_signed(v.attestation),
+        subcontractor_invitations=[_invitation(r) for r in v.children.values()],
+    )  # fmt: skip
+
+
+def _edit(request: Request, p: Principal, edit: dis.Edit) -> PortalOut:
+    assert p.invitation is not None
+    service(request).change(p.invitation, edit)
+    return _portal(request, p)
+
+
+@router.get("/portal", responses=ERRORS)
+def portal(request: Request, p: Vendor) -> PortalOut:
+    """Your engagement and your disclosure so far."""
+    return _portal(request, p)
+
+
+@router.post("/portal/subcontractors", responses={**ERRORS, 409: {}})
+def add_subcontractor(request: Request, body: dis.SubcontractorIn, p: Vendor) -> PortalOut:
+    """Add a subcontractor; the chain gains a version and is checked."""
+    return _edit(request, p, lambda d, _s, taken: dis.add_subcontractor(d, body, taken))
+
+
+@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 409: {}})
+def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
+    assert p.invitation is not None
+    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
+    return _edit(request, p, lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited))
+
+
+@router.post("/portal/no-subcontractors", responses={**ERRORS, 409: {}})
+def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
+    """Answer that you have no subcontractors for this work."""
+    return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
+
+
+@router.post("/portal/subcontractors/{ident}/invitation", status_code=201, responses=ERRORS)
+def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
+    """The cascade: invite one of your subcontractors to disclose its own part."""
+    assert p.invitation is not None
+    svc = service(request)
+    invitation, token = svc.invite_subcontractor(p.invitation, ident)
+    row = svc.portal_view(p.invitation).children[invitation.supplier]
+    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}")
+
+
+@router.post("/portal/sites", responses={**ERRORS, 409: {}})
+def add_site(request: Request, body: dis.SiteIn, p: Vendor) -> PortalOut:
+    return _edit(request, p, lambda d, _s, taken: dis.add_site(d, body, taken))
+
+
+@router.delete("/portal/sites/{ident}", responses={**ERRORS, 409: {}})
+def remove_site(request: Request, ident: str, p: Vendor) -> PortalOut:
+    return _edit(request, p, lambda d, _s, _t: dis.remove_site(d, ident))
+
+
+@router.post("/portal/workforces", responses={**ERRORS, 409: {}})
+def add_workforce(request: Request, body: dis.WorkforceIn, p: Vendor) -> PortalOut:
+    return _edit(request, p, lambda d, scope, taken: dis.add_workforce(d, body, scope, taken))
+
+
+@router.delete("/portal/workforces/{ident}", responses={**ERRORS, 409: {}})
+def remove_workforce(request: Request, ident: str, p: Vendor) -> PortalOut:
+    return _edit(request, p, lambda d, _s, _t: dis.remove_workforce(d, ident))
+
+
+@router.post("/portal/attestation", status_code=201, responses={**ERRORS, 409: {}})
+def attest(request: Request, body: dis.AttestationIn, p: Vendor) -> SignedOut:
+    """Sign the disclosure. Stored with the SHA-256 of what was signed; no change after."""
+    assert p.invitation is not None
+    signed = _signed(service(request).attest(p.invitation, body))
+    assert signed is not None
+    return signed

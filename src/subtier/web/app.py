@@ -1,0 +1,130 @@
+"""The web app: the buyer's dashboard, the vendor portal and the JSON API, over one workspace."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from subtier import __version__
+from subtier.web import api, pages
+from subtier.web.disclosure import FormError
+from subtier.web.security import RateLimiter
+from subtier.web.service import LockedError, NotFoundError, Service, Settings
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class SecurityHeaders:
+    """Headers on every response: no framing, no sniffing, no referrer (links carry tokens),
+    nothing cached (pages show what one party may see)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                if not path.startswith("/api/docs"):  # the API explorer loads its own scripts
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if not path.startswith("/static/"):
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = headers + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+    """The app over a workspace. Pass a Service to share one between apps (tests do)."""
+    settings = settings or (service.settings if service else Settings())
+    app = FastAPI(
+        title="subtier",
+        version=__version__,
+        description="Buyer's dashboard and vendor disclosure portal for multi-tier service chains.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.service = service or Service(settings)
+    app.state.limiter = RateLimiter(settings.rate_limit)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    static = resources.files("subtier.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.add_middleware(SecurityHeaders)
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.exception_handler(NotFoundError)
+    def not_found(request: Request, error: NotFoundError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 404)
+        return pages.message(request, 404, "Not found", str(error))
+
+    @app.exception_handler(LockedError)
+    def locked(request: Request, error: LockedError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 409)
+        return pages.message(request, 409, "Signed", str(error))
+
+    @app.exception_handler(FormError)
+    def field_errors(request: Request, error: FormError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": error.errors}, 422)
+        return pages.message(request, 422, "Not accepted", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, error: RequestValidationError) -> Response:
+        if is_api(request):
+            detail: Any = [
+                {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()
+            ]
+            return JSONResponse({"detail": detail}, 422)
+        return pages.message(request, 422, "Not accepted", "The request was not understood.")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if is_api(request) or error.status_code == 405:
+            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        response = pages.message(request, error.status_code, "Refused", str(error.detail))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(pages.SignInRequiredError)
+    def sign_in_needed(request: Request, _error: pages.SignInRequiredError) -> Response:
+        if request.method == "GET":
+            return RedirectResponse(f"/signin?next={request.url.path}", 303)
+        return pages.message(request, 401, "Sign in", "Sign in first.", "/signin", "Sign in")
+
+    @app.exception_handler(pages.PortalSessionRequiredError)
+    def portal_needed(request: Request, _error: pages.PortalSessionRequiredError) -> Response:
+        return pages.message(
+            request, 401, "No portal session",
+            "Open the portal with the invitation link you were sent. If it was used already, "
+            "ask whoever invited you for a new one.",
+        )  # fmt: skip
+
+    return app

@@ -1,0 +1,41 @@
+"""What pages and the API share: the service, cookies, rate limits."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from subtier.web.security import RateLimiter
+from subtier.web.service import Service
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class TooMany(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(429, "too many attempts; wait a minute", headers={"Retry-After": "60"})
+
+
+def service(request: Request) -> Service:
+    found: Service = request.app.state.service
+    return found
+
+
+def secure(request: Request) -> bool:
+    """Cookies are Secure unless set so, or served over plain http to a loopback address."""
+    setting = service(request).settings.secure_cookies
+    if setting is not None:
+        return setting
+    return request.url.scheme == "https" or (request.url.hostname or "") not in LOOPBACK
+
+
+def cookie_name(request: Request, base: str) -> str:
+    # __Host- cookies are only sent to this exact host, over https, for every path.
+    return f"__Host-{base}" if secure(request) else base
+
+
+def limit(request: Request, bucket: str) -> None:
+    """Refuse a token endpoint to a client that tries too often."""
+    limiter: RateLimiter = request.app.state.limiter
+    client = request.client.host if request.client else "unknown"
+    if not limiter.allow(f"{bucket}:{client}"):
+        raise TooMany()

@@ -1,0 +1,414 @@
+"""What a supplier discloses through the portal, and how it becomes part of the chain. No I/O.
+
+A disclosure belongs to one invitation, which is scoped to one engagement of one chain. It holds
+the supplier's subcontractors (or an explicit "none"), its work sites and the workforce at each
+site. Applying it to a chain first takes out what the same disclosure put in last time, then
+adds what it holds now, so a correction replaces and never duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from subtier.model import (
+    WORKER,
+    Chain,
+    Engagement,
+    Labor,
+    Money,
+    Organization,
+    OrgType,
+    Per,
+    Site,
+    Workforce,
+    validate_chain,
+)
+from subtier.normalize.places import us_state
+
+STATEMENT = (
+    "I certify that the subcontractors, work sites, workforce and pay disclosed here for "
+    "{supplier}'s work on “{service}” for {buyer} are complete and correct to the best of my "
+    "knowledge, and that I am authorised to sign for {supplier}."
+)
+
+
+class FormError(Exception):
+    """A form or request that does not validate: a message per field, nothing saved."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class SubcontractorIn(_Form):
+    """A subcontractor the supplier hires for this work."""
+
+    name: str = Field(min_length=1, max_length=200, description="Its legal or trading name.")
+    service: str = Field(min_length=1, max_length=200, description="What it does for you.")
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=50)
+    country: str = Field(default="US", min_length=2, max_length=60)
+    price_amount: float | None = Field(
+        default=None, ge=0, le=1e9, description="What you pay it, per price_per."
+    )
+    price_per: Per = Per.HOUR
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class SiteIn(_Form):
+    """A place where the supplier does this work, with its street address."""
+
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=3, max_length=200, description="Street and number.")
+    city: str = Field(min_length=1, max_length=100)
+    state: str | None = Field(default=None, max_length=50)
+    zip: str | None = Field(default=None, max_length=20)
+    country: str = Field(default="US", min_length=2, max_length=60)
+
+    @model_validator(mode="after")
+    def _us_address(self) -> SiteIn:
+        if self.country.upper() not in {"US", "USA", "UNITED STATES"}:
+            return self
+        if not self.state or us_state(self.state) is None:
+            raise _field("state", "a US state, e.g. OK or Oklahoma")
+        if not self.zip or not re.fullmatch(r"\d{5}(-\d{4})?", self.zip):
+            raise _field("zip", "a US ZIP code: 5 digits, or ZIP+4")
+        return self
+
+
+class WorkforceIn(_Form):
+    """Who does the work at one of the supplier's sites, and what they are paid."""
+
+    site: str = Field(min_length=1, max_length=200, description="Id of one of your sites.")
+    labor: Labor = Field(description="Who does the work.")
+    headcount: int = Field(ge=1, le=1_000_000)
+    pay_amount: float = Field(ge=0, le=1e7, description="What each worker is paid, per pay_per.")
+    pay_per: Per = Per.HOUR
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    paid_to: str = Field(
+        default=WORKER,
+        min_length=1,
+        max_length=200,
+        description='"worker", or the id of the organization the pay goes to.',
+    )
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class AttestationIn(_Form):
+    """The signature on a disclosure."""
+
+    name: str = Field(min_length=2, max_length=200, description="Who signs.")
+    title: str = Field(min_length=2, max_length=200, description="Their position.")
+    date: date
+    certify: Literal[True] = Field(description='Ticks "I certify"; must be true.')
+
+
+class Subcontractor(SubcontractorIn):
+    id: str  # its organization id in the chain
+    engagement: str  # the engagement id under which the supplier hires it
+
+
+class SiteEntry(SiteIn):
+    id: str
+
+
+class WorkforceEntry(WorkforceIn):
+    id: str
+
+
+class Disclosure(BaseModel):
+    """Everything one supplier has disclosed so far."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    no_subcontractors: bool = False
+    subcontractors: tuple[Subcontractor, ...] = ()
+    sites: tuple[SiteEntry, ...] = ()
+    workforces: tuple[WorkforceEntry, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """Has the supplier answered the subcontractor question ("none" is an answer)?"""
+        return self.no_subcontractors or bool(self.subcontractors)
+
+    def ids(self) -> set[str]:
+        return {
+            *(s.id for s in self.subcontractors),
+            *(s.engagement for s in self.subcontractors),
+            *(s.id for s in self.sites),
+            *(w.id for w in self.workforces),
+        }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an invitation covers: one engagement of one chain, and its supplier."""
+
+    chain: str
+    engagement: str
+    supplier: str
+    buyer: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """Ids a disclosure put into the chain, so that the next version can take them out."""
+
+    organizations: tuple[str, ...] = ()
+    engagements: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    workforces: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {
+            "organizations": list(self.organizations),
+            "engagements": list(self.engagements),
+            "sites": list(self.sites),
+            "workforces": list(self.workforces),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Applied:
+        return cls(**{k: tuple(data.get(k, ())) for k in cls.__dataclass_fields__})
+
+
+def _field(name: str, message: str) -> ValueError:
+    return ValueError(f"{name}: {message}")
+
+
+_FormT = TypeVar("_FormT", bound=BaseModel)
+
+
+def parse_form(model: type[_FormT], data: dict[str, Any]) -> _FormT:
+    """Validate form or JSON input; raises FormError naming each bad field."""
+    cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v is not None}
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError as error:
+        raise FormError(field_errors(error)) from None
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        loc = [str(part) for part in item["loc"]]
+        message = str(item["msg"])
+        # Cross-field checks name their field in the message ("state: ...").
+        prefix = re.match(r"^Value error, (\w+): (.*)$", message)
+        if prefix:
+            loc, message = [prefix.group(1)], prefix.group(2)
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        name = loc[0] if loc else "form"
+        if item["type"] == "missing":
+            message = "required"
+        elif item["type"] == "extra_forbidden":
+            message = "unknown field"
+        out.setdefault(name, message)
+    return out
+
+
+def new_id(name: str, taken: set[str]) -> str:
+    """A readable id for a new chain element, unused in the chain and the disclosure."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-") or "item"
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def add_subcontractor(d: Disclosure, form: SubcontractorIn, taken: set[str]) -> Disclosure:
+    org = new_id(form.name, taken)
+    engagement = new_id(f"{org}-work", taken)
+    entry = Subcontractor(**form.model_dump(), id=org, engagement=engagement)
+    return d.model_copy(
+        update={"subcontractors": (*d.subcontractors, entry), "no_subcontractors": False}
+    )
+
+
+def remove_subcontractor(d: Disclosure, ident: str, invited: set[str]) -> Disclosure:
+    _need(ident in {s.id for s in d.subcontractors}, "subcontractor", "no such subcontractor")
+    _need(ident not in invited, "subcontractor", "it has been invited: it discloses its own part")
+    _need(
+        all(w.paid_to != ident for w in d.workforces),
+        "subcontractor",
+        "a workforce's pay goes to it: change that workforce first",
+    )
+    return d.model_copy(
+        update={"subcontractors": tuple(s for s in d.subcontractors if s.id != ident)}
+    )
+
+
+def declare_none(d: Disclosure) -> Disclosure:
+    _need(
+        not d.subcontractors,
+        "no_subcontractors",
+        "you have listed subcontractors; remove them first to answer none",
+    )
+    return d.model_copy(update={"no_subcontractors": True})
+
+
+def add_site(d: Disclosure, form: SiteIn, taken: set[str]) -> Disclosure:
+    entry = SiteEntry(**form.model_dump(), id=new_id(form.name, taken))
+    return d.model_copy(update={"sites": (*d.sites, entry)})
+
+
+def remove_site(d: Disclosure, ident: str) -> Disclosure:
+    _need(ident in {s.id for s in d.sites}, "site", "no such site")
+    _need(
+        all(w.site != ident for w in d.workforces),
+        "site",
+        "a workforce works there: remove it first",
+    )
+    return d.model_copy(update={"sites": tuple(s for s in d.sites if s.id != ident)})
+
+
+def add_workforce(d: Disclosure, form: WorkforceIn, scope: Scope, taken: set[str]) -> Disclosure:
+    _need(form.site in {s.id for s in d.sites}, "site", "choose one of your sites")
+    payees = {WORKER, scope.supplier, *(s.id for s in d.subcontractors)}
+    _need(form.paid_to in payees, "paid_to", "the worker, your organization or a subcontractor")
+    entry = WorkforceEntry(**form.model_dump(), id=new_id(f"{form.site}-workforce", taken))
+    return d.model_copy(update={"workforces": (*d.workforces, entry)})
+
+
+def remove_workforce(d: Disclosure, ident: str) -> Disclosure:
+    _need(ident in {w.id for w in d.workforces}, "workforce", "no such workforce")
+    return d.model_copy(update={"workforces": tuple(w for w in d.workforces if w.id != ident)})
+
+
+def missing_before_signing(d: Disclosure) -> dict[str, str]:
+    """What must be answered before the disclosure can be signed."""
+    out: dict[str, str] = {}
+    if not d.answered:
+        out["subcontractors"] = 'list your subcontractors, or answer "none"'
+    staffed = {w.site for w in d.workforces}
+    bare = [s.name for s in d.sites if s.id not in staffed]
+    if bare:
+        out["workforces"] = "say who works at " + ", ".join(bare)
+    return out
+
+
+def _need(condition: bool, name: str, message: str) -> None:
+    if not condition:
+        raise FormError({name: message})
+
+
+def apply(
+    chain: Chain, scope: Scope, d: Disclosure, before: Applied, source: str
+) -> tuple[Chain, Applied]:
+    """The chain with this disclosure in place of what it put in before."""
+    orgs = [o for o in chain.organizations if o.id not in before.organizations]
+    sites = [s for s in chain.sites if s.id not in before.sites]
+    workforces = [w for w in chain.workforces if w.id is None or w.id not in before.workforces]
+    engagements: list[Engagement] = []
+    for e in chain.engagements:
+        if e.id in before.engagements:
+            continue
+        if e.id == scope.engagement:
+            kept = [s for s in e.sites if s not in before.sites]
+            e = e.model_copy(
+                update={
+                    "sites": [*kept, *(s.id for s in d.sites)],
+                    "subcontractors_disclosed": True if d.answered else e.subcontractors_disclosed,
+                }
+            )
+        engagements.append(e)
+    for sub in d.subcontractors:
+        orgs.append(
+            Organization(
+                id=sub.id, name=sub.name, type=OrgType.COMPANY, country=sub.country,
+                city=sub.city, state=sub.state, source=source,
+            )
+        )  # fmt: skip
+        price = (
+            Money(amount=sub.price_amount, per=sub.price_per, currency=sub.currency)
+            if sub.price_amount is not None
+            else None
+        )
+        engagements.append(
+            Engagement(
+                id=sub.engagement, buyer=scope.supplier, supplier=sub.id, service=sub.service,
+                price=price, source=source,
+            )
+        )  # fmt: skip
+    for site in d.sites:
+        sites.append(
+            Site(
+                id=site.id, name=site.name, operator=scope.supplier, address=site.address,
+                city=site.city, state=site.state, zip=site.zip, country=site.country,
+                source=source,
+            )
+        )  # fmt: skip
+    for wf in d.workforces:
+        workforces.append(
+            Workforce(
+                id=wf.id, site=wf.site, engagement=scope.engagement, labor=wf.labor,
+                headcount=wf.headcount, paid_to=wf.paid_to, source=source,
+                pay=Money(amount=wf.pay_amount, per=wf.pay_per, currency=wf.currency),
+            )
+        )  # fmt: skip
+    updated = Chain(
+        subtier=1, name=chain.name, root=chain.root, description=chain.description,
+        organizations=orgs, sites=sites, engagements=engagements, workforces=workforces,
+    )  # fmt: skip
+    problems = validate_chain(updated)
+    if problems:
+        raise FormError({"form": "; ".join(p.message for p in problems)})
+    return updated, Applied(
+        organizations=tuple(s.id for s in d.subcontractors),
+        engagements=tuple(s.engagement for s in d.subcontractors),
+        sites=tuple(s.id for s in d.sites),
+        workforces=tuple(w.id for w in d.workforces),
+    )
+
+
+def statement(chain: Chain, scope: Scope) -> str:
+    orgs = chain.organizations_by_id
+    engagement = chain.engagements_by_id.get(scope.engagement)
+    return STATEMENT.format(
+        supplier=orgs[scope.supplier].name if scope.supplier in orgs else scope.supplier,
+        buyer=orgs[scope.buyer].name if scope.buyer in orgs else scope.buyer,
+        service=(engagement.service if engagement else None) or "this engagement",
+    )
+
+
+def attested(scope: Scope, d: Disclosure, form: AttestationIn, text: str) -> tuple[str, str]:
+    """The canonical JSON of what is signed (who, what, the statement) and its SHA-256."""
+    body = {
+        "chain": scope.chain,
+        "engagement": scope.engagement,
+        "supplier": scope.supplier,
+        "disclosure": d.model_dump(mode="json"),
+        "statement": text,
+        "signed": {"name": form.name, "title": form.title, "date": form.date.isoformat()},
+    }
+    content = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return content, hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+Edit = Callable[[Disclosure, Scope, set[str]], Disclosure]
+"""One change to a disclosure: given it, its scope and the ids in use, the disclosure after."""

@@ -1,0 +1,423 @@
+"""Server-rendered pages: the buyer's dashboard and the vendor portal. No JavaScript.
+
+Every form carries a CSRF token: the session's own once signed in, else one bound to a cookie.
+Handlers are plain functions run in the thread pool, since the store is synchronous.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from subtier.model import WORKER, Labor, Per
+from subtier.web import disclosure as dis
+from subtier.web.common import cookie_name, limit, secure, service
+from subtier.web.disclosure import FormError
+from subtier.web.security import new_token, same
+from subtier.web.service import LockedError, Principal
+
+SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
+BAD_LINK = (
+    "This invitation link cannot be used: it has expired, it was used already, or a newer "
+    "link replaced it. Ask whoever invited you for a new one."
+)
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(
+    env=Environment(
+        loader=PackageLoader("subtier.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
+
+
+class SignInRequiredError(Exception):
+    """A buyer page without a buyer session: GET goes to the sign-in page, anything else 401."""
+
+
+class PortalSessionRequiredError(Exception):
+    """A vendor page without a vendor session."""
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: v.strip() for k, v in data.items() if isinstance(v, str)}
+
+
+Form = Annotated[dict[str, str], Depends(form_values)]
+
+
+def _check_csrf(values: dict[str, str], expected: str | None) -> None:
+    if not same(values.pop("csrf", None), expected):
+        raise HTTPException(403, "The form expired or did not come from this site; reload the page and try again.")  # fmt: skip
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    context = {"errors": {}, "values": {}, **context}
+    set_cookie = None
+    if "csrf" not in context:
+        # Before a session exists, the token is tied to a cookie (double submit).
+        set_cookie = request.cookies.get(cookie_name(request, CSRF)) or new_token()
+        context["csrf"] = set_cookie
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if set_cookie is not None:
+        response.set_cookie(
+            cookie_name(request, CSRF), set_cookie, httponly=True, secure=secure(request),
+            samesite="strict", path="/",
+        )  # fmt: skip
+    return response
+
+
+def message(
+    request: Request, status: int, heading: str, text: str, link: str = "", link_text: str = ""
+) -> Response:
+    return render(
+        request, "message.html",
+        {"heading": heading, "message": text, "link": link, "link_text": link_text,
+         "csrf": ""},
+        status,
+    )  # fmt: skip
+
+
+# Buyers ---------------------------------------------------------------------------------------
+
+
+def buyer(request: Request) -> Principal:
+    found = service(request).buyer(request.cookies.get(cookie_name(request, SESSION)))
+    if found is None or found.session is None:
+        raise SignInRequiredError()
+    return found
+
+
+Buyer = Annotated[Principal, Depends(buyer)]
+
+
+def _buyer_context(p: Principal) -> dict[str, Any]:
+    assert p.session is not None
+    return {"principal": p, "csrf": p.session.csrf, "home": "/chains"}
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/chains", 303)
+
+
+@router.get("/signin")
+def signin_page(request: Request, next: str = "/chains") -> Response:
+    return render(request, "signin.html", {"next": _local(next)})
+
+
+@router.post("/signin")
+def signin(request: Request, values: Form) -> Response:
+    limit(request, "signin")
+    _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
+    svc = service(request)
+    token = None
+    if values.get("admin_token"):
+        token = svc.sign_in_admin(values["admin_token"])
+    elif values.get("username") and values.get("password"):
+        token = svc.sign_in(values["username"], values["password"])
+    if token is None:
+        return render(
+            request, "signin.html",
+            {"next": _local(values.get("next", "")),
+             "errors": {"signin": {"form": "Wrong user name, password or token."}},
+             "values": {"signin": {"username": values.get("username", "")}}},
+            401,
+        )  # fmt: skip
+    response = RedirectResponse(_local(values.get("next", "")), 303)
+    response.set_cookie(
+        cookie_name(request, SESSION), token, httponly=True, secure=secure(request),
+        samesite="lax", path="/", max_age=int(svc.settings.session_hours * 3600),
+    )  # fmt: skip
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, values: Form, p: Buyer) -> Response:
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    service(request).sign_out(request.cookies.get(cookie_name(request, SESSION), ""))
+    response = RedirectResponse("/signin", 303)
+    response.delete_cookie(cookie_name(request, SESSION), path="/", secure=secure(request))
+    return response
+
+
+@router.get("/chains")
+def chains_page(request: Request, p: Buyer) -> Response:
+    return render(
+        request, "chains.html", {**_buyer_context(p), "chains": service(request).chains()}
+    )
+
+
+@router.post("/chains")
+def create_chain(request: Request, values: Form, p: Buyer) -> Response:
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    svc = service(request)
+    try:
+        key = svc.create_chain(
+            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name
+        )
+    except FormError as error:
+        return render(
+            request, "chains.html",
+            {**_buyer_context(p), "chains": svc.chains(), "errors": {"chain": error.errors},
+             "values": {"chain": values}},
+            422,
+        )  # fmt: skip
+    return RedirectResponse(f"/chains/{quote(key)}", 303)
+
+
+def _dashboard(
+    request: Request, p: Principal, key: str, status: int = 200, **extra: Any
+) -> Response:
+    view = service(request).view(key)
+    counts = Counter(f.severity.value for f in view.findings)
+    open_options = [
+        (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
+        for e in view.uninvited()
+    ]
+    return render(
+        request, "chain.html",
+        {**_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
+         "open_options": open_options, **extra},
+        status,
+    )  # fmt: skip
+
+
+@router.get("/chains/{key}")
+def dashboard(request: Request, key: str, p: Buyer) -> Response:
+    return _dashboard(request, p, key)
+
+
+@router.post("/chains/{key}/invitations")
+def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    svc = service(request)
+    try:
+        if values.get("engagement"):
+            invitation, token = svc.invite(key, values["engagement"], p.name)
+        else:
+            invitation, token = svc.add_supplier(
+                key, values.get("supplier", ""), values.get("service", ""), p.name
+            )
+    except FormError as error:
+        return _dashboard(
+            request, p, key, 422, errors={"invite": error.errors}, values={"invite": values}
+        )
+    view = svc.view(key)
+    link = {
+        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
+        "supplier": view.name(invitation.supplier),
+        "expires": invitation.expires_at,
+    }
+    return _dashboard(request, p, key, new_link=link)
+
+
+# Vendors --------------------------------------------------------------------------------------
+
+
+@router.get("/invite/{token}")
+def landing(request: Request, token: str) -> Response:
+    limit(request, "invite")
+    row = service(request).landing(token)
+    if row is None:
+        return message(request, 404, "Link not valid", BAD_LINK)
+    return render(request, "invite.html", {"row": row, "token": token})
+
+
+@router.post("/invite/{token}")
+def claim(request: Request, token: str, values: Form) -> Response:
+    limit(request, "invite")
+    _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
+    svc = service(request)
+    session = svc.claim(token)
+    if session is None:
+        return message(request, 404, "Link not valid", BAD_LINK)
+    response = RedirectResponse("/portal", 303)
+    response.set_cookie(
+        cookie_name(request, PORTAL), session, httponly=True, secure=secure(request),
+        samesite="lax", path="/", max_age=int(svc.settings.vendor_session_days * 86400),
+    )  # fmt: skip
+    return response
+
+
+def vendor(request: Request) -> Principal:
+    found = service(request).vendor(request.cookies.get(cookie_name(request, PORTAL)))
+    if found is None or found.invitation is None or found.session is None:
+        raise PortalSessionRequiredError()
+    return found
+
+
+Vendor = Annotated[Principal, Depends(vendor)]
+
+
+def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> Response:
+    assert p.invitation is not None
+    assert p.session is not None
+    v = service(request).portal_view(p.invitation)
+    d = v.disclosure
+    per = [(x.value, x.value) for x in Per]
+    payees = [(WORKER, "the worker"), (v.scope.supplier, f"{v.supplier} (you)")]
+    payees += [(s.id, s.name) for s in d.subcontractors]
+    return render(
+        request, "portal.html",
+        {"v": v, "csrf": p.session.csrf, "home": "/portal", "per_options": per,
+         "labor_options": [(x.value, x.value) for x in Labor],
+         "site_options": [(s.id, s.name) for s in d.sites],
+         "payee_options": payees, "payee_names": dict(payees),
+         "site_names": {s.id: s.name for s in d.sites}, **extra},
+        status,
+    )  # fmt: skip
+
+
+@router.get("/portal")
+def portal_page(request: Request, p: Vendor) -> Response:
+    return _portal(request, p)
+
+
+Edit = dis.Edit
+
+
+def _submit(
+    request: Request, p: Principal, values: dict[str, str], form: str, make: Callable[[], Edit]
+) -> Response:
+    """Validate and apply one portal form; on any error, show it again with what was typed."""
+    assert p.invitation is not None
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    try:
+        service(request).change(p.invitation, make())
+    except FormError as error:
+        return _portal(request, p, 422, errors={form: error.errors}, values={form: values})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={form: {"form": str(error)}})
+    return RedirectResponse(f"/portal#{_anchor(form)}", 303)
+
+
+def _anchor(form: str) -> str:
+    return {"subcontractor": "subcontractors", "site": "sites", "workforce": "workforce"}.get(
+        form, form
+    )
+
+
+@router.post("/portal/subcontractors")
+def add_subcontractor(request: Request, values: Form, p: Vendor) -> Response:
+    def make() -> Edit:
+        form = dis.parse_form(dis.SubcontractorIn, values)
+        return lambda d, _s, taken: dis.add_subcontractor(d, form, taken)
+
+    return _submit(request, p, values, "subcontractor", make)
+
+
+@router.post("/portal/subcontractors/{ident}/delete")
+def remove_subcontractor(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+    assert p.invitation is not None
+    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
+    return _submit(
+        request, p, values, "subcontractors",
+        lambda: lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited),
+    )  # fmt: skip
+
+
+@router.post("/portal/no-subcontractors")
+def no_subcontractors(request: Request, values: Form, p: Vendor) -> Response:
+    return _submit(
+        request, p, values, "subcontractors", lambda: lambda d, _s, _t: dis.declare_none(d)
+    )
+
+
+@router.post("/portal/subcontractors/{ident}/invite")
+def invite_subcontractor(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+    assert p.invitation is not None
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    svc = service(request)
+    try:
+        invitation, token = svc.invite_subcontractor(p.invitation, ident)
+    except FormError as error:
+        return _portal(request, p, 422, errors={"subcontractors": error.errors})
+    names = {s.id: s.name for s in svc.portal_view(p.invitation).disclosure.subcontractors}
+    link = {
+        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
+        "supplier": names.get(invitation.supplier, invitation.supplier),
+        "expires": invitation.expires_at,
+    }
+    return _portal(request, p, new_link=link)
+
+
+@router.post("/portal/sites")
+def add_site(request: Request, values: Form, p: Vendor) -> Response:
+    def make() -> Edit:
+        form = dis.parse_form(dis.SiteIn, values)
+        return lambda d, _s, taken: dis.add_site(d, form, taken)
+
+    return _submit(request, p, values, "site", make)
+
+
+@router.post("/portal/sites/{ident}/delete")
+def remove_site(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+    return _submit(request, p, values, "site", lambda: lambda d, _s, _t: dis.remove_site(d, ident))
+
+
+@router.post("/portal/workforces")
+def add_workforce(request: Request, values: Form, p: Vendor) -> Response:
+    def make() -> Edit:
+        form = dis.parse_form(dis.WorkforceIn, values)
+        return lambda d, scope, taken: dis.add_workforce(d, form, scope, taken)
+
+    return _submit(request, p, values, "workforce", make)
+
+
+@router.post("/portal/workforces/{ident}/delete")
+def remove_workforce(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+    return _submit(
+        request, p, values, "workforce", lambda: lambda d, _s, _t: dis.remove_workforce(d, ident)
+    )
+
+
+@router.post("/portal/attestation")
+def attest(request: Request, values: Form, p: Vendor) -> Response:
+    assert p.invitation is not None
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    data: dict[str, Any] = dict(values)
+    if data.get("certify") in ("true", "on", "1"):
+        data["certify"] = True
+    try:
+        form = dis.parse_form(dis.AttestationIn, data)
+        service(request).attest(p.invitation, form)
+    except FormError as error:
+        return _portal(request, p, 422, errors={"attest": error.errors}, values={"attest": values})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={"attest": {"form": str(error)}})
+    return RedirectResponse("/portal#attest", 303)
+
+
+@router.post("/portal/signout")
+def portal_signout(request: Request, values: Form, p: Vendor) -> Response:
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    service(request).sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
+    response = message(request, 200, "You have left the portal", "Your answers are saved.")
+    response.delete_cookie(cookie_name(request, PORTAL), path="/", secure=secure(request))
+    return response
+
+
+def _local(target: str) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/chains"
+    return target

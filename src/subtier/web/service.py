@@ -1,0 +1,562 @@
+"""What the web app does, apart from HTTP: sign-in, invitations, disclosures, checks, views.
+
+Pages and the JSON API are thin layers over this class, so both behave the same. Every change
+to a chain is validated in full before anything is written: a bad submission leaves the
+workspace as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from subtier.check import Confirmation, check
+from subtier.errors import InputError, SubtierError
+from subtier.ingest import load_policy
+from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
+from subtier.monitoring import confirmed_sites, track
+from subtier.policy import Evidence, Finding, Policy, Severity
+from subtier.policy.config import WageFloor
+from subtier.report.json import finding_dict
+from subtier.report.picture import chain_svg
+from subtier.screen import RiskList
+from subtier.store import ChainVersion, Workspace, chain_key
+from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
+from subtier.wages import WageFlow, trace_wages
+from subtier.web import disclosure as dis
+from subtier.web.disclosure import Disclosure, FormError, Scope
+from subtier.web.security import (
+    DUMMY_HASH,
+    hash_password,
+    new_token,
+    same,
+    token_hash,
+    verify_password,
+)
+
+BUYER, VENDOR = "buyer", "vendor"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class NotFoundError(SubtierError):
+    """No such object, or not one the caller may see: the two are not told apart."""
+
+
+class LockedError(SubtierError):
+    """The disclosure is signed and can no longer change."""
+
+
+@dataclass
+class Settings:
+    """How the server runs. Every field has a default that works on a fresh install."""
+
+    database: str | None = None
+    policy: Path | None = None
+    admin_token: str | None = None
+    invite_days: float = 7.0  # how long an invitation link can be claimed
+    due_days: float = 14.0  # when the signed disclosure is due
+    session_hours: float = 12.0
+    vendor_session_days: float = 30.0
+    rate_limit: int = 20  # attempts a minute per client address on token endpoints
+    secure_cookies: bool | None = None  # None: secure, except plain http on a loopback address
+    clock: Callable[[], datetime] = _now
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a buyer (a user, or the admin token) or a vendor (an invitation)."""
+
+    kind: str
+    name: str
+    session: Session | None = None
+    invitation: Invitation | None = None
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    key: str
+    name: str
+    version: int
+    updated: datetime
+    counts: dict[str, int]  # findings by severity in the latest run
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    buyer: str
+    supplier: str
+    service: str
+    status: str
+    signed: Attestation | None
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """Everything the dashboard shows about one chain."""
+
+    key: str
+    version: ChainVersion
+    chain: Chain
+    graph: ChainGraph
+    findings: list[Finding]
+    new: frozenset[int]  # indexes of findings that are new since the run before
+    wages: list[WageFlow]
+    svg: str
+    invitations: list[InvitationRow] = field(default_factory=list)
+    history: list[VersionRow] = field(default_factory=list)
+
+    def name(self, ident: str) -> str:
+        org = self.chain.organizations_by_id.get(ident)
+        site = self.chain.sites_by_id.get(ident)
+        return org.name if org else site.name if site else ident
+
+    def path(self, ids: tuple[str, ...] | list[str]) -> str:
+        return " → ".join(self.name(i) for i in ids)
+
+    def uninvited(self) -> list[Engagement]:
+        taken = {row.invitation.engagement for row in self.invitations}
+        return [e for e in self.chain.engagements if e.id not in taken]
+
+
+@dataclass(frozen=True)
+class PortalView:
+    """What one supplier sees: its own engagement and its own disclosure, nothing else."""
+
+    invitation: Invitation
+    scope: Scope
+    buyer: str
+    supplier: str
+    service: str
+    disclosure: Disclosure
+    attestation: Attestation | None
+    statement: str
+    children: dict[str, InvitationRow]  # by subcontractor organization id
+    missing: dict[str, str]
+    status: str
+
+
+class Service:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.workspace = Workspace(settings.database)
+        self.portal = Portal(self.workspace.engine)
+        self.policy: Policy = load_policy(settings.policy)
+        self._admin_hash = token_hash(settings.admin_token) if settings.admin_token else None
+        self._lists: list[RiskList] | None = None
+        # Chain versions are read, changed and written back: one writer at a time.
+        self._write = threading.RLock()
+        self._views: OrderedDict[tuple[str, str, int], ChainView] = OrderedDict()
+        self._views_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def now(self) -> datetime:
+        return self.settings.clock()
+
+    def lists(self) -> list[RiskList]:
+        with self._write:
+            if self._lists is None:
+                self._lists = self.workspace.lists()
+            return self._lists
+
+    def warm(self) -> None:
+        """Load the lists and build their index now, so the first submission is not slow."""
+        from subtier.model import Site
+
+        probe = Site(id="probe", name="probe", address="1 Main St", city="Tulsa", state="OK")
+        check(Chain(subtier=1, name="probe", root="o", organizations=[Organization(id="o", name="o")],
+                    sites=[probe]), self.policy, self.lists())  # fmt: skip
+
+    # Buyers ---------------------------------------------------------------------------------
+
+    def add_user(self, username: str, password: str) -> None:
+        if not 1 <= len(username) <= 100 or username != username.strip():
+            raise InputError("a user name is 1 to 100 characters, without surrounding spaces")
+        if len(password) < 10:
+            raise InputError("a password needs at least 10 characters")
+        if not self.portal.add_user(username, hash_password(password), self.now()):
+            raise InputError(f"there is already a user {username!r}")
+        self.workspace.log("portal.user", username, {}, by="subtier serve")
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        """A new buyer session token, or None for a wrong name or password."""
+        found = self.portal.password_hash(username)
+        if not verify_password(password, found[1] if found else DUMMY_HASH) or found is None:
+            return None
+        return self._session(BUYER, user_id=found[0])
+
+    def sign_in_admin(self, token: str) -> str | None:
+        if self._admin_hash is None or not same(token_hash(token), self._admin_hash):
+            return None
+        return self._session(BUYER, admin=True)
+
+    def _session(
+        self, kind: str, *, user_id: int | None = None, admin: bool = False,
+        invitation_id: int | None = None,
+    ) -> str:  # fmt: skip
+        token, now = new_token(), self.now()
+        life = (
+            timedelta(hours=self.settings.session_hours)
+            if kind == BUYER
+            else timedelta(days=self.settings.vendor_session_days)
+        )
+        self.portal.add_session(
+            token_hash(token), kind, new_token(), now, now + life,
+            user_id=user_id, admin=admin, invitation_id=invitation_id,
+        )  # fmt: skip
+        return token
+
+    def sign_out(self, token: str) -> None:
+        self.portal.end_session(token_hash(token))
+
+    def buyer(self, token: str | None, *, bearer: bool = False) -> Principal | None:
+        """The buyer a session token (or, for the API, the admin token) belongs to."""
+        if not token:
+            return None
+        if bearer and self._admin_hash is not None and same(token_hash(token), self._admin_hash):
+            return Principal(BUYER, "admin")
+        session = self.portal.session(token_hash(token), self.now())
+        if session is None or session.kind != BUYER:
+            return None
+        return Principal(BUYER, session.user or "admin", session=session)
+
+    def vendor(self, token: str | None) -> Principal | None:
+        if not token:
+            return None
+        session = self.portal.session(token_hash(token), self.now())
+        if session is None or session.kind != VENDOR or session.invitation_id is None:
+            return None
+        invitation = self.portal.invitation(session.invitation_id)
+        if invitation is None:
+            return None
+        return Principal(
+            VENDOR, f"portal:{invitation.supplier}", session=session, invitation=invitation
+        )
+
+    # Chains ---------------------------------------------------------------------------------
+
+    def chains(self) -> list[ChainSummary]:
+        latest: dict[str, ChainVersion] = {}
+        for v in self.workspace.versions():
+            latest[v.key] = v
+        out = []
+        for key, v in latest.items():
+            found = self.workspace.latest_findings(key) or []
+            counts = {s.value: 0 for s in reversed(Severity)}
+            for item in found:
+                counts[item.severity.value] += 1
+            out.append(ChainSummary(key, v.name, v.version, v.created_at, counts))
+        return out
+
+    def create_chain(self, name: str, buyer: str, key: str | None, by: str) -> str:
+        errors = {}
+        if not name.strip() or len(name) > 200:
+            errors["name"] = "a name of 1 to 200 characters"
+        if not buyer.strip() or len(buyer) > 200:
+            errors["buyer"] = "your organization's name, 1 to 200 characters"
+        if errors:
+            raise FormError(errors)
+        root = dis.new_id(buyer, set())
+        chain = Chain(
+            subtier=1, name=name.strip(), root=root,
+            organizations=[Organization(id=root, name=buyer.strip(), type=OrgType.COMPANY)],
+        )  # fmt: skip
+        key = (key or "").strip() or chain_key(chain)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", key):
+            raise FormError({"key": "lower-case letters, digits and '-', up to 100"})
+        with self._write:
+            if self.portal.chain_id(key) is not None:
+                raise FormError({"key": f"there is already a chain {key!r}"})
+            version, _new = self.workspace.add_chain(chain, key=key, source="web", by=by)
+            self._run(version, chain, by)
+        return key
+
+    def _chain(self, key: str) -> tuple[ChainVersion, Chain]:
+        try:
+            return self.workspace.chain(key)
+        except InputError:
+            raise NotFoundError(f"no chain {key!r}") from None
+
+    def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
+        """Check a version and keep its findings: what makes them show on the dashboard."""
+        decisions = self.workspace.decisions(version.key)
+        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
+        result = check(chain, self.policy, self.lists(), confirmations=confirmations)
+        tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+        return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
+
+    def view(self, key: str) -> ChainView:
+        """The dashboard of one chain. The checked part is kept per version and run."""
+        version, chain = self._chain(key)
+        runs = self.portal.runs(key, 2)
+        if not runs or runs[0][1] != version.version:
+            with self._write:
+                version, chain = self._chain(key)
+                runs = self.portal.runs(key, 2)
+                if not runs or runs[0][1] != version.version:
+                    self._run(version, chain, "subtier serve")
+                    runs = self.portal.runs(key, 2)
+        cache_key = (key, version.content_hash, runs[0][0])
+        with self._views_lock:
+            base = self._views.get(cache_key)
+        if base is None:
+            base = self._checked_view(key, version, chain, runs)
+            with self._views_lock:
+                self._views[cache_key] = base
+                while len(self._views) > 64:
+                    self._views.popitem(last=False)
+        return ChainView(
+            **{k: getattr(base, k) for k in ChainView.__dataclass_fields__
+               if k not in ("invitations", "history")},
+            invitations=self._invitation_rows(key, chain),
+            history=self.portal.history(key),
+        )  # fmt: skip
+
+    def _checked_view(
+        self, key: str, version: ChainVersion, chain: Chain, runs: list[tuple[int, int]]
+    ) -> ChainView:
+        tracked = self.workspace.latest_findings(key) or []
+        previous = self.workspace.latest_findings(key, before=runs[0][0]) if len(runs) > 1 else None
+        before = {t.key for t in previous} if previous is not None else None
+        findings = [_finding(t.body) for t in tracked]
+        new = frozenset(
+            i for i, t in enumerate(tracked) if before is not None and t.key not in before
+        )
+        graph = ChainGraph.build(chain)
+        floor_params = self.policy.params("wage-floor")
+        floor = (
+            Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
+            if isinstance(floor_params, WageFloor)
+            else None
+        )
+        return ChainView(
+            key=key, version=version, chain=chain, graph=graph, findings=findings, new=new,
+            wages=trace_wages(chain, graph, floor), svg=chain_svg(chain, graph, findings),
+        )  # fmt: skip
+
+    def _invitation_rows(self, key: str, chain: Chain) -> list[InvitationRow]:
+        now = self.now()
+        return [self._row(inv, chain, now) for inv in self.portal.invitations(key)]
+
+    def _row(self, inv: Invitation, chain: Chain, now: datetime) -> InvitationRow:
+        orgs = chain.organizations_by_id
+        engagement = chain.engagements_by_id.get(inv.engagement)
+        buyer = engagement.buyer if engagement else ""
+        return InvitationRow(
+            inv,
+            orgs[buyer].name if buyer in orgs else buyer,
+            orgs[inv.supplier].name if inv.supplier in orgs else inv.supplier,
+            (engagement.service if engagement else None) or "",
+            inv.status(now),
+            self.portal.attestation(inv.id) if inv.submitted_at else None,
+        )
+
+    # Invitations ----------------------------------------------------------------------------
+
+    def invite(
+        self, key: str, engagement: str, by: str, parent: Invitation | None = None
+    ) -> tuple[Invitation, str]:
+        """A new invitation link for the supplier of an engagement; the token is shown once."""
+        _version, chain = self._chain(key)
+        found = chain.engagements_by_id.get(engagement)
+        if found is None:
+            raise FormError({"engagement": "choose an engagement of this chain"})
+        chain_id = self.portal.chain_id(key)
+        assert chain_id is not None
+        token, now = new_token(), self.now()
+        ident = self.portal.invite(
+            chain_id, found.id, found.supplier, token_hash(token), by, now,
+            now + timedelta(days=self.settings.invite_days),
+            now + timedelta(days=self.settings.due_days),
+            parent_id=parent.id if parent else None,
+        )  # fmt: skip
+        self.workspace.log(
+            "portal.invite", f"{key} {found.id}",
+            {"supplier": found.supplier, "invitation": ident,
+             "parent": parent.id if parent else None},
+            by=by,
+        )  # fmt: skip
+        invitation = self.portal.invitation(ident)
+        assert invitation is not None
+        return invitation, token
+
+    def add_supplier(self, key: str, name: str, service: str, by: str) -> tuple[Invitation, str]:
+        """Add a supplier hired by the chain's root buyer, and invite it."""
+        errors = {}
+        if not name.strip() or len(name) > 200:
+            errors["supplier"] = "the supplier's name, 1 to 200 characters"
+        if not service.strip() or len(service) > 200:
+            errors["service"] = "what you buy from it, 1 to 200 characters"
+        if errors:
+            raise FormError(errors)
+        with self._write:
+            _version, chain = self._chain(key)
+            taken = _ids(chain)
+            org = Organization(id=dis.new_id(name, taken), name=name.strip())
+            engagement = Engagement(
+                id=dis.new_id(f"{org.id}-work", taken), buyer=chain.root, supplier=org.id,
+                service=service.strip(), source="web",
+            )  # fmt: skip
+            updated = chain.model_copy(
+                update={
+                    "organizations": [*chain.organizations, org],
+                    "engagements": [*chain.engagements, engagement],
+                }
+            )
+            updated = Chain.model_validate(updated.model_dump())
+            version, _new = self.workspace.add_chain(updated, key=key, source="web", by=by)
+            self._run(version, updated, by)
+        return self.invite(key, engagement.id, by)
+
+    def landing(self, token: str) -> InvitationRow | None:
+        """The invitation a link is for, if it can still be claimed; marks it opened."""
+        invitation = self.portal.invitation_by_token(token_hash(token))
+        now = self.now()
+        if invitation is None or not invitation.claimable(now):
+            return None
+        self.portal.mark_opened(invitation.id, now)
+        _version, chain = self._chain(invitation.chain)
+        return self._row(invitation, chain, now)
+
+    def claim(self, token: str) -> str | None:
+        """Use an invitation link once: a vendor session token, or None."""
+        digest = token_hash(token)
+        invitation = self.portal.invitation_by_token(digest)
+        if invitation is None or not self.portal.claim(invitation.id, digest, self.now()):
+            return None
+        self.workspace.log(
+            "portal.claim", f"{invitation.chain} {invitation.engagement}",
+            {"invitation": invitation.id}, by=f"portal:{invitation.supplier}",
+        )  # fmt: skip
+        return self._session(VENDOR, invitation_id=invitation.id)
+
+    # The vendor's disclosure ------------------------------------------------------------------
+
+    def _scope(self, inv: Invitation, chain: Chain) -> Scope:
+        engagement = chain.engagements_by_id.get(inv.engagement)
+        if engagement is None or engagement.supplier != inv.supplier:
+            raise NotFoundError("this engagement is no longer in the chain; ask the buyer")
+        return Scope(inv.chain, inv.engagement, inv.supplier, engagement.buyer)
+
+    def _disclosure(self, inv: Invitation) -> tuple[Disclosure, dis.Applied]:
+        stored = self.portal.disclosure(inv.id)
+        if stored is None:
+            return Disclosure(), dis.Applied()
+        return Disclosure.model_validate(stored[0]), dis.Applied.from_json(stored[1])
+
+    def portal_view(self, inv: Invitation) -> PortalView:
+        _version, chain = self._chain(inv.chain)
+        scope = self._scope(inv, chain)
+        d, _applied = self._disclosure(inv)
+        now = self.now()
+        children = {
+            child.supplier: self._row(child, chain, now) for child in self.portal.children(inv.id)
+        }
+        row = self._row(inv, chain, now)
+        return PortalView(
+            invitation=inv, scope=scope, buyer=row.buyer, supplier=row.supplier,
+            service=row.service, disclosure=d, attestation=self.portal.attestation(inv.id),
+            statement=dis.statement(chain, scope), children=children,
+            missing=dis.missing_before_signing(d), status=row.status,
+        )  # fmt: skip
+
+    def change(
+        self, inv: Invitation, edit: Callable[[Disclosure, Scope, set[str]], Disclosure]
+    ) -> ChainVersion:
+        """Apply one edit to the vendor's disclosure: a new chain version, checked at once."""
+        with self._write:
+            return self._apply(inv, edit)
+
+    def _apply(
+        self, inv: Invitation, edit: Callable[[Disclosure, Scope, set[str]], Disclosure]
+    ) -> ChainVersion:
+        if self.portal.attestation(inv.id) is not None:
+            raise LockedError("this disclosure is signed; it can no longer change")
+        _version, chain = self._chain(inv.chain)
+        scope = self._scope(inv, chain)
+        current, applied = self._disclosure(inv)
+        updated = edit(current, scope, _ids(chain) | current.ids())
+        source = f"subtier portal: disclosed by {chain.organizations_by_id[scope.supplier].name}"
+        new_chain, now_applied = dis.apply(chain, scope, updated, applied, source)
+        who = f"portal:{inv.supplier}"
+        # The disclosure first: if saving the chain then fails, the next edit re-applies it all.
+        self.portal.save_disclosure(
+            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now()
+        )
+        version, new = self.workspace.add_chain(
+            new_chain, key=inv.chain, source=f"portal invitation {inv.id}", by=who
+        )
+        if new:
+            self._run(version, new_chain, who)
+        return version
+
+    def attest(self, inv: Invitation, form: dis.AttestationIn) -> Attestation:
+        with self._write:
+            d, _applied = self._disclosure(inv)
+            missing = dis.missing_before_signing(d)
+            if missing:
+                raise FormError(missing)
+            version = self._apply(inv, lambda d, _s, _t: d)  # make sure the chain holds it
+            _v, chain = self._chain(inv.chain)
+            scope = self._scope(inv, chain)
+            text = dis.statement(chain, scope)
+            content, digest = dis.attested(scope, d, form, text)
+            if not self.portal.attest(
+                inv.id, form.name, form.title, form.date.isoformat(), text, content, digest,
+                version.row_id, self.now(),
+            ):  # fmt: skip
+                raise LockedError("this disclosure is already signed")
+            self.workspace.log(
+                "portal.attest", f"{inv.chain} {inv.engagement}",
+                {"invitation": inv.id, "name": form.name, "title": form.title,
+                 "date": form.date.isoformat(), "content_hash": digest,
+                 "version": version.version},
+                by=f"portal:{inv.supplier}",
+            )  # fmt: skip
+        found = self.portal.attestation(inv.id)
+        assert found is not None
+        return found
+
+    def invite_subcontractor(self, inv: Invitation, ident: str) -> tuple[Invitation, str]:
+        """The cascade: a supplier invites one of its own subcontractors."""
+        d, _applied = self._disclosure(inv)
+        sub = next((s for s in d.subcontractors if s.id == ident), None)
+        if sub is None:
+            raise NotFoundError("no such subcontractor")
+        existing = next((c for c in self.portal.children(inv.id) if c.supplier == ident), None)
+        if existing is not None and existing.claimed_at is not None:
+            # A new link would end the subcontractor's session and let someone else in.
+            raise FormError({"subcontractor": "it has opened its invitation already"})
+        return self.invite(inv.chain, sub.engagement, f"portal:{inv.supplier}", parent=inv)
+
+
+def _ids(chain: Chain) -> set[str]:
+    return {
+        *(o.id for o in chain.organizations),
+        *(s.id for s in chain.sites),
+        *(e.id for e in chain.engagements),
+        *(w.id for w in chain.workforces if w.id),
+    }
+
+
+def _finding(body: object) -> Finding:
+    assert isinstance(body, dict)
+    return Finding(
+        rule=body["rule"],
+        severity=Severity(body["severity"]),
+        subject_kind=body["subject"]["kind"],
+        subject_id=body["subject"]["id"],
+        path=tuple(body["path"]),
+        summary=body["summary"],
+        evidence=tuple(Evidence(**e) for e in body["evidence"]),
+    )

@@ -1,0 +1,134 @@
+"""The whole flow over HTTP, in process: invite, disclose, cascade, sign, and the dashboard."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from subtier.web import Service
+
+from .conftest import Party, World, link_in
+
+
+def test_the_cascade_reaches_the_prison_and_the_buyer_sees_it(app: FastAPI) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    made = buyer.post("/chains", {"name": "Voter calls", "buyer": "MIKE BLOOMBERG 2020 INC"})
+    assert made.headers["location"] == "/chains/voter-calls"
+    page = buyer.post(
+        "/chains/voter-calls/invitations",
+        {"supplier": "Unnamed voter-contact vendor", "service": "voter-contact calls"},
+    )
+    assert vendor.claim(link_in(page)).status_code == 303
+    vendor.get("/portal")
+    vendor.post("/portal/subcontractors", {"name": "ProCom", "service": "outbound calls"})
+    assert (
+        sub.claim(link_in(vendor.post("/portal/subcontractors/procom/invite"))).status_code == 303
+    )
+    sub.get("/portal")
+    assert sub.post("/portal/no-subcontractors").status_code == 303
+    sub.post(
+        "/portal/sites",
+        {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
+         "zip": "74463"},
+    )  # fmt: skip
+    sub.post(
+        "/portal/workforces",
+        {"site": "taft-call-center", "labor": "unknown", "headcount": "40", "pay_amount": "1.45",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+    signed = sub.post(
+        "/portal/attestation",
+        {"name": "Pat Doe", "title": "President", "date": "2019-12-20", "certify": "true"},
+    )
+    assert signed.status_code == 303
+    board = buyer.get("/chains/voter-calls").text
+    assert "no-prison-labor" in board
+    assert (
+        "MIKE BLOOMBERG 2020 INC → Unnamed voter-contact vendor → ProCom → Taft call center"
+        in board
+    )
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in board
+    assert '<span class="new">new</span>' in board
+    assert "status-submitted" in board
+    assert "signed by Pat Doe, President" in board
+
+
+def test_each_accepted_answer_is_a_new_checked_version(world: World, service: Service) -> None:
+    before = len(service.workspace.versions("calls"))
+    world.vendor_a.post(
+        "/portal/sites", {"name": "Second", "address": "2 Main St", "city": "Newark",
+                          "state": "NJ", "zip": "07102"}
+    )  # fmt: skip
+    versions = service.workspace.versions("calls")
+    assert len(versions) == before + 1
+    assert versions[-1].created_by == "portal:alpha-calls"
+    assert service.portal.runs("calls", 1)[0][1] == versions[-1].version
+    _v, chain = service.workspace.chain("calls")
+    assert "second" in chain.engagements_by_id["alpha-calls-work"].sites
+    assert chain.sites_by_id["second"].operator == "alpha-calls"
+
+
+def test_a_correction_replaces_and_never_duplicates(world: World, service: Service) -> None:
+    world.vendor_a.post("/portal/sites/alpha-floor/delete")
+    _v, chain = service.workspace.chain("calls")
+    assert "alpha-floor" not in chain.sites_by_id
+    assert chain.engagements_by_id["alpha-calls-work"].sites == []
+    assert [o.id for o in chain.organizations].count("alpha-subco") == 1
+
+
+def test_signing_stores_a_hash_of_what_was_signed_and_locks_the_disclosure(
+    world: World, service: Service
+) -> None:
+    vendor = world.vendor_a
+    refused = vendor.post(
+        "/portal/attestation", {"name": "Al Pha", "title": "CEO", "date": "2026-03-02",
+                                "certify": "true"}
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert "say who works at Alpha Floor" in refused.text
+    vendor.post(
+        "/portal/workforces",
+        {"site": "alpha-floor", "labor": "employee", "headcount": "3", "pay_amount": "18",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+    unticked = vendor.post(
+        "/portal/attestation", {"name": "Al Pha", "title": "CEO", "date": "2026-03-02"}
+    )
+    assert unticked.status_code == 422
+    assert "I certify" in unticked.text
+    assert vendor.post(
+        "/portal/attestation",
+        {"name": "Al Pha", "title": "CEO", "date": "2026-03-02", "certify": "true"},
+    ).status_code == 303  # fmt: skip
+    inv = service.portal.invitations("calls")[0]
+    signed = service.portal.attestation(inv.id)
+    assert signed is not None
+    assert len(signed.content_hash) == 64
+    assert "Alpha Calls" in signed.statement
+    audit = [r for r in service.workspace.audit_records() if r.action == "portal.attest"]
+    assert audit[-1].details["content_hash"] == signed.content_hash
+    assert service.workspace.verify_audit()[1] is None
+    locked = vendor.post("/portal/sites/alpha-floor/delete")
+    assert locked.status_code == 409
+    _v, chain = service.workspace.chain("calls")
+    assert "alpha-floor" in chain.sites_by_id
+    assert chain.engagements_by_id["alpha-calls-work"].subcontractors_disclosed is True
+
+
+def test_disclosure_status_per_vendor(world: World) -> None:
+    api = world.party().http
+    auth = {"Authorization": f"Bearer {world.service.settings.admin_token}"}
+    statuses = {
+        i["supplier_name"]: i["status"]
+        for i in api.get("/api/chains/calls", headers=auth).json()["invitations"]
+    }
+    assert statuses == {"Alpha Calls": "opened", "Bravo Calls": "opened", "Alpha Subco": "opened"}
+    page = world.buyer.post("/chains/calls/invitations", {"supplier": "Charlie", "service": "mail"})
+    assert "status-invited" in page.text
+    world.clock.advance(days=15)
+    statuses = {
+        i["supplier_name"]: i["status"]
+        for i in api.get("/api/chains/calls", headers=auth).json()["invitations"]
+    }
+    assert set(statuses.values()) == {"overdue"}
