@@ -176,3 +176,28 @@ def test_parallel_screening_gives_the_serial_answer(
     parallel = check_module.screen_sites(chain.sites, screener)
     assert parallel == serial
     assert list(serial) == ["taft"]
+
+
+def test_a_person_has_no_subcontractors_to_disclose(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy
+) -> None:
+    chain = make_chain(address="1 Main St, Vineland, NJ 08360")
+    data = chain.model_dump(mode="json", by_alias=True, exclude_none=True)
+    supplier = data["engagements"][0]["supplier"]
+    for org in data["organizations"]:
+        if org["id"] == supplier:
+            org["type"] = "individual"
+    person = Chain.model_validate(data)
+    rule = "subcontractors-disclosed"
+    before = {
+        f.subject_id
+        for f in check(chain, default_policy, [facility_list]).findings
+        if f.rule == rule
+    }
+    after = {
+        f.subject_id
+        for f in check(person, default_policy, [facility_list]).findings
+        if f.rule == rule
+    }
+    assert data["engagements"][0]["id"] in before
+    assert data["engagements"][0]["id"] not in after

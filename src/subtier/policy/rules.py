@@ -221,10 +221,16 @@ def wage_floor(ctx: Context, params: WageFloor) -> Iterator[Finding]:
 def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> Iterator[Finding]:
     """Every supplier has disclosed its own subcontractors ("none" is a disclosure).
 
-    An engagement whose supplier has not answered, or answered no, is reported.
+    An engagement whose supplier has not answered, or answered no, is reported. A supplier
+    that is a person (an employee on payroll, a freelancer) is paid for their own work and
+    has no subcontractors to disclose.
     """
+    orgs = ctx.chain.organizations_by_id
     for index, eng in enumerate(ctx.chain.engagements):
         if eng.subcontractors_disclosed:
+            continue
+        supplier_org = orgs.get(eng.supplier)
+        if supplier_org is not None and supplier_org.type is OrgType.INDIVIDUAL:
             continue
         supplier = ctx.name(eng.supplier)
         state = (
