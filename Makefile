@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/bench_screen_scale.py
 	$(BIN)/python benchmarks/bench_monitor.py
+	$(BIN)/python benchmarks/bench_web.py
 
 # Rebuilds the bundled facility list from ../shared/data (not needed to use the package).
 data: install

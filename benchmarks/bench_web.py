@@ -2,14 +2,22 @@
 
 Starts `subtier serve`'s app in its own process on a fresh SQLite workspace, sets up a chain
 with one invited vendor per submitting client, then runs 50 concurrent clients for 60 s or
-until the request cap is reached, whichever comes first:
+until the request cap is reached, whichever comes first. Each client is a closed loop: it sends
+its next request as soon as it has read the whole answer to the last one, with no pause.
 
 - dashboard clients load the buyer's dashboard page (GET /chains/KEY, signed in);
 - submission clients post the vendor portal's site form and its delete form in turn
   (each accepted post is a new chain version, checked at once).
 
 Prints p50, p95 and max latency, requests and errors for each route. The baseline, measured
-in the same run, is GET /static/style.css: the server's floor for a request.
+in the same run just before the load, is GET /static/style.css from 5 clients: the server's
+floor for a request.
+
+The clients are lean so that the load generator, which shares the machine with the server,
+takes as little CPU as it can: each keeps one HTTP/1.1 connection open, sends requests prepared
+once as bytes, and reads the status line, the headers and the whole body by its length. A
+request counts as an error when its status is not the expected one, when an answer is cut
+short or cannot be read, or after 30 s without an answer.
 
     python benchmarks/bench_web.py [--clients 50] [--submitters 10] [--seconds 60] [--cap 20000]
 """
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import socket
@@ -27,19 +36,21 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
 ADMIN = "bench-admin-token-0123456789"
+# What `subtier serve` runs, with the rate limits of the token endpoints lifted for the setup.
 SERVER = """
-import sys, uvicorn
-from subtier.web import Settings, create_app
+import sys
+from subtier.web import Settings, serve
 settings = Settings(database=sys.argv[1], admin_token=sys.argv[2], rate_limit=10**9)
-app = create_app(settings)
-app.state.service.warm()
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning")
+serve(settings, host="127.0.0.1", port=int(sys.argv[3]), say=lambda _text: None)
 """
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+TIMEOUT = 30.0
 
 
 @dataclass
@@ -62,50 +73,106 @@ class Budget:
         return True
 
 
-async def _timed(route: Route, call: asyncio.Future[httpx.Response] | object, ok: int) -> None:
-    start = time.perf_counter()
-    try:
-        response = await call  # type: ignore[misc]
-        if response.status_code != ok:
+def get(path: str, cookie: str = "") -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+def post(path: str, cookie: str, form: dict[str, str]) -> bytes:
+    body = urlencode(form)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return (head + body).encode("ascii")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; reopened if the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def _exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length, close = 0, False
+        for line in head.lower().split(b"\r\n")[1:]:
+            if line.startswith(b"content-length:"):
+                length = int(line[15:])
+            elif line.startswith(b"transfer-encoding:"):
+                raise ValueError("a chunked answer")  # the app always sends a length
+            elif line == b"connection: close":
+                close = True
+        body = await self.reader.readexactly(length)
+        if close:
+            await self.close()
+        return status, body
+
+    async def send(self, route: Route, request: bytes, ok: int, end: bytes = b"") -> None:
+        """One request, timed from sending it to having read the whole answer."""
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                status, body = await self._exchange(request)
+            if status != ok or not body.endswith(end):
+                route.errors += 1
+        except (OSError, ValueError, asyncio.IncompleteReadError, TimeoutError):
             route.errors += 1
-    except httpx.HTTPError:
-        route.errors += 1
-    route.times.append(time.perf_counter() - start)
+            await self.close()
+        route.times.append(time.perf_counter() - start)
 
 
-async def dashboard_client(base: str, cookie: str, budget: Budget, route: Route) -> None:
-    async with httpx.AsyncClient(base_url=base, cookies={"subtier_session": cookie}) as http:
-        while budget.take():
-            await _timed(route, http.get("/chains/bench"), 200)
+async def dashboard_client(port: int, cookie: str, budget: Budget, route: Route) -> None:
+    conn, request = Connection(port), get("/chains/bench", f"subtier_session={cookie}")
+    while budget.take():
+        await conn.send(route, request, 200, b"</html>")
+    await conn.close()
 
 
 async def submit_client(
-    base: str, cookie: str, n: int, budget: Budget, add: Route, remove: Route
+    port: int, cookie: str, csrf: str, n: int, budget: Budget, add: Route, remove: Route
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, cookies={"subtier_portal": cookie}) as http:
-        page = await http.get("/portal")
-        csrf = CSRF.search(page.text)
-        assert csrf, "no portal page"
-        form = {"csrf": csrf.group(1), "name": f"Site {n}", "address": f"{100 + n} Main St",
-                "city": "Tulsa", "state": "OK", "zip": "74103"}  # fmt: skip
-        site = f"site-{n}"
-        while budget.take():
-            await _timed(add, http.post("/portal/sites", data=form), 303)
-            if not budget.take():
-                break
-            await _timed(
-                remove, http.post(f"/portal/sites/{site}/delete", data={"csrf": form["csrf"]}), 303
-            )
+    form = {"csrf": csrf, "name": f"Site {n}", "address": f"{100 + n} Main St",
+            "city": "Tulsa", "state": "OK", "zip": "74103"}  # fmt: skip
+    jar = f"subtier_portal={cookie}"
+    adding = post("/portal/sites", jar, form)
+    removing = post(f"/portal/sites/site-{n}/delete", jar, {"csrf": csrf})
+    conn = Connection(port)
+    while budget.take():
+        await conn.send(add, adding, 303)
+        if not budget.take():
+            break
+        await conn.send(remove, removing, 303)
+    await conn.close()
 
 
-async def baseline_client(base: str, budget: Budget, route: Route) -> None:
-    async with httpx.AsyncClient(base_url=base) as http:
-        while budget.take():
-            await _timed(route, http.get("/static/style.css"), 200)
+async def baseline_client(port: int, budget: Budget, route: Route) -> None:
+    conn, request = Connection(port), get("/static/style.css")
+    while budget.take():
+        await conn.send(route, request, 200)
+    await conn.close()
 
 
-def setup(base: str, submitters: int) -> tuple[str, list[str]]:
-    """A chain with one vendor per submitting client; the buyer's and vendors' session tokens."""
+def setup(base: str, submitters: int) -> tuple[str, list[tuple[str, str]]]:
+    """A chain with one vendor per submitting client; the buyer's session token, and each
+    vendor's session token with its CSRF token."""
     auth = {"Authorization": f"Bearer {ADMIN}"}
     with httpx.Client(base_url=base, timeout=30) as http:
         made = http.post("/api/chains", json={"name": "Bench", "buyer": "Buyer", "key": "bench"},
@@ -121,7 +188,11 @@ def setup(base: str, submitters: int) -> tuple[str, list[str]]:
             link.raise_for_status()
             claimed = http.post("/api/portal/claim", json={"token": link.json()["token"]})
             claimed.raise_for_status()
-            vendors.append(claimed.json()["token"])
+            token = claimed.json()["token"]
+            page = http.get("/portal", cookies={"subtier_portal": token})
+            found = CSRF.search(page.text)
+            assert found, "no portal page"
+            vendors.append((token, found.group(1)))
         page = http.get("/signin")
         csrf = CSRF.search(page.text)
         assert csrf
@@ -142,26 +213,47 @@ def report(route: Route) -> str:
     )
 
 
-async def load(args: argparse.Namespace, base: str, buyer: str, vendors: list[str]) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(
+    args: argparse.Namespace,
+    port: int,
+    server: int,
+    buyer: str,
+    vendors: list[tuple[str, str]],
+) -> None:
     floor = Route("baseline GET /static")
     await asyncio.gather(
-        *(baseline_client(base, Budget(100, time.monotonic() + 10), floor) for _ in range(5))
+        *(baseline_client(port, Budget(100, time.monotonic() + 10), floor) for _ in range(5))
     )
     dash = Route("GET /chains/KEY (dashboard)")
     add = Route("POST /portal/sites")
     remove = Route("POST /portal/sites/ID/delete")
     budget = Budget(args.cap, time.monotonic() + args.seconds)
-    started = time.monotonic()
+    started, cpu, server_cpu = time.monotonic(), time.process_time(), cpu_seconds(server)
     clients = [
-        submit_client(base, vendors[i], i, budget, add, remove) for i in range(args.submitters)
+        submit_client(port, *vendors[i], i, budget, add, remove) for i in range(args.submitters)
     ]
     clients += [
-        dashboard_client(base, buyer, budget, dash) for _ in range(args.clients - args.submitters)
+        dashboard_client(port, buyer, budget, dash) for _ in range(args.clients - args.submitters)
     ]
     await asyncio.gather(*clients)
-    took = time.monotonic() - started
+    took, used = time.monotonic() - started, time.process_time() - cpu
+    served = cpu_seconds(server) - server_cpu
+    n = max(budget.used, 1)
     print(f"{budget.used} requests in {took:.1f} s ({budget.used / took:.0f}/s), "
-          f"{args.clients} clients ({args.submitters} submitting)")  # fmt: skip
+          f"{args.clients} clients ({args.submitters} submitting), load average "
+          f"{os.getloadavg()[0]:.2f} at the end")  # fmt: skip
+    print(f"CPU: the server {served:.1f} s ({served / n * 1e3:.2f} ms a request, "
+          f"{served / took:.2f} cores), the load generator {used:.1f} s "
+          f"({used / n * 1e3:.2f} ms a request)")  # fmt: skip
     for route in (floor, dash, add, remove):
         print(report(route))
 
@@ -193,7 +285,7 @@ def main() -> None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.2)
             buyer, vendors = setup(base, args.submitters)
-            asyncio.run(load(args, base, buyer, vendors))
+            asyncio.run(load(args, port, server.pid, buyer, vendors))
         finally:
             server.terminate()
             server.wait(10)

@@ -8,16 +8,32 @@ waiting.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    union,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from subtier.monitoring import Tracked
+from subtier.policy import Severity
 from subtier.store import tables as t
+from subtier.store.workspace import ChainVersion
 
 INVITED, OPENED, SUBMITTED, OVERDUE = "invited", "opened", "submitted", "overdue"
 
@@ -113,6 +129,9 @@ class Portal:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._converted: dict[tuple[Any, ...], Invitation] = {}
+        time_type = t.invitations.c.created_at.type.dialect_impl(engine.dialect)
+        self._time = time_type.result_processor(engine.dialect, None)
 
     # Users and sessions -----------------------------------------------------------------------
 
@@ -163,13 +182,8 @@ class Portal:
 
     def session(self, token_hash: str, now: datetime) -> Session | None:
         """The live session with this token hash, if any."""
-        query = (
-            select(t.sessions, t.users.c.username)
-            .outerjoin(t.users, t.users.c.id == t.sessions.c.user_id)
-            .where(t.sessions.c.token_hash == token_hash)
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_session_query(), {"token_hash": token_hash}).first()
         if row is None:
             return None
         expires = _utc(row.expires_at)
@@ -235,30 +249,36 @@ class Portal:
             )  # fmt: skip
             return int(existing)
 
-    def _invitations(self, *where: Any) -> list[Invitation]:
-        query = (
-            select(t.invitations, t.chains.c.key)
-            .join(t.chains, t.chains.c.id == t.invitations.c.chain_id)
-            .where(*where)
-            .order_by(t.invitations.c.id)
-        )
+    def _invitations(self, by: str, value: object) -> list[Invitation]:
+        # Read as stored, and converted only when a row is new or changed: the conversion of
+        # its times costs more than the read, and every page of the portal needs an invitation.
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [_invitation(row) for row in rows]
+            rows = conn.execute(_invitations_query(by), {"value": value}).all()
+        out = []
+        for raw in rows:
+            stored = tuple(raw)
+            found = self._converted.get(stored)
+            if found is None:
+                found = _invitation(_RawRow(raw._mapping, self._time))
+                if len(self._converted) > 10_000:
+                    self._converted.clear()
+                self._converted[stored] = found
+            out.append(found)
+        return out
 
     def invitation(self, ident: int) -> Invitation | None:
-        found = self._invitations(t.invitations.c.id == ident)
+        found = self._invitations("id", ident)
         return found[0] if found else None
 
     def invitation_by_token(self, token_hash: str) -> Invitation | None:
-        found = self._invitations(t.invitations.c.token_hash == token_hash)
+        found = self._invitations("token_hash", token_hash)
         return found[0] if found else None
 
     def invitations(self, chain: str) -> list[Invitation]:
-        return self._invitations(t.chains.c.key == chain)
+        return self._invitations("key", chain)
 
     def children(self, parent_id: int) -> list[Invitation]:
-        return self._invitations(t.invitations.c.parent_id == parent_id)
+        return self._invitations("parent_id", parent_id)
 
     def mark_opened(self, ident: int, now: datetime) -> None:
         with _transaction(self.engine) as conn:
@@ -288,11 +308,7 @@ class Portal:
     def disclosure(self, invitation_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(content, applied ids) of an invitation's disclosure, if it has one."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.disclosures.c.content, t.disclosures.c.applied).where(
-                    t.disclosures.c.invitation_id == invitation_id
-                )
-            ).first()
+            row = conn.execute(_disclosure_query(), {"invitation_id": invitation_id}).first()
         return None if row is None else (dict(row.content), dict(row.applied))
 
     def save_disclosure(
@@ -349,9 +365,7 @@ class Portal:
 
     def attestation(self, invitation_id: int) -> Attestation | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.attestations).where(t.attestations.c.invitation_id == invitation_id)
-            ).first()
+            row = conn.execute(_attestation_query(), {"invitation_id": invitation_id}).first()
         if row is None:
             return None
         at = _utc(row.at)
@@ -362,16 +376,70 @@ class Portal:
 
     def runs(self, chain: str, limit: int = 2) -> list[tuple[int, int]]:
         """(run id, version number) of the chain's latest runs, newest first."""
-        query = (
-            select(t.runs.c.id, t.chain_versions.c.version)
-            .join(t.chain_versions, t.chain_versions.c.id == t.runs.c.chain_version_id)
-            .join(t.chains, t.chains.c.id == t.chain_versions.c.chain_id)
-            .where(t.chains.c.key == chain)
-            .order_by(t.runs.c.id.desc())
-            .limit(limit)
-        )
         with self.engine.connect() as conn:
-            return [(int(r.id), int(r.version)) for r in conn.execute(query)]
+            found = conn.execute(_runs_query(), {"key": chain, "limit": limit})
+            return [(int(r.id), int(r.version)) for r in found]
+
+    def head(self, chain: str) -> tuple[ChainVersion, int, int] | None:
+        """The chain's latest version, without its content, and the highest version and run
+        row ids in the whole workspace (what ``history_since`` reads from); None if there is no
+        such chain. One short read: the dashboard asks for it on every view."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_head_query(), {"key": chain}).first()
+        if row is None:
+            return None
+        created = _utc(row.created_at)
+        assert created is not None
+        version = ChainVersion(
+            chain, row.version, row.name, row.content_hash, created, row.created_by, row.source,
+            row.id,
+        )  # fmt: skip
+        return version, int(row.last_version or 0), int(row.last_run or 0)
+
+    def findings(self, run_id: int) -> list[Tracked]:
+        """The findings of one run, in the order they were recorded."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_findings_query(), {"run_id": run_id}).all()
+        return [Tracked(r.key, r.evidence_hash, Severity(r.severity), r.body) for r in rows]
+
+    def previous_run(self, chain: str, run_id: int) -> int | None:
+        """The chain's latest run before run ``run_id``, if any."""
+        with self.engine.connect() as conn:
+            found = conn.execute(_previous_run_query(), {"key": chain, "run_id": run_id}).scalar()
+        return None if found is None else int(found)
+
+    def chain_content(self, version_id: int) -> str:
+        """The canonical JSON of one saved chain version, by its row id."""
+        with self.engine.connect() as conn:
+            return str(
+                conn.execute(
+                    select(t.chain_versions.c.content).where(t.chain_versions.c.id == version_id)
+                ).scalar_one()
+            )
+
+    def history_since(
+        self, chain: str, after_version: int, after_run: int
+    ) -> list[tuple[int, int | None, VersionRow]]:
+        """The rows of ``history`` that changed since a reader saw every version up to row id
+        ``after_version`` and every run up to ``after_run``: newer versions, and versions with a
+        newer run. Each with its version's row id and latest run id.
+
+        Exact because versions and runs are never deleted, and are written in transactions that
+        hold the workspace's write lock from their start (on PostgreSQL, the audit table's), so
+        their ids become visible in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                _history_since_query(),
+                {"key": chain, "after_version": after_version, "after_run": after_run},
+            ).all()
+        out = []
+        for r in rows:
+            created = _utc(r.created_at)
+            assert created is not None
+            findings = None if r.run_id is None else int(r.n or 0)
+            row = VersionRow(r.version, created, r.created_by, r.source, r.content_hash, findings)
+            out.append((int(r.id), None if r.run_id is None else int(r.run_id), row))
+        return out
 
     def history(self, chain: str) -> list[VersionRow]:
         """Every version of a chain, newest first, with its latest run's count of findings."""
@@ -415,6 +483,148 @@ def _history_query() -> Select[Any]:
         .where(t.chains.c.key == bindparam("key"))
         .order_by(t.chain_versions.c.version.desc())
     )  # fmt: skip
+
+
+# The statements read on every request are built once: building one costs more than running it.
+
+
+@functools.cache
+def _session_query() -> Select[Any]:
+    return (
+        select(t.sessions, t.users.c.username)
+        .outerjoin(t.users, t.users.c.id == t.sessions.c.user_id)
+        .where(t.sessions.c.token_hash == bindparam("token_hash"))
+    )
+
+
+@functools.cache
+def _disclosure_query() -> Select[Any]:
+    return select(t.disclosures.c.content, t.disclosures.c.applied).where(
+        t.disclosures.c.invitation_id == bindparam("invitation_id")
+    )
+
+
+@functools.cache
+def _attestation_query() -> Select[Any]:
+    return select(t.attestations).where(
+        t.attestations.c.invitation_id == bindparam("invitation_id")
+    )
+
+
+@functools.cache
+def _runs_query() -> Select[Any]:
+    return (
+        select(t.runs.c.id, t.chain_versions.c.version)
+        .join(t.chain_versions, t.chain_versions.c.id == t.runs.c.chain_version_id)
+        .join(t.chains, t.chains.c.id == t.chain_versions.c.chain_id)
+        .where(t.chains.c.key == bindparam("key"))
+        .order_by(t.runs.c.id.desc())
+        .limit(bindparam("limit", 2))
+    )
+
+
+@functools.cache
+def _head_query() -> Select[Any]:
+    v = t.chain_versions
+    return (
+        select(v.c.id, v.c.version, v.c.name, v.c.content_hash, v.c.created_at,
+               v.c.created_by, v.c.source,
+               select(func.max(t.chain_versions.c.id)).scalar_subquery().label("last_version"),
+               select(func.max(t.runs.c.id)).scalar_subquery().label("last_run"))
+        .join(t.chains, t.chains.c.id == v.c.chain_id)
+        .where(t.chains.c.key == bindparam("key"))
+        .order_by(v.c.version.desc())
+        .limit(1)
+    )  # fmt: skip
+
+
+def _chain_id() -> Any:
+    return select(t.chains.c.id).where(t.chains.c.key == bindparam("key")).scalar_subquery()
+
+
+@functools.cache
+def _findings_query() -> Select[Any]:
+    return (
+        select(t.findings)
+        .where(t.findings.c.run_id == bindparam("run_id"))
+        .order_by(t.findings.c.id)
+    )
+
+
+@functools.cache
+def _previous_run_query() -> Select[Any]:
+    # "+ 0" keeps the planner from reading every version of the chain through the chain's
+    # index: walking runs back from run_id stops at the first one of this chain.
+    return (
+        select(t.runs.c.id)
+        .join(t.chain_versions, t.chain_versions.c.id == t.runs.c.chain_version_id)
+        .where(t.runs.c.id < bindparam("run_id"), t.chain_versions.c.chain_id + 0 == _chain_id())
+        .order_by(t.runs.c.id.desc())
+        .limit(1)
+    )
+
+
+@functools.cache
+def _history_since_query() -> Select[Any]:
+    v = t.chain_versions
+    latest_run = (
+        select(func.max(t.runs.c.id))
+        .where(t.runs.c.chain_version_id == v.c.id)
+        .correlate(v)
+        .scalar_subquery()
+    )
+    count = (
+        select(func.count())
+        .select_from(t.findings)
+        .where(t.findings.c.run_id == latest_run)
+        .correlate(v)
+        .scalar_subquery()
+    )
+    newer = select(t.chain_versions.c.id).where(t.chain_versions.c.id > bindparam("after_version"))
+    rerun = select(t.runs.c.chain_version_id).where(t.runs.c.id > bindparam("after_run"))
+    # Driven by the new row ids, not the chain's versions ("+ 0" keeps the planner off the
+    # chain's index): it reads what changed, however long the history.
+    return select(
+        v.c.id, v.c.version, v.c.created_at, v.c.created_by, v.c.source, v.c.content_hash,
+        latest_run.label("run_id"), count.label("n"),
+    ).where(v.c.chain_id + 0 == _chain_id(), v.c.id.in_(union(newer, rerun)))  # fmt: skip
+
+
+_TIMES = ("created_at", "expires_at", "due_at", "opened_at", "claimed_at", "submitted_at")
+
+
+@functools.cache
+def _raw_invitation_columns() -> list[Any]:
+    # The times as the database gives them, without the driver-side conversion to datetime.
+    return [
+        type_coerce(c, String).label(c.name) if c.name in _TIMES else c
+        for c in t.invitations.columns
+    ]
+
+
+@functools.cache
+def _invitations_query(by: str) -> Select[Any]:
+    column = t.chains.c.key if by == "key" else t.invitations.c[by]
+    return (
+        select(*_raw_invitation_columns(), t.chains.c.key)
+        .join(t.chains, t.chains.c.id == t.invitations.c.chain_id)
+        .where(column == bindparam("value"))
+        .order_by(t.invitations.c.id)
+    )
+
+
+class _RawRow:
+    """A row read with ``_raw_invitation_columns``, its times converted as SQLAlchemy would."""
+
+    def __init__(self, mapping: Any, convert: Callable[[Any], Any] | None) -> None:
+        self._mapping = mapping
+        self._convert = convert
+
+    def __getattr__(self, name: str) -> Any:
+        value = self._mapping[name]
+        if name in _TIMES and self._convert is not None and value is not None:
+            return self._convert(value)
+        return value
 
 
 def _invitation(row: Any) -> Invitation:

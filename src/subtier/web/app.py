@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -24,6 +27,21 @@ CSP = (
 )
 
 
+_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+_CSP = [(b"content-security-policy", CSP.encode())]
+_NO_STORE = [(b"cache-control", b"no-store")]
+# By whether the path is the API explorer's and whether it is a static file; built once.
+_EXTRA = {
+    (docs, static): _HEADERS + ([] if docs else _CSP) + ([] if static else _NO_STORE)
+    for docs in (False, True)
+    for static in (False, True)
+}
+
+
 class SecurityHeaders:
     """Headers on every response: no framing, no sniffing, no referrer (links carry tokens),
     nothing cached (pages show what one party may see)."""
@@ -36,20 +54,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        # The API explorer loads its own scripts, so it goes without the CSP.
+        extra = _EXTRA[path.startswith("/api/docs"), path.startswith("/static/")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                if not path.startswith("/api/docs"):  # the API explorer loads its own scripts
-                    extra.append((b"content-security-policy", CSP.encode()))
-                if not path.startswith("/static/"):
-                    extra.append((b"cache-control", b"no-store"))
-                message["headers"] = headers + extra
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -58,7 +68,18 @@ class SecurityHeaders:
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     """The app over a workspace. Pass a Service to share one between apps (tests do)."""
     settings = settings or (service.settings if service else Settings())
+    threads = settings.threads
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Handlers run in the thread pool, and nearly all of their work holds the GIL: a few
+        # threads serve requests about in the order they came, where anyio's default of 40
+        # would share the one core among them all and keep each waiting.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="subtier",
         version=__version__,
         description="Buyer's dashboard and vendor disclosure portal for multi-tier service chains.",
@@ -68,6 +89,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     )
     app.state.service = service or Service(settings)
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.pages = pages.PageCache()
     app.include_router(pages.router)
     app.include_router(api.router)
     static = resources.files("subtier.web").joinpath("static")

@@ -6,8 +6,9 @@ Handlers are plain functions run in the thread pool, since the store is synchron
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -18,11 +19,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from subtier.model import WORKER, Labor, Per
+from subtier.store.portal import VersionRow
 from subtier.web import disclosure as dis
 from subtier.web.common import cookie_name, limit, secure, service
 from subtier.web.disclosure import FormError
 from subtier.web.security import new_token, same
-from subtier.web.service import LockedError, Principal
+from subtier.web.service import ChainView, LockedError, Principal
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -39,6 +41,34 @@ templates = Jinja2Templates(
         lstrip_blocks=True,
     )
 )
+
+
+# Stands for the session's CSRF token in a cached page; random, so it never occurs by chance.
+CSRF_MARK = new_token()
+_rows: dict[int, tuple[VersionRow, str]] = {}  # a history row's HTML, by the row's id()
+_rows_lock = threading.Lock()
+
+
+class PageCache:
+    """Rendered pages by what they were rendered from; the least recently used go first."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._pages: OrderedDict[Hashable, list[bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[bytes] | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is not None:
+                self._pages.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, parts: list[bytes]) -> None:
+        with self._lock:
+            self._pages[key] = parts
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
 
 
 class SignInRequiredError(Exception):
@@ -182,23 +212,58 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
 def _dashboard(
     request: Request, p: Principal, key: str, status: int = 200, **extra: Any
 ) -> Response:
+    assert p.session is not None
     view = service(request).view(key)
+    if status != 200 or extra:  # a form's answer: rendered for this one response
+        return render(request, "chain.html", _dashboard_context(p, view, extra), status)
+    # The page is the same for every buyer of the same name, but for the session's CSRF token:
+    # it is rendered once per state of the chain with a marker in the token's place.
+    pages: PageCache = request.app.state.pages
+    page_key = (view.stamp, tuple(view.invitations), p.name)
+    parts = pages.get(page_key)
+    if parts is None:
+        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, {}),
+                   "csrf": CSRF_MARK, "request": request}  # fmt: skip
+        html = templates.get_template("chain.html").render(context)
+        parts = html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
+        pages.put(page_key, parts)
+    return Response(p.session.csrf.encode("ascii").join(parts), media_type="text/html")
+
+
+def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> dict[str, Any]:
     counts = Counter(f.severity.value for f in view.findings)
     open_options = [
         (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
         for e in view.uninvited()
     ]
-    return render(
-        request, "chain.html",
-        {**_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-         "open_options": open_options, **extra},
-        status,
-    )  # fmt: skip
+    return {
+        **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
+        "open_options": open_options, "history_rows": _history_rows(view.history), **extra,
+    }  # fmt: skip
+
+
+def _history_rows(history: Sequence[VersionRow]) -> Markup:
+    macro = templates.get_template("_history_row.html").module.row  # type: ignore[attr-defined]
+    rows = []
+    with _rows_lock:
+        for v in history:
+            # By identity: the service hands out the same row objects until a row changes, and
+            # an entry holds its row, so its id cannot be taken by another object meanwhile.
+            found = _rows.get(id(v))
+            if found is None or found[0] is not v:
+                found = _rows[id(v)] = (v, str(macro(v)))
+            rows.append(found[1])
+        while len(_rows) > 20_000:  # bounded: the oldest first
+            del _rows[next(iter(_rows))]
+    # Laid out as the template's loop would: one row a line, indented.
+    return Markup("\n    ".join(rows))
 
 
 @router.get("/chains/{key}")
-def dashboard(request: Request, key: str, p: Buyer) -> Response:
-    return _dashboard(request, p, key)
+def dashboard(request: Request, key: str) -> Response:
+    # The session is looked up here rather than as a dependency: a sync dependency is one more
+    # trip through the thread pool, on the busiest page.
+    return _dashboard(request, buyer(request), key)
 
 
 @router.post("/chains/{key}/invitations")
@@ -255,13 +320,12 @@ def claim(request: Request, token: str, values: Form) -> Response:
 
 
 def vendor(request: Request) -> Principal:
+    """The vendor's session. Called by each portal route itself, not as a dependency: a sync
+    dependency is one more trip through the thread pool, and the portal's forms are busy."""
     found = service(request).vendor(request.cookies.get(cookie_name(request, PORTAL)))
     if found is None or found.invitation is None or found.session is None:
         raise PortalSessionRequiredError()
     return found
-
-
-Vendor = Annotated[Principal, Depends(vendor)]
 
 
 def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> Response:
@@ -284,7 +348,8 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
 
 
 @router.get("/portal")
-def portal_page(request: Request, p: Vendor) -> Response:
+def portal_page(request: Request) -> Response:
+    p = vendor(request)
     return _portal(request, p)
 
 
@@ -314,7 +379,9 @@ def _anchor(form: str) -> str:
 
 
 @router.post("/portal/subcontractors")
-def add_subcontractor(request: Request, values: Form, p: Vendor) -> Response:
+def add_subcontractor(request: Request, values: Form) -> Response:
+    p = vendor(request)
+
     def make() -> Edit:
         form = dis.parse_form(dis.SubcontractorIn, values)
         return lambda d, _s, taken: dis.add_subcontractor(d, form, taken)
@@ -323,7 +390,8 @@ def add_subcontractor(request: Request, values: Form, p: Vendor) -> Response:
 
 
 @router.post("/portal/subcontractors/{ident}/delete")
-def remove_subcontractor(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+def remove_subcontractor(request: Request, ident: str, values: Form) -> Response:
+    p = vendor(request)
     assert p.invitation is not None
     invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
     return _submit(
@@ -333,14 +401,16 @@ def remove_subcontractor(request: Request, ident: str, values: Form, p: Vendor) 
 
 
 @router.post("/portal/no-subcontractors")
-def no_subcontractors(request: Request, values: Form, p: Vendor) -> Response:
+def no_subcontractors(request: Request, values: Form) -> Response:
+    p = vendor(request)
     return _submit(
         request, p, values, "subcontractors", lambda: lambda d, _s, _t: dis.declare_none(d)
     )
 
 
 @router.post("/portal/subcontractors/{ident}/invite")
-def invite_subcontractor(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+def invite_subcontractor(request: Request, ident: str, values: Form) -> Response:
+    p = vendor(request)
     assert p.invitation is not None
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -359,7 +429,9 @@ def invite_subcontractor(request: Request, ident: str, values: Form, p: Vendor) 
 
 
 @router.post("/portal/sites")
-def add_site(request: Request, values: Form, p: Vendor) -> Response:
+def add_site(request: Request, values: Form) -> Response:
+    p = vendor(request)
+
     def make() -> Edit:
         form = dis.parse_form(dis.SiteIn, values)
         return lambda d, _s, taken: dis.add_site(d, form, taken)
@@ -368,12 +440,15 @@ def add_site(request: Request, values: Form, p: Vendor) -> Response:
 
 
 @router.post("/portal/sites/{ident}/delete")
-def remove_site(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+def remove_site(request: Request, ident: str, values: Form) -> Response:
+    p = vendor(request)
     return _submit(request, p, values, "site", lambda: lambda d, _s, _t: dis.remove_site(d, ident))
 
 
 @router.post("/portal/workforces")
-def add_workforce(request: Request, values: Form, p: Vendor) -> Response:
+def add_workforce(request: Request, values: Form) -> Response:
+    p = vendor(request)
+
     def make() -> Edit:
         form = dis.parse_form(dis.WorkforceIn, values)
         return lambda d, scope, taken: dis.add_workforce(d, form, scope, taken)
@@ -382,14 +457,16 @@ def add_workforce(request: Request, values: Form, p: Vendor) -> Response:
 
 
 @router.post("/portal/workforces/{ident}/delete")
-def remove_workforce(request: Request, ident: str, values: Form, p: Vendor) -> Response:
+def remove_workforce(request: Request, ident: str, values: Form) -> Response:
+    p = vendor(request)
     return _submit(
         request, p, values, "workforce", lambda: lambda d, _s, _t: dis.remove_workforce(d, ident)
     )
 
 
 @router.post("/portal/attestation")
-def attest(request: Request, values: Form, p: Vendor) -> Response:
+def attest(request: Request, values: Form) -> Response:
+    p = vendor(request)
     assert p.invitation is not None
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -407,7 +484,8 @@ def attest(request: Request, values: Form, p: Vendor) -> Response:
 
 
 @router.post("/portal/signout")
-def portal_signout(request: Request, values: Form, p: Vendor) -> Response:
+def portal_signout(request: Request, values: Form) -> Response:
+    p = vendor(request)
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     service(request).sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,6 +67,7 @@ class Settings:
     vendor_session_days: float = 30.0
     rate_limit: int = 20  # attempts a minute per client address on token endpoints
     secure_cookies: bool | None = None  # None: secure, except plain http on a loopback address
+    threads: int = 8  # requests handled at once; the others wait their turn in order
     clock: Callable[[], datetime] = _now
 
 
@@ -112,7 +113,9 @@ class ChainView:
     wages: list[WageFlow]
     svg: str
     invitations: list[InvitationRow] = field(default_factory=list)
-    history: list[VersionRow] = field(default_factory=list)
+    history: Sequence[VersionRow] = ()
+    # Names what the view was built from, apart from the invitations: equal stamps, equal views.
+    stamp: tuple[object, ...] = ()
 
     def name(self, ident: str) -> str:
         org = self.chain.organizations_by_id.get(ident)
@@ -154,8 +157,16 @@ class Service:
         self._lists: list[RiskList] | None = None
         # Chain versions are read, changed and written back: one writer at a time.
         self._write = threading.RLock()
-        self._views: OrderedDict[tuple[str, str, int], ChainView] = OrderedDict()
+        # What the dashboard reads on every view is kept: checked views by (chain, version row,
+        # run), parsed chains by version row, each chain's history and signed attestations. All
+        # of these are immutable once written, or (history) are read again from where the cache
+        # left off, so nothing here can go stale.
+        self._views: OrderedDict[tuple[str, int, int], ChainView] = OrderedDict()
+        self._parsed: OrderedDict[int, Chain] = OrderedDict()
+        self._histories: OrderedDict[str, _History] = OrderedDict()
+        self._signed: dict[int, Attestation] = {}
         self._views_lock = threading.Lock()
+        self._history_lock = threading.Lock()
 
     def close(self) -> None:
         self.workspace.close()
@@ -282,10 +293,28 @@ class Service:
         return key
 
     def _chain(self, key: str) -> tuple[ChainVersion, Chain]:
-        try:
-            return self.workspace.chain(key)
-        except InputError:
-            raise NotFoundError(f"no chain {key!r}") from None
+        version, chain, _seen = self._head(key)
+        return version, chain
+
+    def _head(self, key: str) -> tuple[ChainVersion, Chain, tuple[int, int]]:
+        """The latest version of a chain, parsed, and the highest version and run row ids of
+        the workspace when it was read."""
+        found = self.portal.head(key)
+        if found is None:
+            raise NotFoundError(f"no chain {key!r}")
+        version, last_version, last_run = found
+        with self._views_lock:
+            chain = self._parsed.get(version.row_id)
+            if chain is not None:
+                self._parsed.move_to_end(version.row_id)
+        if chain is None:
+            # A saved version never changes, and a Chain is immutable: parse it once.
+            chain = Chain.model_validate_json(self.portal.chain_content(version.row_id))
+            with self._views_lock:
+                self._parsed[version.row_id] = chain
+                while len(self._parsed) > 32:
+                    self._parsed.popitem(last=False)
+        return version, chain, (last_version, last_run)
 
     def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
         """Check a version and keep its findings: what makes them show on the dashboard."""
@@ -297,36 +326,70 @@ class Service:
 
     def view(self, key: str) -> ChainView:
         """The dashboard of one chain. The checked part is kept per version and run."""
-        version, chain = self._chain(key)
-        runs = self.portal.runs(key, 2)
-        if not runs or runs[0][1] != version.version:
+        version, chain, seen = self._head(key)
+        h = self._history(key, seen)
+        if h.latest is None or h.latest[1] != version.version:
             with self._write:
-                version, chain = self._chain(key)
-                runs = self.portal.runs(key, 2)
-                if not runs or runs[0][1] != version.version:
+                version, chain, seen = self._head(key)
+                h = self._history(key, seen)
+                if h.latest is None or h.latest[1] != version.version:
                     self._run(version, chain, "subtier serve")
-                    runs = self.portal.runs(key, 2)
-        cache_key = (key, version.content_hash, runs[0][0])
+                    version, chain, seen = self._head(key)
+                    h = self._history(key, seen)
+        assert h.latest is not None
+        run_id = h.latest[0]
+        cache_key = (key, version.row_id, run_id)
         with self._views_lock:
             base = self._views.get(cache_key)
         if base is None:
-            base = self._checked_view(key, version, chain, runs)
+            base = self._checked_view(key, version, chain, run_id)
             with self._views_lock:
                 self._views[cache_key] = base
                 while len(self._views) > 64:
                     self._views.popitem(last=False)
-        return ChainView(
-            **{k: getattr(base, k) for k in ChainView.__dataclass_fields__
-               if k not in ("invitations", "history")},
+        return replace(
+            base,
             invitations=self._invitation_rows(key, chain),
-            history=self.portal.history(key),
-        )  # fmt: skip
+            history=h.ordered,
+            stamp=(*cache_key, h.after_version, h.after_run),
+        )
+
+    def _history(self, key: str, seen: tuple[int, int]) -> _History:
+        """A chain's history, read up to the workspace's version and run row ids ``seen``.
+
+        Read incrementally: a chain's history only grows, by a new version or a new run, and
+        the dashboard of a busy chain would otherwise read every version on every view. The
+        snapshot returned is never changed afterwards."""
+        with self._history_lock:
+            h = self._histories.get(key) or _History()
+            if seen[0] > h.after_version or seen[1] > h.after_run:
+                changed = self.portal.history_since(key, h.after_version, h.after_run)
+                # Kept in the order of the version row ids, which is the order of the versions:
+                # a changed row keeps its place, a new one goes last.
+                rows = dict(h.rows)
+                latest = h.latest
+                for vid, rid, row in sorted(changed, key=lambda c: c[0]):
+                    rows[vid] = row
+                    if rid is not None and (latest is None or rid > latest[0]):
+                        latest = (rid, row.version)
+                ordered = tuple(reversed(rows.values())) if changed else h.ordered
+                # Everything up to ``seen`` is in: it was read before history_since ran.
+                h = _History(
+                    max(seen[0], h.after_version), max(seen[1], h.after_run), rows, ordered,
+                    latest,
+                )  # fmt: skip
+            self._histories[key] = h
+            self._histories.move_to_end(key)
+            while len(self._histories) > 64:
+                self._histories.popitem(last=False)
+            return h
 
     def _checked_view(
-        self, key: str, version: ChainVersion, chain: Chain, runs: list[tuple[int, int]]
+        self, key: str, version: ChainVersion, chain: Chain, run_id: int
     ) -> ChainView:
-        tracked = self.workspace.latest_findings(key) or []
-        previous = self.workspace.latest_findings(key, before=runs[0][0]) if len(runs) > 1 else None
+        tracked = self.portal.findings(run_id)
+        before_run = self.portal.previous_run(key, run_id)
+        previous = self.portal.findings(before_run) if before_run is not None else None
         before = {t.key for t in previous} if previous is not None else None
         findings = [_finding(t.body) for t in tracked]
         new = frozenset(
@@ -358,8 +421,17 @@ class Service:
             orgs[inv.supplier].name if inv.supplier in orgs else inv.supplier,
             (engagement.service if engagement else None) or "",
             inv.status(now),
-            self.portal.attestation(inv.id) if inv.submitted_at else None,
+            self._attestation(inv) if inv.submitted_at else None,
         )
+
+    def _attestation(self, inv: Invitation) -> Attestation | None:
+        # A signature is never changed or taken back, so once found it is kept.
+        found = self._signed.get(inv.id)
+        if found is None:
+            found = self.portal.attestation(inv.id)
+            if found is not None:
+                self._signed[inv.id] = found
+        return found
 
     # Invitations ----------------------------------------------------------------------------
 
@@ -538,6 +610,17 @@ class Service:
             # A new link would end the subcontractor's session and let someone else in.
             raise FormError({"subcontractor": "it has opened its invitation already"})
         return self.invite(inv.chain, sub.engagement, f"portal:{inv.supplier}", parent=inv)
+
+
+@dataclass(frozen=True)
+class _History:
+    """A chain's history as read so far: complete up to these version and run row ids."""
+
+    after_version: int = 0
+    after_run: int = 0
+    rows: dict[int, VersionRow] = field(default_factory=dict)  # by version row id
+    ordered: tuple[VersionRow, ...] = ()  # newest first
+    latest: tuple[int, int] | None = None  # the chain's latest run: its id, its version
 
 
 def _ids(chain: Chain) -> set[str]:
