@@ -147,11 +147,37 @@ def check(
         raise typer.Exit(1)
 
 
+class Engine(StrEnum):
+    LOCAL = "local"
+    SPARK = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine", help="local (this machine) or spark (a Spark cluster, or local mode)."
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        envvar="SPARK_MASTER",
+        help="Spark master URL for --engine spark, e.g. spark://host:7077 (default: local[*]).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def screen(
     roster: Annotated[
-        Path,
-        typer.Argument(help="Roster to screen: CSV or XLSX with a header.", show_default=False),
+        str,
+        typer.Argument(
+            help="Roster to screen: CSV or XLSX with a header (--engine spark: CSV or Parquet, "
+            "any path or URI Spark reads).",
+            show_default=False,
+        ),
     ],
     lists: Annotated[
         list[str],
@@ -162,7 +188,12 @@ def screen(
         ),
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output CSV; standard output if omitted.")
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output CSV (--engine spark: .csv or .parquet, a path or URI); standard output if omitted.",
+        ),
     ] = None,
     threshold: Annotated[
         float | None,
@@ -177,6 +208,8 @@ def screen(
     top: Annotated[
         int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")
     ] = 1,
+    engine: EngineOption = Engine.LOCAL,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Screen every row of a roster against one or more lists.
 
@@ -191,20 +224,30 @@ def screen(
         subtier screen payees.csv --list facilities --output screened.csv
 
         subtier screen suppliers.xlsx --list facilities --list sanctions.ftm.json --top 5
+
+        subtier screen s3a://bucket/payees.csv --list facilities -o s3a://bucket/out.parquet --engine spark --spark-master spark://head:7077
     """
     from subtier.screenfile import screen_file
 
     try:
-        problems = screen_file(roster, lists, output, threshold, top, err)
+        if engine is Engine.SPARK:
+            from subtier.spark import screen_file as spark_screen_file
+
+            screened = spark_screen_file(roster, lists, output, threshold, top, spark_master)
+            problems, count = screened.problems, screened.problem_count
+        else:
+            out = Path(output) if output else None
+            problems = screen_file(Path(roster), lists, out, threshold, top, err)
+            count = len(problems)
     except InputError as error:
         raise _fail(error) from None
     for line, problem in problems[:20]:
         err.print(
             f"[yellow]warning:[/] {escape(str(roster))}:{line}: {escape(problem)}", highlight=False
         )
-    if len(problems) > 20:
+    if count > 20:
         err.print(
-            f"[yellow]warning:[/] ... and {len(problems) - 20} more rows with problems",
+            f"[yellow]warning:[/] ... and {count - 20} more rows with problems",
             highlight=False,
         )
 

@@ -1,0 +1,159 @@
+"""What Python executors run, a batch of rows at a time (mapInPandas): the local engine's own
+functions for normalization (row_record), candidate keys (query_key_groups, entry_keys),
+scoring (score_pair) and output rows (output_rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+
+from subtier.roster import Row, output_rows, row_record
+from subtier.screen import Match, Record, RiskList, Strength, score_pair
+from subtier.screen.keys import entry_keys, query_key_groups
+from subtier.spark.shipped import ShippedList
+
+QUERY_KEYS = "ordinal long, grp int, key string"
+ENTRY_KEYS = "list_no int, position int, key string"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _records(batch: Any, known: dict[str, str]) -> Iterator[tuple[int, Record | str | None]]:
+    """Each row's record; the reason it has none; None for a row with a bad field count."""
+    compact = {name: i for i, name in enumerate(known)}
+    cells = [batch[column].tolist() for column in known.values()]
+    for ordinal, line, bad, *values in zip(
+        batch["ordinal"].tolist(), batch["line"].tolist(), batch["bad"].tolist(), *cells,
+        strict=True,
+    ):  # fmt: skip
+        if isinstance(bad, str):
+            yield ordinal, None
+            continue
+        try:
+            yield ordinal, row_record(Row(line, [_text(v) for v in values]), compact)
+        except Exception as error:  # one odd row must not stop the run, as in the local engine
+            yield ordinal, f"cannot read row: {error}"
+
+
+def query_keys(batches: Iterator[Any], known: dict[str, str]) -> Iterator[Any]:
+    """(ordinal, group, key) for every key each row looks up, grouped as Index.candidates does."""
+    for batch in batches:
+        ordinals: list[int] = []
+        groups: list[int] = []
+        keys: list[str] = []
+        for ordinal, record in _records(batch, known):
+            if not isinstance(record, Record):
+                continue
+            for number, group in enumerate(query_key_groups(record)):
+                for key in group:
+                    ordinals.append(ordinal)
+                    groups.append(number)
+                    keys.append(key)
+        yield pd.DataFrame({"ordinal": ordinals, "grp": groups, "key": keys})
+
+
+def list_keys(batches: Iterator[Any], lists: Any) -> Iterator[Any]:
+    """(list, position, key) for every key a list entry is indexed under."""
+    shipped: Sequence[ShippedList] = lists.value
+    for batch in batches:
+        numbers: list[int] = []
+        positions: list[int] = []
+        keys: list[str] = []
+        for number, position in zip(
+            batch["list_no"].tolist(), batch["position"].tolist(), strict=True
+        ):
+            for key in sorted(entry_keys(shipped[number].records[position])):
+                numbers.append(number)
+                positions.append(position)
+                keys.append(key)
+        yield pd.DataFrame({"list_no": numbers, "position": positions, "key": keys})
+
+
+def rank_matches(scored: list[Match], top: int, threshold: float) -> list[Match]:
+    """Screener.rank's order, then Screener.screen's threshold when one match is asked for."""
+    scored.sort(key=lambda m: (-m.score, m.strength != Strength.MATCH, m.entry_id))
+    if top > 1:
+        return scored[:top]
+    return [m for m in scored[:1] if m.score >= threshold]
+
+
+def csv_line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()[:-1]
+
+
+def screen_rows(
+    batches: Iterator[Any],
+    known: dict[str, str],
+    width: int,
+    lists: Any,
+    run: str,
+    out_width: int,
+    top: int,
+    threshold: float,
+    as_text: bool,
+) -> Iterator[Any]:
+    """Each input row with its candidates in, its output row(s) out, as roster.output_rows.
+
+    Out: ordinal, rank (of the output row within the input row), problem (on the first output
+    row of a row that could not be screened), and either the CSV line or the cells o0, o1, ...
+    """
+    from subtier.spark.shipped import scoring_lists
+
+    risk_lists: list[RiskList] = scoring_lists(run, lists.value)
+    columns = [f"c{i}" for i in range(width)]
+    for batch in batches:
+        out_ordinals: list[int] = []
+        out_ranks: list[int] = []
+        out_problems: list[str | None] = []
+        out_cells: list[list[str]] = []
+        lines = batch["line"].tolist()
+        bads = batch["bad"].tolist()
+        rows = [batch[c].tolist() for c in columns]
+        candidates = batch["cands"].tolist()
+        for i, (ordinal, record) in enumerate(_records(batch, known)):
+            cells = [_text(column[i]) for column in rows]
+            problem = None
+            if isinstance(bads[i], str):
+                parsed = next(csv.reader([bads[i]]), [])
+                problem = f"expected {width} fields, found {len(parsed)}"
+                cells = (parsed + [""] * width)[:width]
+            row = Row(lines[i], cells, problem)
+            result: list[Match] | str
+            if isinstance(record, Record):
+                found = candidates[i]
+                pairs = sorted(
+                    (int(c["list_no"]), int(c["crank"]), int(c["position"]))
+                    for c in (found if found is not None else ())
+                )
+                scored = [
+                    score_pair(record, risk_lists[n].records[p], risk_lists[n]) for n, _, p in pairs
+                ]
+                result = rank_matches(scored, top, threshold)
+            else:
+                result = record or ""
+            reason = row.problem or (result if isinstance(result, str) else None)
+            for rank, cells_out in enumerate(output_rows(row, result, top, threshold)):
+                out_ordinals.append(ordinal)
+                out_ranks.append(rank)
+                out_problems.append(reason if rank == 0 else None)
+                out_cells.append(cells_out)
+        frame: dict[str, Any] = {
+            "ordinal": out_ordinals,
+            "rank": out_ranks,
+            "problem": out_problems,
+        }
+        if as_text:
+            frame["value"] = [csv_line(c) for c in out_cells]
+        else:
+            for j in range(out_width):
+                frame[f"o{j}"] = [c[j] for c in out_cells]
+        yield pd.DataFrame(frame)

@@ -1,0 +1,198 @@
+"""`subtier screen --engine spark`: the local engine's matching as a Spark plan.
+
+1. Rows are read by Spark (CSV or Parquet) and numbered in input order.
+2. Python executors turn each row into its record and its candidate keys (mapInPandas).
+3. Lists are loaded on the driver, as the local engine loads them, and broadcast; executors
+   derive each entry's keys, and Spark counts entries per key for the keys' weights.
+4. Query keys join list keys; Spark sums the weights and keeps the best candidates per row.
+5. Each row meets its candidates; Python executors score them with score_pair and write the
+   output row(s) with roster.output_rows.
+6. Rows are written in input order: CSV (one file on a local disk) or Parquet.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import IO, TYPE_CHECKING
+
+from subtier.errors import InputError
+from subtier.roster import Roster as LocalRoster
+from subtier.roster import output_header
+from subtier.screen import DEFAULT_THRESHOLD, RiskList
+from subtier.screen.engine import SCORED
+from subtier.spark import rows as udfs
+from subtier.spark.candidates import candidates, keyed_list
+from subtier.spark.files import (
+    Roster,
+    check_target,
+    is_parquet,
+    line_of,
+    read_roster,
+    write_result,
+)
+from subtier.spark.session import spark_session
+from subtier.spark.shipped import ship
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+# Input rows per partition of the Python passes (normalize and key; score and write).
+ROWS_PER_PART = 100_000
+# Lists with at most this many keys (about 50,000 entries) go to every executor whole.
+BROADCAST_KEYS = 2_000_000
+# Problems reported back in full; past this, only their count.
+PROBLEMS_SHOWN = 20
+
+
+@dataclass
+class Screened:
+    """What a Spark screening run reports back: the rows it read and the first problems."""
+
+    rows: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    problem_count: int = 0
+
+
+def screen_frame(
+    spark: SparkSession,
+    roster: Roster,
+    lists: Sequence[RiskList],
+    threshold: float = DEFAULT_THRESHOLD,
+    top: int = 1,
+    as_text: bool = True,
+) -> tuple[DataFrame, list[str], list[object]]:
+    """The plan: output rows (ordinal, rank, problem, value | o0 ...) and the output header.
+
+    Also returns what the caller releases when done: cached frames and the broadcast lists.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as fn
+
+    header = output_header(LocalRoster(roster.header, {}, iter(()), None), top)
+    shipped = spark.sparkContext.broadcast(tuple(ship(r) for r in lists))
+    run = uuid.uuid4().hex
+    limit = SCORED if top == 1 else max(50, top)
+
+    positions = spark.createDataFrame(
+        [(n, p) for n, r in enumerate(lists) for p in range(len(r.records))],
+        "list_no int, position int",
+    )
+    entry_keys = positions.mapInPandas(
+        partial(udfs.list_keys, lists=shipped), udfs.ENTRY_KEYS
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    keyed = keyed_list(spark, entry_keys).persist(StorageLevel.MEMORY_AND_DISK)
+    # A list's keys are small next to an input's: sent to every executor, they let the input's
+    # keys stay where they are. Spark's own size estimates cannot tell which side is larger
+    # before the Python passes have run.
+    small = keyed.count() <= BROADCAST_KEYS
+
+    # Python does most of the work, a few hundred microseconds a row: Spark's size-based
+    # partitioning would put a small input's rows on one core. Both Python passes read the
+    # same exchange, so the input is read and shuffled once.
+    cells = [f"c{i}" for i in range(roster.width)]
+    parts = partitions(spark, roster.rows)
+    spread = roster.frame.select("ordinal", "line", "bad", *cells).repartition(parts, "ordinal")
+    known_cells = ["ordinal", "line", "bad", *roster.known.values()]
+    query_keys = spread.select(*known_cells).mapInPandas(
+        partial(udfs.query_keys, known=roster.known), udfs.QUERY_KEYS
+    )
+    key_info = keyed.select("list_no", "key", "size", "weight", "common").distinct()
+    hits = query_keys.join(fn.broadcast(key_info) if small else key_info, "key")
+    hits = hits.persist(StorageLevel.MEMORY_AND_DISK)
+    found = candidates(hits, keyed, limit, small)
+    grouped = found.groupBy("ordinal").agg(
+        fn.collect_list(fn.struct("list_no", "crank", "position")).alias("cands")
+    )
+    joined = spread.join(grouped, "ordinal", "left")
+    payload = "value string" if as_text else ", ".join(f"o{i} string" for i in range(len(header)))
+    result = joined.mapInPandas(
+        partial(
+            udfs.screen_rows,
+            known=roster.known,
+            width=roster.width,
+            lists=shipped,
+            run=run,
+            out_width=len(header),
+            top=top,
+            threshold=threshold,
+            as_text=as_text,
+        ),
+        f"ordinal long, rank int, problem string, {payload}",
+    )
+    return result, header, [entry_keys, keyed, hits, shipped]
+
+
+def partitions(spark: SparkSession, rows: int) -> int:
+    """Partitions for the Python passes: at least two per core, about ROWS_PER_PART rows each."""
+    return max(2 * spark.sparkContext.defaultParallelism, -(-rows // ROWS_PER_PART))
+
+
+def screen_file(
+    source: str,
+    list_specs: Sequence[str],
+    output: str | None,
+    threshold: float | None,
+    top: int,
+    master: str | None = None,
+    stdout: IO[str] | None = None,
+    config: dict[str, str] | None = None,
+) -> Screened:
+    """Screen a roster with Spark and write the result; returns the rows that had problems."""
+    from pyspark import StorageLevel
+
+    from subtier.lists import load_list
+
+    if not list_specs:
+        raise InputError("give at least one --list (for example: --list facilities)")
+    check_target(output)
+    lists = [load_list(spec) for spec in list_specs]
+    cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
+    spark = spark_session(master, config)
+    roster = read_roster(spark, source)
+    as_text = output is None or not is_parquet(output)
+    # Spark's default (200 partitions per shuffle) costs more in tasks than this job's shuffles
+    # carry, and a Python task has a fixed cost; one given to spark-submit is kept.
+    shuffles = "spark.sql.shuffle.partitions"
+    chosen = spark.sparkContext.getConf().contains(shuffles)
+    if not chosen:
+        spark.conf.set(shuffles, str(partitions(spark, roster.rows)))
+    held: list[object] = []
+    try:
+        result, header, held = screen_frame(spark, roster, lists, cutoff, top, as_text)
+        # Kept: the problems are counted after the rows are written, without screening twice.
+        result = result.persist(StorageLevel.MEMORY_AND_DISK)
+        held.append(result)
+        write_result(result, header, output, stdout or sys.stdout)
+        return _problems(result, roster.rows)
+    finally:
+        release(held)
+        if not chosen:
+            spark.conf.unset(shuffles)
+
+
+def _problems(result: DataFrame, rows: int) -> Screened:
+    from pyspark.sql import functions as fn
+
+    bad = result.where(fn.col("problem").isNotNull())
+    first = bad.orderBy("ordinal").select("ordinal", "problem").limit(PROBLEMS_SHOWN).collect()
+    return Screened(
+        rows=rows,
+        problems=[(line_of(int(r["ordinal"])), str(r["problem"])) for r in first],
+        problem_count=bad.count(),
+    )
+
+
+def release(held: Sequence[object]) -> None:
+    """Unpersist cached frames and destroy broadcasts made for one run."""
+    from pyspark import Broadcast
+    from pyspark.sql import DataFrame
+
+    for thing in held:
+        if isinstance(thing, DataFrame):
+            thing.unpersist()
+        elif isinstance(thing, Broadcast):
+            thing.destroy()
