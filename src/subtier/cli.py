@@ -994,7 +994,7 @@ class FecFormat(StrEnum):
 @app.command("fec")
 def fec_command(
     files: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
             help="FEC electronic filings (.fec) or bulk operating-expenditure files (.txt, .zip).",
             show_default=False,
@@ -1002,13 +1002,17 @@ def fec_command(
     ],
     committee: Annotated[
         str | None,
-        typer.Option("--committee", "-c", help="FEC committee id; needed if the files hold several."),
+        typer.Option(
+            "--committee", "-c", help="FEC committee id; needed if the files hold several."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the chain here (YAML, or JSON if .json)."),
     ] = None,
-    fmt: Annotated[FecFormat, typer.Option("--format", "-f", help="Report format.")] = FecFormat.TEXT,
+    fmt: Annotated[
+        FecFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = FecFormat.TEXT,
     policy: PolicyOption = None,
     lists: Annotated[
         list[str] | None,
@@ -1016,6 +1020,8 @@ def fec_command(
             "--list", "-l", help="Extra list: a registered name or a path (CSV or FtM); repeatable."
         ),
     ] = None,
+    engine: EngineOption = Engine.LOCAL,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Turn a committee's FEC disbursements into a screened chain and a vetting worklist.
 
@@ -1028,11 +1034,23 @@ def fec_command(
         subtier fec 1527862.fec --output chain.yaml
 
         subtier fec oppexp24.zip --committee C00703975 --format csv > payees.csv
+
+        subtier fec 's3a://bucket/oppexp/*.txt' --committee C00703975 --engine spark
     """
     from subtier.fec.command import fec_report
 
     try:
-        data = fec_report(files, committee, policy, lists or [], output, fmt.value, err)
+        data = fec_report(
+            files,
+            committee,
+            policy,
+            lists or [],
+            output,
+            fmt.value,
+            err,
+            engine.value,
+            spark_master,
+        )
     except InputError as error:
         raise _fail(error) from None
     sys.stdout.buffer.write(data)

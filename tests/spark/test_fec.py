@@ -38,3 +38,23 @@ def test_a_bad_line_stops_the_read_with_its_line(spark: SparkSession, tmp_path: 
         read_bulk(spark, [str(broken)], None)
     assert str(spark_error.value) == str(local.value)
     assert ":4: " in str(spark_error.value)
+
+
+def test_fec_engine_spark_reports_what_the_local_engine_reports(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from subtier.cli import app
+
+    runner = CliRunner()
+    args = ["fec", str(BULK), "--committee", "C00703975", "--format", "json"]
+    local = runner.invoke(app, [*args, "-o", str(tmp_path / "local.yaml")])
+    done = runner.invoke(app, [*args, "-o", str(tmp_path / "spark.yaml"), "--engine", "spark"])
+    assert local.exit_code == 0, local.output
+    assert done.exit_code == 0, done.output
+    assert done.stdout == local.stdout
+    assert (tmp_path / "spark.yaml").read_text() == (tmp_path / "local.yaml").read_text()
+    several = runner.invoke(app, ["fec", str(BULK), "--engine", "spark"])
+    assert several.exit_code == 2
+    assert "choose one with --committee" in several.stderr

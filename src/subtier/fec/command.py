@@ -19,7 +19,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from subtier.fec.run import FecResult, run_fec
+from subtier.fec.run import FecResult, fec_from_rows, read_inputs, run_fec
+from subtier.policy import Policy
+from subtier.screen import RiskList
 
 PROGRESS_MIN_BYTES = 5_000_000
 
@@ -46,31 +48,61 @@ def _progress(
 
 
 def fec_report(
-    files: Sequence[Path],
+    files: Sequence[str],
     committee: str | None,
     policy_path: Path | None,
     list_specs: Sequence[str],
     output: Path | None,
     fmt: str,
     console: Console,
+    engine: str = "local",
+    spark_master: str | None = None,
 ) -> bytes:
-    """Run ``subtier fec``: the report in ``fmt`` (text, json or csv); the chain to ``output``."""
+    """Run ``subtier fec``: the report in ``fmt`` (text, json or csv); the chain to ``output``.
+
+    With ``engine="spark"``, bulk files (paths or any URI Spark reads) are read and parsed by
+    Spark, and only the chosen committee's rows come back; ``.fec`` filings are read here.
+    """
     from subtier.ingest import load_policy
     from subtier.ingest.spreadsheet import dump_chain, write_text_atomic
     from subtier.lists import facilities, load_list
 
     policy = load_policy(policy_path)
     lists = [facilities(), *(load_list(spec) for spec in list_specs)]
-    size = sum(p.stat().st_size for p in files if p.is_file())
-    show = console.is_terminal and size >= PROGRESS_MIN_BYTES
-    with _progress(console, show) as progress:
-        result = run_fec(files, policy, lists, committee=committee, progress=progress)
+    if engine == "spark":
+        result = _on_spark(files, committee, policy, lists, spark_master)
+    else:
+        paths = [Path(f) for f in files]
+        size = sum(p.stat().st_size for p in paths if p.is_file())
+        show = console.is_terminal and size >= PROGRESS_MIN_BYTES
+        with _progress(console, show) as progress:
+            result = run_fec(paths, policy, lists, committee=committee, progress=progress)
     if output is not None:
         as_json = output.suffix.lower() == ".json"
         text = dump_chain(result.result.chain, as_json=as_json)
-        head = f"# Built with `subtier fec` from {', '.join(p.name for p in files)}.\n"
+        names = ", ".join(f.rstrip("/").rsplit("/", 1)[-1] for f in files)
+        head = f"# Built with `subtier fec` from {names}.\n"
         write_text_atomic(output, text if as_json else head + text)
     return render(result, fmt)
+
+
+def _on_spark(
+    files: Sequence[str],
+    committee: str | None,
+    policy: Policy,
+    lists: Sequence[RiskList],
+    master: str | None,
+) -> FecResult:
+    from subtier.spark import spark_session
+    from subtier.spark.fec import committee_rows
+
+    wanted = committee.strip().upper() if committee else None
+    filings = [f for f in files if f.lower().endswith(".fec")]
+    bulk = [f for f in files if not f.lower().endswith(".fec")]
+    rows, read = read_inputs([Path(f) for f in filings], wanted) if filings else ([], [])
+    if bulk:
+        rows += committee_rows(spark_session(master), bulk, wanted)
+    return fec_from_rows(rows, read, list(files), policy, lists, wanted)
 
 
 def render(result: FecResult, fmt: str) -> bytes:

@@ -156,9 +156,26 @@ def run_fec(
     progress: Progress = _no_progress,
 ) -> FecResult:
     """Read FEC filings or bulk files and report one committee's payees, findings and worklist."""
-    rules = rules or default_rules()
     wanted = committee.strip().upper() if committee else None
     rows, filings = read_inputs(paths, wanted, progress)
+    return fec_from_rows(
+        rows, filings, [str(p) for p in paths], policy, lists, wanted, rules, progress
+    )
+
+
+def fec_from_rows(
+    rows: Sequence[Disbursement],
+    filings: Sequence[Filing],
+    sources: Sequence[str],
+    policy: Policy,
+    lists: Sequence[RiskList],
+    committee: str | None = None,
+    rules: Rules | None = None,
+    progress: Progress = _no_progress,
+) -> FecResult:
+    """One committee's report from rows already read (by this process, or by Spark)."""
+    rules = rules or default_rules()
+    wanted = committee.strip().upper() if committee else None
     chosen = _one_committee(rows, filings, wanted)
     rows = [r for r in rows if r.committee == chosen]
     filings = [f for f in filings if f.committee == chosen]
@@ -186,7 +203,7 @@ def run_fec(
     advance = progress("matching payees", len(grouped.groups))
     found_payees, flows = payees(grouped, on_progress=advance)
     name = next((f.committee_name for f in filings if f.committee_name), "")
-    chain = build_chain(chosen, name, found_payees, flows, [str(p) for p in paths], rules)
+    chain = build_chain(chosen, name, found_payees, flows, list(sources), rules)
     progress("screening and judging", None)
     result = screen_chain(check(chain, policy, lists))
     flags: dict[str, list[str]] = {}
@@ -198,7 +215,7 @@ def run_fec(
     return FecResult(
         committee=chosen,
         committee_name=name,
-        sources=[str(p) for p in paths],
+        sources=list(sources),
         filings=infos,
         rows_read=len(rows),
         lines=lines,

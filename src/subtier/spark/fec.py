@@ -121,3 +121,26 @@ def disbursements(frame: DataFrame) -> list[Disbursement]:
     return [
         Disbursement(**row.asDict()) for row in frame.orderBy("source", "line").toLocalIterator()
     ]
+
+
+def committee_rows(
+    spark: SparkSession, sources: Sequence[str], committee: str | None
+) -> list[Disbursement]:
+    """One committee's disbursements from bulk files of any size, collected to the driver.
+
+    Without ``committee`` the files must hold one committee only; otherwise the error lists
+    the largest ones, as the local reader's does.
+    """
+    from pyspark.sql import functions as fn
+
+    rows = read_bulk(spark, sources, committee)
+    if committee is None:
+        counts = rows.groupBy("committee").count().orderBy(fn.desc("count")).limit(11).collect()
+        if not counts:
+            raise InputError("the files hold no Schedule B rows")
+        if len(counts) > 1:
+            shown = ", ".join(f"{r['committee']} ({r['count']:,} rows)" for r in counts[:10])
+            raise InputError(
+                f"the files hold several committees: choose one with --committee ({shown})"
+            )
+    return disbursements(rows)
