@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
                 fonts-dejavu-core poppler-utils chromium openjdk-17-jre-headless
 
-.PHONY: install demo test lint typecheck bench data schema clean system-deps
+.PHONY: install demo test lint typecheck bench bench-spark data schema clean system-deps
 
 install: $(STAMP)
 
@@ -53,7 +53,11 @@ bench: install
 	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/bench_screen_scale.py
 	$(BIN)/python benchmarks/bench_monitor.py
+	$(BIN)/python benchmarks/bench_fec.py
 	$(BIN)/python benchmarks/bench_web.py
+
+bench-spark: install
+	$(BIN)/python benchmarks/bench_spark.py
 
 # Rebuilds the bundled facility list from ../shared/data (not needed to use the package).
 data: install
