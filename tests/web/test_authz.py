@@ -28,6 +28,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chains"): BUYER_PAGE,
     ("POST", "/chains"): BUYER_PAGE,
     ("GET", "/chains/{key}"): BUYER_PAGE,
+    ("GET", "/chains/{key}/history"): BUYER_PAGE,
     ("POST", "/chains/{key}/invitations"): BUYER_PAGE,
     ("GET", "/invite/{token}"): TOKEN_PAGE,
     ("POST", "/invite/{token}"): TOKEN_PAGE,

@@ -132,3 +132,21 @@ def test_disclosure_status_per_vendor(world: World) -> None:
         for i in api.get("/api/chains/calls", headers=auth).json()["invitations"]
     }
     assert set(statuses.values()) == {"overdue"}
+
+
+def test_the_dashboard_lists_the_newest_versions_and_links_to_the_rest(world: World) -> None:
+    from subtier.web.pages import HISTORY_SHOWN
+
+    for n in range(HISTORY_SHOWN):
+        world.vendor_a.post(
+            "/portal/sites", {"name": f"Floor {n}", "address": f"{n + 10} Main St",
+                              "city": "Newark", "state": "NJ", "zip": "07102"}
+        )  # fmt: skip
+    page = world.buyer.get("/chains/calls").text
+    history = page[page.index('id="history"') :]
+    assert history.count("<tr>") - 1 == HISTORY_SHOWN  # the header row, then the versions
+    assert 'href="/chains/calls/history"' in history
+    everything = world.buyer.get("/chains/calls/history")
+    assert everything.status_code == 200
+    assert everything.text.count("<tr>") - 1 > HISTORY_SHOWN
+    assert world.vendor_a.get("/chains/calls/history").status_code in (303, 401, 403)

@@ -209,6 +209,11 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     return RedirectResponse(f"/chains/{quote(key)}", 303)
 
 
+# Versions listed on the dashboard, newest first; the history page lists them all. A chain
+# disclosed to by many vendors gathers thousands, and the page would carry them all each time.
+HISTORY_SHOWN = 20
+
+
 def _dashboard(
     request: Request, p: Principal, key: str, status: int = 200, **extra: Any
 ) -> Response:
@@ -238,7 +243,9 @@ def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> 
     ]
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-        "open_options": open_options, "history_rows": _history_rows(view.history), **extra,
+        "open_options": open_options,
+        "history_rows": _history_rows(view.history[:HISTORY_SHOWN]),
+        "history_more": max(0, len(view.history) - HISTORY_SHOWN), **extra,
     }  # fmt: skip
 
 
@@ -257,6 +264,15 @@ def _history_rows(history: Sequence[VersionRow]) -> Markup:
             del _rows[next(iter(_rows))]
     # Laid out as the template's loop would: one row a line, indented.
     return Markup("\n    ".join(rows))
+
+
+@router.get("/chains/{key}/history")
+def history_page(request: Request, key: str, p: Buyer) -> Response:
+    view = service(request).view(key)
+    return render(
+        request, "history.html",
+        {**_buyer_context(p), "view": view, "history_rows": _history_rows(view.history)},
+    )  # fmt: skip
 
 
 @router.get("/chains/{key}")
