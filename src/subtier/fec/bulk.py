@@ -141,6 +141,24 @@ def _members(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
                 yield f"{name}!{info.filename}", member
 
 
+def parse_line(line: str, source: str, number: int) -> Disbursement | None:
+    """One line of a bulk file as a disbursement; None for a blank line or a header row."""
+    stripped = line.rstrip("\r\n")
+    if not stripped.strip():
+        return None
+    fields = stripped.split("|")
+    if number == 1 and _is_header(fields):
+        return None  # a header row added by hand: the columns are known, so skip it
+    if number == 1 and len(fields) not in (25, 26):
+        raise InputError(
+            f"not an FEC bulk operating-expenditure file: line 1 has {len(fields)} "
+            "'|'-separated fields, not 25",
+            file=source,
+            line=1,
+        )
+    return parse_fields(fields, source, number)
+
+
 def _is_header(fields: Sequence[str]) -> bool:
     return [f.strip().upper() for f in fields[:3]] == COLUMNS[:3]
 
@@ -186,21 +204,8 @@ def _read(
                     file=source,
                     line=number,
                 )
-        stripped = line.rstrip("\r\n")
-        if not stripped.strip():
-            continue
-        fields = stripped.split("|")
-        if number == 1 and _is_header(fields):
-            continue  # a header row added by hand: the columns are known, so skip it
-        if number == 1 and len(fields) not in (25, 26):
-            raise InputError(
-                f"not an FEC bulk operating-expenditure file: line 1 has {len(fields)} "
-                "'|'-separated fields, not 25",
-                file=source,
-                line=1,
-            )
-        row = parse_fields(fields, source, number)
-        if committee is not None and row.committee != committee:
+        row = parse_line(line, source, number)
+        if row is None or (committee is not None and row.committee != committee):
             continue
         batch.append(row)
         if len(batch) >= BATCH:

@@ -1,4 +1,4 @@
-"""FEC bulk operating-expenditure files read by Spark, each line parsed by fec.bulk.parse_fields.
+"""FEC bulk operating-expenditure files read by Spark, each line parsed by fec.bulk.parse_line.
 
 Every committee of several cycles is hundreds of millions of lines: Spark reads them where they
 are (a folder, a glob, s3a://, hdfs://), numbers each file's lines, and Python executors turn
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd  # type: ignore[import-untyped]
 
 from subtier.errors import InputError
-from subtier.fec.bulk import COLUMNS, parse_fields
+from subtier.fec.bulk import parse_line
 from subtier.fec.records import Disbursement
 
 if TYPE_CHECKING:
@@ -70,25 +70,13 @@ def parse_lines(batches: Iterator[Any]) -> Iterator[Any]:
             batch["uri"].tolist(), batch["line"].tolist(), batch["value"].tolist(), strict=True
         ):
             source = _source(uri)
-            stripped = value.rstrip("\r\n")
-            if not stripped.strip():
-                continue
-            fields = stripped.split("|")
-            if line == 1 and [f.strip().upper() for f in fields[:3]] == COLUMNS[:3]:
-                continue  # a header row added by hand, as the local reader allows
             try:
-                if line == 1 and len(fields) not in (25, 26):
-                    raise InputError(
-                        f"not an FEC bulk operating-expenditure file: line 1 has {len(fields)} "
-                        "'|'-separated fields, not 25",
-                        file=source,
-                        line=1,
-                    )
-                row = parse_fields(fields, source, line)
+                row = parse_line(value, source, line)
             except InputError as error:
                 out.append([source, line, *[None] * (len(names) - 2), str(error)])
                 continue
-            out.append([*dataclasses.astuple(row), None])
+            if row is not None:
+                out.append([*dataclasses.astuple(row), None])
         yield pd.DataFrame(out, columns=[*names, "error"])
 
 
