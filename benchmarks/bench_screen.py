@@ -18,6 +18,7 @@ asserts on them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -170,9 +171,16 @@ def cli_top1(s: ScreenSet, tmp: Path, timeout: float) -> tuple[list[Row], list[s
     tree = f", process tree {mb(run.tree_kb)} summed PSS" if run.tree_kb else ""
     notes.append(f"subtier default run: {run.wall:.2f} s wall, peak RSS {mb(run.peak_kb)}{tree}")
 
+    # The same run again: the list was prepared (normalized and indexed) and stored by the first.
+    again = run_timed(screen_command(s.input, s.list_spec, out), timeout)
+    warm = None if _failed("subtier screen (again)", again) else len(s.queries) / again.wall
+    if warm is not None:
+        notes.append(f"subtier default run again, list prepared: {again.wall:.2f} s wall")
+
     out_top = tmp / f"{s.name}_top.csv"
     top = run_timed(screen_command(s.input, s.list_spec, out_top, top=CANDIDATES), timeout)
     default = Row("subtier screen, default threshold", top1_scores(truths, predicted), None, rate)
+    prepared = Row("  the same, list prepared (2nd run)", default.scores, None, warm)
     if _failed(f"subtier screen --top {CANDIDATES}", top):
         return [default], notes
     ranked = _ranked(out_top, s.key_column)
@@ -184,7 +192,7 @@ def cli_top1(s: ScreenSet, tmp: Path, timeout: float) -> tuple[list[Row], list[s
         f"subtier --top {CANDIDATES} run: {top.wall:.2f} s wall, peak RSS {mb(top.peak_kb)}"
     )
     best = Row(f"subtier best F1 (hindsight, t={t:g})", hindsight, default.candidate_recall, None)
-    return [default, best], notes
+    return [default, prepared, best], notes
 
 
 def print_table(rows: Sequence[Row]) -> None:
@@ -209,6 +217,9 @@ def targets(key: str, rows: Sequence[Row]) -> None:
     checks = [("F1 >= 0.92" if key == "a" else "F1 >= 0.97", row.scores.f1 >= _goal_f1(key))]
     if key == "a":
         checks.append((">= 5,000 queries/s", (row.per_second or 0) >= 5000))
+        if len(rows) > 1 and rows[1].per_second is not None:
+            warm = rows[1].per_second
+            checks.append((">= 5,000 queries/s, list prepared", warm >= 5000))
         checks.append(("candidate recall@50 >= 0.99", (row.candidate_recall or 0) >= 0.99))
     said = "; ".join(f"{name} -> {'met' if ok else 'NOT met'}" for name, ok in checks)
     print(f"  targets: {said}")
@@ -348,6 +359,9 @@ def main() -> None:
         print("`subtier screen` is not available: only the baseline rows are measured")
     with tempfile.TemporaryDirectory(prefix="bench_screen_") as name:
         tmp = Path(name)
+        # A data folder of its own: each list's first run prepares it from scratch (cold), and
+        # nothing prepared by earlier runs is found.
+        os.environ["SUBTIER_HOME"] = str(tmp / "home")
         for key in wanted:
             if key == "a":
                 run_top1_set(companies_set(shared), tmp, cli, args.timeout)

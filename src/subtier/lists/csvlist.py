@@ -5,18 +5,41 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from subtier.errors import InputError
+from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
-OPTIONAL = ("address", "city", "state", "zip", "country", "latitude", "longitude", "extent_m", "status")
+OPTIONAL = (
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "latitude",
+    "longitude",
+    "extent_m",
+    "status",
+)
 
 
 def load_csv_list(path: Path, name: str | None = None) -> RiskList:
     """Load a CSV list. Rows without an id or a name are errors naming their line."""
     raw = path.read_bytes()
+    content = hashlib.sha256(raw).hexdigest()
+    day = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    info = ListInfo(
+        name=name or path.stem,
+        version=f"{day}+sha256:{content[:12]}",
+        entries=0,
+        source=str(path),
+    )
+    prepared = load_prepared(content, info)
+    if prepared is not None:
+        return prepared
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -39,7 +62,9 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
                 f"duplicate id {values['id']!r}", file=str(path), line=line, field="id"
             )
         seen.add(values["id"])
-        point = [_float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")]
+        point = [
+            _float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")
+        ]
         records.append(
             make_record(
                 values["id"],
@@ -55,15 +80,9 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
                 status=values.get("status") or None,
             )
         )
-    digest = hashlib.sha256(raw).hexdigest()[:12]
-    day = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
-    info = ListInfo(
-        name=name or path.stem,
-        version=f"{day}+sha256:{digest}",
-        entries=len(records),
-        source=str(path),
-    )
-    return RiskList(info, tuple(records))
+    risk_list = RiskList(replace(info, entries=len(records)), tuple(records))
+    save_prepared(content, risk_list)
+    return risk_list
 
 
 def _float(value: str | None, path: Path, line: int, field: str) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from subtier.screen.features import CERTAIN, ESTIMATES, evaluate
@@ -34,10 +34,11 @@ class RiskList:
 
     info: ListInfo
     records: Sequence[Record]
+    prepared: Index | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.records)
+        return self.prepared if self.prepared is not None else Index(self.records)
 
     @cached_property
     def by_id(self) -> dict[str, Record]:

@@ -28,7 +28,17 @@ MIN_CANDIDATE_WEIGHT = 0.15
 # Candidate weights are compared at this many decimals (see rank_candidates).
 WEIGHT_DIGITS = 9
 # An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
-_KIND_WEIGHT = {"n": 1.0, "j": 1.0, "p": 0.8, "d": 0.9, "f": 0.7, "a": 1.0, "s": 1.0, "i": 1.0, "g": 1.0}
+_KIND_WEIGHT = {
+    "n": 1.0,
+    "j": 1.0,
+    "p": 0.8,
+    "d": 0.9,
+    "f": 0.7,
+    "a": 1.0,
+    "s": 1.0,
+    "i": 1.0,
+    "g": 1.0,
+}
 # Word groups remembered between queries; a long run forgets them wholesale past this.
 _GROUP_CACHE = 200_000
 
@@ -102,6 +112,26 @@ class Index:
         self.context = word_context(counts, len(entries))
         self._arrays: dict[str, Positions] = {}
         self._groups: dict[str, tuple[Positions, Weights, list[tuple[Positions, float]]]] = {}
+
+    @classmethod
+    def restore(
+        cls,
+        entries: Sequence[Record],
+        words: dict[str, int | array[int]],
+        derived: dict[str, list[str]],
+        postings: dict[str, int | array[int]],
+        context: Context,
+    ) -> Index:
+        """An index as it was built before (see screen.packed), without building it again."""
+        index = cls.__new__(cls)
+        index.entries = entries
+        index.words = words
+        index.derived = derived
+        index.postings = postings
+        index.context = context
+        index._arrays = {}
+        index._groups = {}
+        return index
 
     def posting(self, key: str) -> Positions:
         """The entries having a key, in list order."""

@@ -1,0 +1,85 @@
+"""Prepared lists: a list's normalized entries and index, stored once per version of the list.
+
+Normalizing and indexing a list is most of a screening run's start-up (a 50,000-entry list
+takes seconds, a million-entry one minutes). The result depends only on the list's content and
+on the screening code, so it is stored under both: a list that changes, or a subtier whose
+normalization changes, is prepared afresh. ``SUBTIER_PREPARED=0`` turns this off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from subtier import __version__
+from subtier.screen import ListInfo, RiskList
+from subtier.screen.packed import LazyRecords, pack, pack_index, unpack_index
+
+# Smaller lists load faster than a stored copy is worth keeping.
+PREPARE_MIN_ENTRIES = 5_000
+# Bumped when the stored layout changes.
+_LAYOUT = 1
+# The code a prepared list depends on: what normalizes records, makes keys and builds indexes.
+_CODE = (
+    ("subtier.normalize", ("addresses.py", "names.py", "places.py")),
+    ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py")),
+)
+
+
+@cache
+def code_stamp() -> str:
+    """A short hash of the screening code and the package version."""
+    digest = hashlib.sha256(f"{__version__}|{_LAYOUT}".encode())
+    for package, names in _CODE:
+        folder = resources.files(package)
+        for name in names:
+            digest.update(folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def enabled() -> bool:
+    return os.environ.get("SUBTIER_PREPARED", "1").strip() not in ("0", "no", "false")
+
+
+def prepared_path(content_digest: str) -> Path:
+    from subtier.lists.registry import home  # the registry loads lists: imported late
+
+    return home() / "prepared" / f"{content_digest}-{code_stamp()}.list"
+
+
+def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
+    """The list as prepared before, or None if it never was (or cannot be read back)."""
+    if not enabled():
+        return None
+    path = prepared_path(content_digest)
+    try:
+        records, index = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # never prepared, or a damaged copy: prepared afresh
+    entries = LazyRecords(records)
+    return RiskList(
+        replace(info, entries=len(entries)), entries, prepared=unpack_index(index, entries)
+    )
+
+
+def save_prepared(content_digest: str, risk_list: RiskList) -> None:
+    """Store a list's entries and index; a failure to store costs only the next run's time."""
+    if not enabled() or len(risk_list.records) < PREPARE_MIN_ENTRIES:
+        return
+    path = prepared_path(content_digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = marshal.dumps(([pack(r) for r in risk_list.records], pack_index(risk_list.index)))
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        partial.replace(path)  # whole or not at all, whoever reads it meanwhile
+        for stale in path.parent.glob(f"{content_digest}-*.list"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        return

@@ -1,0 +1,131 @@
+"""Records and an index as plain values, and back: what a prepared list is stored as.
+
+Pickling a record's dataclasses one by one costs as much as normalizing it again; nested
+tuples of strings go through ``marshal`` in milliseconds, and a record is rebuilt only when a
+query first needs it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from sys import intern
+from typing import Any, overload
+
+from subtier.normalize.addresses import Address
+from subtier.normalize.names import NormName, shared_forms
+from subtier.screen.features import Context
+from subtier.screen.index import Index
+from subtier.screen.record import NO_IDENTIFIERS, Record
+
+Packed = tuple[Any, ...]
+
+
+def pack(record: Record) -> Packed:
+    """A record as nested tuples of strings, numbers and None."""
+    a = record.address
+    address = (
+        None
+        if a is None
+        else (a.number, a.street, a.direction, a.unit, a.po_box, a.city, a.state, a.zip5,
+              a.country, a.line)
+    )  # fmt: skip
+    return (
+        record.id,
+        record.name,
+        tuple((n.text, n.tokens, tuple(sorted(n.forms))) for n in record.names),
+        address,
+        record.country,
+        record.latitude,
+        record.longitude,
+        record.extent_m,
+        dict(record.identifiers) if record.identifiers else None,
+        record.status,
+    )
+
+
+def unpack(packed: Packed) -> Record:
+    """The record ``pack`` was given, equal to it in every field."""
+    id_, name, names, address, country, latitude, longitude, extent_m, identifiers, status = packed
+    return Record(
+        id=id_,
+        name=name,
+        names=tuple(
+            NormName(text, tuple(intern(t) for t in tokens), shared_forms(frozenset(forms)))
+            for text, tokens, forms in names
+        ),
+        address=None if address is None else Address(*address),
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        extent_m=extent_m,
+        identifiers=identifiers or NO_IDENTIFIERS,
+        status=status,
+    )
+
+
+class LazyRecords(Sequence[Record]):
+    """Packed records, each rebuilt on first use: a query touches a handful of a big list."""
+
+    def __init__(self, packed: Sequence[Packed]) -> None:
+        self._packed = packed
+        self._built: list[Record | None] = [None] * len(packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    @overload
+    def __getitem__(self, position: int) -> Record: ...
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Record]: ...
+    def __getitem__(self, position: int | slice) -> Record | Sequence[Record]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        found = self._built[position]
+        if found is None:
+            found = self._built[position] = unpack(self._packed[position])
+        return found
+
+    def __iter__(self) -> Iterator[Record]:
+        for position in range(len(self)):
+            yield self[position]
+
+
+def _postings(table: dict[str, int | array[int]]) -> dict[str, int | bytes]:
+    return {k: v if isinstance(v, int) else v.tobytes() for k, v in table.items()}
+
+
+def _arrays(table: dict[str, int | bytes]) -> dict[str, int | array[int]]:
+    out: dict[str, int | array[int]] = {}
+    for key, value in table.items():
+        if isinstance(value, int):
+            out[key] = value
+        else:
+            found = array("i")
+            found.frombytes(value)
+            out[key] = found
+    return out
+
+
+def pack_index(index: Index) -> Packed:
+    """What an index holds, as plain values."""
+    ctx = index.context
+    return (
+        _postings(index.words),
+        index.derived,
+        _postings(index.postings),
+        dict(ctx.idf),
+        ctx.default_idf,
+    )
+
+
+def unpack_index(packed: Packed, entries: Sequence[Record]) -> Index:
+    """The index ``pack_index`` was given, over the same entries."""
+    words, derived, postings, idf, default_idf = packed
+    return Index.restore(
+        entries,
+        _arrays(words),
+        derived,
+        _arrays(postings),
+        Context(idf=idf, default_idf=default_idf),
+    )

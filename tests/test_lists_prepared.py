@@ -1,0 +1,95 @@
+"""Prepared lists: stored once per content, read back equal, rebuilt when anything changes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from subtier.lists import load_csv_list
+from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
+from subtier.screen import RiskList, Screener, make_record
+from subtier.screen.packed import pack, unpack
+
+
+def test_records_survive_packing(facility_list: RiskList) -> None:
+    for record in facility_list.records:
+        assert unpack(pack(record)) == record
+    sanctioned = make_record(
+        "x", "OOO Romashka", aliases=["Romashka LLC"], address="1 Tverskaya St, Moscow",
+        country="ru", identifiers={"inn": "7701234567"}, status="closed",
+    )  # fmt: skip
+    assert unpack(pack(sanctioned)) == sanctioned
+
+
+def _write_list(path: Path, facility_list: RiskList) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "name", "address", "city", "state", "zip"])
+        for record in facility_list.records[:PREPARE_MIN_ENTRIES]:
+            a = record.address
+            assert a is not None
+            street = " ".join(p for p in (a.number, a.direction, a.street) if p)
+            out.writerow([record.id, record.name, street, a.city, a.state, a.zip5])
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SUBTIER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SUBTIER_PREPARED", raising=False)
+    return tmp_path / "home"
+
+
+def test_a_long_list_is_prepared_once_and_read_back_equal(
+    home: Path, tmp_path: Path, facility_list: RiskList
+) -> None:
+    path = tmp_path / "watch.csv"
+    _write_list(path, facility_list)
+    fresh = load_csv_list(path)
+    stored = list((home / "prepared").glob("*.list"))
+    assert len(stored) == 1
+    again = load_csv_list(path)
+    assert again.info == fresh.info
+    assert list(again.records) == list(fresh.records)
+    assert again.index.context == fresh.index.context
+    queries = [
+        make_record("q1", "Eddie Warrior Correctional", city="Taft", state="OK"),
+        make_record("q2", "Call center", address="601 N Oak St, Taft, OK 74463"),
+        make_record("q3", "Nowhere Holdings", address="1 Main St, Vineland, NJ 08360"),
+    ]
+    for query in queries:
+        assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)
+
+
+def test_a_changed_list_or_a_damaged_copy_is_prepared_afresh(
+    home: Path, tmp_path: Path, facility_list: RiskList
+) -> None:
+    path = tmp_path / "watch.csv"
+    _write_list(path, facility_list)
+    first = load_csv_list(path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("extra-1,Extra Detention Annex,1 Jail Rd,Taft,OK,74463\n")
+    changed = load_csv_list(path)
+    assert changed.info.version != first.info.version
+    assert changed.records[-1].id == "extra-1"
+    digest = changed.info.version.rsplit(":", 1)[1]
+    (copy,) = [p for p in (home / "prepared").glob(f"{digest}*.list")]
+    copy.write_bytes(b"not a prepared list")
+    assert list(load_csv_list(path).records) == list(changed.records)
+    assert copy.read_bytes() != b"not a prepared list"  # stored again, whole
+
+
+def test_short_lists_and_a_switched_off_store_write_nothing(
+    home: Path, tmp_path: Path, facility_list: RiskList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short = tmp_path / "short.csv"
+    short.write_text("id,name\n1,Taft call center\n", encoding="utf-8")
+    load_csv_list(short)
+    assert not (home / "prepared").exists()
+    monkeypatch.setenv("SUBTIER_PREPARED", "0")
+    path = tmp_path / "watch.csv"
+    _write_list(path, facility_list)
+    load_csv_list(path)
+    assert not (home / "prepared").exists()
+    assert prepared_path("abc").name.startswith("abc-")
