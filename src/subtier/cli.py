@@ -939,6 +939,15 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    threads: Annotated[
+        int,
+        typer.Option(
+            "--threads",
+            min=1,
+            max=64,
+            help="Requests handled at once (more may pay with a database across a network).",
+        ),
+    ] = 1,
     add_user: Annotated[
         str | None,
         typer.Option(
@@ -972,7 +981,11 @@ def serve(
         )
         account = (add_user, password)
     settings = Settings(
-        database=database, policy=policy, admin_token=admin_token, secure_cookies=secure_cookies
+        database=database,
+        policy=policy,
+        admin_token=admin_token,
+        secure_cookies=secure_cookies,
+        threads=threads,
     )
     try:
         run_server(settings, host=host, port=port, say=err.print, add_user=account)
