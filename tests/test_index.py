@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
 
 from subtier.screen import Record, RiskList, make_record
-from subtier.screen.index import _KIND_WEIGHT, MAX_POSTING, Index, rank_candidates
+from subtier.screen.index import (
+    MAX_POSTING,
+    MIN_CANDIDATE_WEIGHT,
+    WEIGHT_DIGITS,
+    Index,
+    key_weight,
+)
 from subtier.screen.keys import entry_keys, query_key_groups
 
 
@@ -29,7 +34,7 @@ def _reference(postings: dict[str, set[int]], query: Record, limit: int) -> list
             found = postings.get(key)
             if not found:
                 continue
-            weight = _KIND_WEIGHT[key[0]] / math.log(2 + len(found))
+            weight = key_weight(key[0], len(found))
             if len(found) > MAX_POSTING:
                 if key[0] == "n":
                     common.append((found, weight))
@@ -41,7 +46,10 @@ def _reference(postings: dict[str, set[int]], query: Record, limit: int) -> list
     for members, weight in common:
         for position in scores.keys() & members:
             scores[position] += weight
-    return rank_candidates(scores, limit)
+    rounded = {p: round(w, WEIGHT_DIGITS) for p, w in scores.items()}
+    kept = [p for p, w in rounded.items() if w >= MIN_CANDIDATE_WEIGHT]
+    kept.sort(key=lambda p: (-rounded[p], p))  # ties: the earlier entry in the list
+    return kept[:limit]
 
 
 def _typo(text: str, rng: random.Random) -> str:

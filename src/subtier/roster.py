@@ -61,7 +61,8 @@ def open_roster(path: Path) -> Roster:
     return _open_csv(path)
 
 
-def _columns(header: list[str], file: str) -> dict[str, int]:
+def header_columns(header: list[str], file: str) -> dict[str, int]:
+    """The recognized columns' positions; an error naming the file if the header cannot serve."""
     columns: dict[str, int] = {}
     for position, cell in enumerate(header):
         key = cell.strip().lower()
@@ -94,7 +95,7 @@ def _open_csv(path: Path) -> Roster:
         raise InputError("file is empty; expected a header row", file=str(path)) from None
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text ({error.reason})", file=str(path), line=1) from None
-    columns = _columns(header, str(path))
+    columns = header_columns(header, str(path))
     total = _count_lines(path) - 1
     return Roster(header, columns, _csv_rows(reader, header, str(path)), max(total, 0))
 
@@ -144,7 +145,7 @@ def _open_xlsx(path: Path) -> Roster:
     except StopIteration:
         raise InputError(f"sheet {sheet.title!r} is empty", file=str(path)) from None
     header = ["" if v is None else str(v).strip() for v in first]
-    columns = _columns(header, f"{path} [{sheet.title}]")
+    columns = header_columns(header, f"{path} [{sheet.title}]")
 
     def stream() -> Iterator[Row]:
         for number, values in enumerate(rows, start=2):

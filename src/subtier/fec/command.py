@@ -19,7 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from subtier.fec.run import FecResult, fec_from_rows, read_inputs, run_fec
+from subtier.fec.run import FecResult, fec_from_rows, is_filing, read_inputs, run_fec
 from subtier.policy import Policy
 from subtier.screen import RiskList
 
@@ -97,8 +97,10 @@ def _on_spark(
     from subtier.spark.fec import committee_rows
 
     wanted = committee.strip().upper() if committee else None
-    filings = [f for f in files if f.lower().endswith(".fec")]
-    bulk = [f for f in files if not f.lower().endswith(".fec")]
+    # A filing on this disk is told apart as the local reader tells it; any other input,
+    # a local bulk file or a URI, is Spark's to read.
+    filings = [f for f in files if Path(f).is_file() and is_filing(Path(f))]
+    bulk = [f for f in files if f not in filings]
     rows, read = read_inputs([Path(f) for f in filings], wanted) if filings else ([], [])
     if bulk:
         rows += committee_rows(spark_session(master), bulk, wanted)

@@ -25,10 +25,11 @@ MAX_POSTING = 500
 # Candidates whose shared keys weigh less than this are not worth scoring: one key shared with
 # a hundred other entries weighs 0.22, with 500 others 0.16, one unique key 0.91.
 MIN_CANDIDATE_WEIGHT = 0.15
-# Candidate weights are compared at this many decimals (see rank_candidates).
+# Candidate weights are compared at this many decimals, so that any engine adding the same
+# weights in another order keeps the same candidates in the same order.
 WEIGHT_DIGITS = 9
 # An exact word counts fully; a shared sound skeleton or one-letter deletion a little less.
-_KIND_WEIGHT = {
+KIND_WEIGHT = {
     "n": 1.0,
     "j": 1.0,
     "p": 0.8,
@@ -39,7 +40,8 @@ _KIND_WEIGHT = {
     "i": 1.0,
     "g": 1.0,
 }
-# Word groups remembered between queries; a long run forgets them wholesale past this.
+# Postings and word groups remembered between queries; a long run forgets them wholesale past
+# this many.
 _GROUP_CACHE = 200_000
 
 Positions = npt.NDArray[np.int32]
@@ -47,10 +49,18 @@ Weights = npt.NDArray[np.float64]
 _NONE: Positions = np.empty(0, dtype=np.int32)
 
 
-def word_context(entries_with_word: Counter[str], entries: int) -> Context:
+def key_weight(kind: str, size: int) -> float:
+    """What sharing a key of this kind, held by ``size`` entries, adds to a candidate."""
+    return KIND_WEIGHT[kind] / math.log(2 + size)
+
+
+def list_context(entries: Sequence[Record]) -> Context:
     """Word weights for a list: a word's IDF is log(1 + entries / entries having the word)."""
-    total = max(entries, 1)
-    idf = {w: math.log(1 + total / c) for w, c in entries_with_word.items()}
+    counts: Counter[str] = Counter()
+    for record in entries:
+        counts.update({t for n in record.names for t in n.tokens})
+    total = max(len(entries), 1)
+    idf = {w: math.log(1 + total / c) for w, c in counts.items()}
     return Context(idf=idf, default_idf=math.log(1 + total))
 
 
@@ -93,13 +103,11 @@ class Index:
         self.entries = entries
         words: dict[str, int | array[int]] = {}
         postings: dict[str, int | array[int]] = {}
-        counts: Counter[str] = Counter()
         for position, record in enumerate(entries):
             for word in core_words(record):
                 _add(words, word, position)
             for key in record_keys(record):
                 _add(postings, key, position)
-            counts.update({t for n in record.names for t in n.tokens})
         # Each derived key (sound, prefix, deletion) → the words that have it.
         derived: dict[str, list[str]] = {}
         for word in words:
@@ -109,7 +117,7 @@ class Index:
         self.words = words
         self.derived = derived
         self.postings = postings
-        self.context = word_context(counts, len(entries))
+        self.context = list_context(entries)
         self._arrays: dict[str, Positions] = {}
         self._groups: dict[str, tuple[Positions, Weights, list[tuple[Positions, float]]]] = {}
 
@@ -171,7 +179,7 @@ class Index:
             size = len(posting)
             if not size:
                 continue
-            weight = _KIND_WEIGHT[key[0]] / math.log(2 + size)
+            weight = key_weight(key[0], size)
             if size > MAX_POSTING:
                 if key[0] == "n":
                     common.append((posting, weight))
@@ -218,7 +226,7 @@ class Index:
         if len(all_positions) == 1:
             found, scores = all_positions[0], all_weights[0].copy()
         else:
-            # Summed group by group, in the order of the groups, as rank_candidates expects.
+            # Summed group by group, in the order of the groups.
             found, inverse = np.unique(np.concatenate(all_positions), return_inverse=True)
             scores = np.bincount(inverse, weights=np.concatenate(all_weights)).astype(np.float64)
         for members, weight in common:
@@ -230,7 +238,7 @@ class Index:
         found, rounded = found[keep], rounded[keep]
         if len(found) > limit:
             top = np.argpartition(-rounded, limit - 1)[:limit]
-            # Ties at the cut are settled by position, as in rank_candidates.
+            # Ties at the cut are settled by position, as below.
             cut = rounded[top].min()
             top = np.flatnonzero(rounded >= cut)
             found, rounded = found[top], rounded[top]
@@ -244,15 +252,3 @@ def _as_array(found: int | array[int] | None) -> Positions:
     if isinstance(found, int):
         return np.array((found,), dtype=np.int32)
     return np.frombuffer(found, dtype=np.int32)
-
-
-def rank_candidates(scores: dict[int, float], limit: int) -> list[int]:
-    """Candidates worth scoring, best first; ties go to the earlier entry in the list.
-
-    Weights are compared rounded, so that any engine adding the same weights in another order
-    keeps the same candidates in the same order.
-    """
-    rounded = {p: round(w, WEIGHT_DIGITS) for p, w in scores.items()}
-    kept = [p for p, w in rounded.items() if w >= MIN_CANDIDATE_WEIGHT]
-    kept.sort(key=lambda p: (-rounded[p], p))
-    return kept[:limit]

@@ -1,6 +1,6 @@
 """Candidates as Spark joins and aggregations, the same as Index.candidates finds them.
 
-- A key's weight is _KIND_WEIGHT[kind] / log(2 + entries under the key), from the list side.
+- A key's weight is index.key_weight(kind, entries under the key), from the list side.
 - Each query key group adds, per entry, the weight of its best key the entry has.
 - Keys under more than MAX_POSTING entries find nothing; a common name word ("n:") still adds
   its weight to the entries found otherwise that have it.
@@ -10,18 +10,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from subtier.screen.index import _KIND_WEIGHT, MAX_POSTING, MIN_CANDIDATE_WEIGHT, WEIGHT_DIGITS
+from subtier.screen.index import MAX_POSTING, MIN_CANDIDATE_WEIGHT, WEIGHT_DIGITS, key_weight
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-
-def key_weight(kind: str, size: int) -> float:
-    """The weight of a key of ``kind`` under ``size`` entries, as the local index computes it."""
-    return _KIND_WEIGHT[kind] / math.log(2 + size)
 
 
 def keyed_list(spark: SparkSession, entry_keys: DataFrame) -> DataFrame:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from subtier.errors import InputError
-from subtier.roster import _columns
+from subtier.roster import header_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -77,7 +77,7 @@ def read_roster(spark: SparkSession, source: str) -> Roster:
         raise
     except Exception as error:  # AnalysisException and the like: a path Spark cannot read
         raise InputError(f"cannot read with Spark: {_first_line(error)}", file=source) from None
-    columns = _columns(header, source)
+    columns = header_columns(header, source)
     known = {name: f"c{position}" for name, position in columns.items()}
     frame, rows = _number(frame)
     return Roster(header, known, frame, rows)

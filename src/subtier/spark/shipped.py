@@ -7,7 +7,6 @@ see the same records. Executors never re-read or re-normalize a list.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -15,7 +14,7 @@ from typing import Any
 
 from subtier.screen import ListInfo, Record, RiskList
 from subtier.screen.features import Context
-from subtier.screen.index import word_context
+from subtier.screen.index import list_context
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,7 @@ class ShippedList:
 
 def ship(risk_list: RiskList) -> ShippedList:
     """The list with its IDF context, in a form pickle can carry."""
-    words: Counter[str] = Counter()
-    for record in risk_list.records:
-        words.update({t for n in record.names for t in n.tokens})
-    context = word_context(words, len(risk_list.records))
+    context = list_context(risk_list.records)
     return ShippedList(risk_list.info, tuple(_picklable(r) for r in risk_list.records), context)
 
 
@@ -58,7 +54,7 @@ def scoring_lists(key: str, shipped: Sequence[ShippedList]) -> list[RiskList]:
 
     score_pair reads a list's word weights from ``risk_list.index.context``. Building the whole
     index on every executor would cost what the candidate join saves, so each list's cached
-    index is set to the weights computed on the driver with the same function (word_context).
+    index is set to the weights computed on the driver with the same function (list_context).
     """
     found = _SCORING.get(key)
     if found is None:
