@@ -197,6 +197,11 @@ def _screen_row(
         record = row_record(row, columns)
     except Exception as error:  # one odd row must not stop a million-row run
         return f"cannot read row: {error}"
+    return screen_record(record, screener, top)
+
+
+def screen_record(record: Record, screener: Screener, top: int) -> list[Match]:
+    """A row's matches: the best over the threshold, or with ``top`` > 1 the best ``top``."""
     if top > 1:
         return screener.rank(record, top=top, candidates=max(50, top))
     return screener.screen(record, top=1)

@@ -34,10 +34,16 @@ def read_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_same_output_as_the_local_engine(spark: SparkSession, sample: Path, tmp_path: Path) -> None:
+PLANS = pytest.mark.parametrize("indexed", [True, False], ids=["index-plan", "join-plan"])
+
+
+@PLANS
+def test_same_output_as_the_local_engine(
+    spark: SparkSession, sample: Path, tmp_path: Path, indexed: bool
+) -> None:
     expected, got = tmp_path / "local.csv", tmp_path / "spark.csv"
     problems = local(sample, ["facilities"], expected)
-    screened = screen_file(str(sample), ["facilities"], str(got), None, 1)
+    screened = screen_file(str(sample), ["facilities"], str(got), None, 1, indexed=indexed)
     assert got.read_bytes() == expected.read_bytes()
     assert screened.rows == len(read_rows(sample)) - 1
     assert screened.problems == problems == []
@@ -45,12 +51,15 @@ def test_same_output_as_the_local_engine(spark: SparkSession, sample: Path, tmp_
     assert len(matched) > 100  # the sample does find facilities
 
 
-def test_edge_rows_two_lists_and_top_k(spark: SparkSession, tmp_path: Path) -> None:
+@PLANS
+def test_edge_rows_two_lists_and_top_k(spark: SparkSession, tmp_path: Path, indexed: bool) -> None:
     roster = FIXTURES / "roster.csv"
     for top in (1, 3):
         expected, got = tmp_path / f"local{top}.csv", tmp_path / f"spark{top}.csv"
         problems = local(roster, ["facilities", WATCH], expected, top)
-        screened = screen_file(str(roster), ["facilities", WATCH], str(got), None, top)
+        screened = screen_file(
+            str(roster), ["facilities", WATCH], str(got), None, top, indexed=indexed
+        )
         assert got.read_text(encoding="utf-8") == expected.read_text(encoding="utf-8")
         assert screened.problems == problems
         assert screened.problem_count == len(problems) == 2  # the short row and the long one
@@ -60,17 +69,25 @@ def test_edge_rows_two_lists_and_top_k(spark: SparkSession, tmp_path: Path) -> N
     assert by_id["r7"][12].startswith("error: expected 8 fields, found 3")
 
 
-def test_parquet_in_and_out(spark: SparkSession, sample: Path, tmp_path: Path) -> None:
+@PLANS
+def test_parquet_in_and_out(
+    spark: SparkSession, sample: Path, tmp_path: Path, indexed: bool
+) -> None:
     expected = tmp_path / "local.csv"
     local(sample, ["facilities"], expected)
     source = tmp_path / "sample.parquet"
     spark.read.option("header", "true").csv(str(sample)).coalesce(1).write.parquet(str(source))
     out = tmp_path / "out.parquet"
-    screen_file(str(source), ["facilities"], str(out), None, 1)
-    got = spark.read.parquet(str(out)).collect()
+    screen_file(str(source), ["facilities"], str(out), None, 1, indexed=indexed)
+    # Part files hold the rows in input order; Spark's reader would take them largest first.
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    parts = [pq.read_table(p) for p in sorted(out.glob("part-*.parquet"))]
     want = read_rows(expected)
-    assert list(got[0].asDict()) == want[0]
-    assert [list(r) for r in got] == want[1:]
+    assert parts[0].column_names == want[0]
+    assert [row for t in parts for row in zip(*t.to_pydict().values(), strict=True)] == [
+        tuple(r) for r in want[1:]
+    ]
 
 
 def test_candidates_are_the_local_index_candidates(spark: SparkSession, sample: Path) -> None:

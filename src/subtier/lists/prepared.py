@@ -9,7 +9,6 @@ normalization changes, is prepared afresh. ``SUBTIER_PREPARED=0`` turns this off
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from dataclasses import replace
 from functools import cache
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from subtier import __version__
 from subtier.screen import ListInfo, RiskList
-from subtier.screen.packed import LazyRecords, pack, pack_index, unpack_index
+from subtier.screen.packed import dump_list, load_list
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
@@ -58,13 +57,10 @@ def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
         return None
     path = prepared_path(content_digest)
     try:
-        records, index = marshal.loads(path.read_bytes())
+        entries, index = load_list(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # never prepared, or a damaged copy: prepared afresh
-    entries = LazyRecords(records)
-    return RiskList(
-        replace(info, entries=len(entries)), entries, prepared=unpack_index(index, entries)
-    )
+    return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
 
 
 def save_prepared(content_digest: str, risk_list: RiskList) -> None:
@@ -74,7 +70,7 @@ def save_prepared(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = marshal.dumps(([pack(r) for r in risk_list.records], pack_index(risk_list.index)))
+        data = dump_list(risk_list.records, risk_list.index)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         partial.write_bytes(data)
         partial.replace(path)  # whole or not at all, whoever reads it meanwhile

@@ -7,6 +7,7 @@ query first needs it.
 
 from __future__ import annotations
 
+import marshal
 from array import array
 from collections.abc import Iterator, Sequence
 from sys import intern
@@ -129,3 +130,16 @@ def unpack_index(packed: Packed, entries: Sequence[Record]) -> Index:
         _arrays(postings),
         Context(idf=idf, default_idf=default_idf),
     )
+
+
+def dump_list(records: Sequence[Record], index: Index) -> bytes:
+    """A list's entries and index as bytes (marshal): what is stored, or sent to a worker."""
+    return marshal.dumps(([pack(r) for r in records], pack_index(index)))
+
+
+def load_list(data: bytes) -> tuple[LazyRecords, Index]:
+    """The entries and index ``dump_list`` was given; ValueError, EOFError or TypeError if the
+    bytes are not such a list."""
+    packed_records, packed_index = marshal.loads(data)
+    entries = LazyRecords(packed_records)
+    return entries, unpack_index(packed_index, entries)

@@ -26,14 +26,17 @@ def screen_file(
     master: str | None = None,
     stdout: IO[str] | None = None,
     config: dict[str, str] | None = None,
+    indexed: bool | None = None,
 ) -> Screened:
     """Screen a roster (CSV or Parquet, a path or URI) on Spark and write the result.
 
     The output is what `subtier screen` writes with the local engine: CSV (one file on a local
     disk, part files elsewhere) or Parquet when ``output`` ends in .parquet; standard output
     when it is None. Returns the row count and the first problem rows with their count.
+    ``indexed`` chooses the plan (lists sent with their index, or candidates by joins); by
+    default, the lists' size does.
     """
     require_pyspark()
     from subtier.spark.screen import screen_file as run
 
-    return run(source, list_specs, output, threshold, top, master, stdout, config)
+    return run(source, list_specs, output, threshold, top, master, stdout, config, indexed)

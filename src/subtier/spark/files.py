@@ -185,13 +185,20 @@ def check_target(target: str | None) -> None:
         raise InputError("no such folder for the output", file=target)
 
 
-def write_result(result: DataFrame, header: list[str], target: str | None, stdout: IO[str]) -> None:
+def write_result(
+    result: DataFrame,
+    header: list[str],
+    target: str | None,
+    stdout: IO[str],
+    in_order: bool = False,
+) -> None:
     """Write screened rows in input order: Parquet or CSV by the target's suffix, or CSV out.
 
     A CSV on the local file system is one file, as the local engine writes it; elsewhere
     (s3a://, hdfs://) it is a directory of part files, the header at the top of the first.
+    Rows ``in_order`` already (by partition, then within) are not sorted again.
     """
-    ordered = result.orderBy("ordinal", "rank")
+    ordered = result if in_order else result.orderBy("ordinal", "rank")
     if target is None:
         stdout.write(_header_line(header) + "\n")
         for row in ordered.select("value").toLocalIterator():
@@ -204,19 +211,22 @@ def write_result(result: DataFrame, header: list[str], target: str | None, stdou
         return
     path = local_path(target)
     if path is None:
-        _write_csv_parts(result, header, target)
+        _write_csv_parts(ordered, header, target, in_order)
         return
     _write_local_csv(ordered, header, path)
 
 
-def _write_csv_parts(result: DataFrame, header: list[str], target: str) -> None:
+def _write_csv_parts(result: DataFrame, header: list[str], target: str, in_order: bool) -> None:
     from pyspark.sql import functions as fn
 
     top = result.sparkSession.createDataFrame(
         [(-1, 0, _header_line(header))], "ordinal long, rank int, value string"
     )
-    lines = result.select("ordinal", "rank", "value").unionByName(top)
-    lines.orderBy("ordinal", "rank").select(fn.col("value")).write.mode("overwrite").text(target)
+    # The header is a partition of its own, ahead of the rows' partitions in a union.
+    lines = top.union(result.select("ordinal", "rank", "value"))
+    if not in_order:
+        lines = lines.orderBy("ordinal", "rank")
+    lines.select(fn.col("value")).write.mode("overwrite").text(target)
 
 
 def _write_local_csv(ordered: DataFrame, header: list[str], path: Path) -> None:

@@ -1,18 +1,19 @@
 """What Python executors run, a batch of rows at a time (mapInPandas): the local engine's own
 functions for normalization (row_record), candidate keys (query_key_groups, entry_keys),
-scoring (score_pair) and output rows (output_rows).
+scoring (score_pair), the whole screening of a row (screen_record, in the index plan) and
+output rows (output_rows).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from subtier.roster import Row, output_rows, row_record
+from subtier.roster import Row, output_rows, row_record, screen_record
 from subtier.screen import Match, Record, RiskList, Strength, score_pair
 from subtier.screen.keys import entry_keys, query_key_groups
 from subtier.spark.shipped import ShippedList
@@ -90,6 +91,9 @@ def csv_line(cells: list[str]) -> str:
     return out.getvalue()[:-1]
 
 
+Results = Callable[[int, Record], "list[Match]"]
+
+
 def screen_rows(
     batches: Iterator[Any],
     known: dict[str, str],
@@ -101,14 +105,66 @@ def screen_rows(
     threshold: float,
     as_text: bool,
 ) -> Iterator[Any]:
-    """Each input row with its candidates in, its output row(s) out, as roster.output_rows.
-
-    Out: ordinal, rank (of the output row within the input row), problem (on the first output
-    row of a row that could not be screened), and either the CSV line or the cells o0, o1, ...
-    """
+    """Each input row with its candidates (``cands``, from the join plan) in, its output row(s)
+    out: the candidates scored with score_pair and ranked as Screener.rank ranks them."""
     from subtier.spark.shipped import scoring_lists
 
     risk_lists: list[RiskList] = scoring_lists(run, lists.value)
+
+    def results(batch: Any) -> Results:
+        candidates = batch["cands"].tolist()
+
+        def scored(i: int, record: Record) -> list[Match]:
+            pairs = sorted(
+                (int(c["list_no"]), int(c["crank"]), int(c["position"]))
+                for c in (candidates[i] if candidates[i] is not None else ())
+            )
+            found = [
+                score_pair(record, risk_lists[n].records[p], risk_lists[n]) for n, _, p in pairs
+            ]
+            return rank_matches(found, top, threshold)
+
+        return scored
+
+    yield from _outputs(batches, known, width, out_width, top, threshold, as_text, results)
+
+
+def screen_indexed(
+    batches: Iterator[Any],
+    known: dict[str, str],
+    width: int,
+    lists: Any,
+    run: str,
+    out_width: int,
+    top: int,
+    threshold: float,
+    as_text: bool,
+) -> Iterator[Any]:
+    """Each input row in, its output row(s) out, screened by the local engine's own Screener
+    over the broadcast lists and their indexes (the index plan)."""
+    from subtier.spark.shipped import screener
+
+    local = screener(run, lists.value, threshold)
+
+    def results(batch: Any) -> Results:
+        return lambda _, record: screen_record(record, local, top)
+
+    yield from _outputs(batches, known, width, out_width, top, threshold, as_text, results)
+
+
+def _outputs(
+    batches: Iterator[Any],
+    known: dict[str, str],
+    width: int,
+    out_width: int,
+    top: int,
+    threshold: float,
+    as_text: bool,
+    results: Callable[[Any], Results],
+) -> Iterator[Any]:
+    """Output frames: ordinal, rank (of the output row within the input row), problem (on the
+    first output row of a row that could not be screened), and either the CSV line or the
+    cells o0, o1, ...; as roster.output_rows writes them."""
     columns = [f"c{i}" for i in range(width)]
     for batch in batches:
         out_ordinals: list[int] = []
@@ -118,7 +174,7 @@ def screen_rows(
         lines = batch["line"].tolist()
         bads = batch["bad"].tolist()
         rows = [batch[c].tolist() for c in columns]
-        candidates = batch["cands"].tolist()
+        result_of = results(batch)
         for i, (ordinal, record) in enumerate(_records(batch, known)):
             cells = [_text(column[i]) for column in rows]
             problem = None
@@ -127,19 +183,7 @@ def screen_rows(
                 problem = f"expected {width} fields, found {len(parsed)}"
                 cells = (parsed + [""] * width)[:width]
             row = Row(lines[i], cells, problem)
-            result: list[Match] | str
-            if isinstance(record, Record):
-                found = candidates[i]
-                pairs = sorted(
-                    (int(c["list_no"]), int(c["crank"]), int(c["position"]))
-                    for c in (found if found is not None else ())
-                )
-                scored = [
-                    score_pair(record, risk_lists[n].records[p], risk_lists[n]) for n, _, p in pairs
-                ]
-                result = rank_matches(scored, top, threshold)
-            else:
-                result = record or ""
+            result = result_of(i, record) if isinstance(record, Record) else (record or "")
             reason = row.problem or (result if isinstance(result, str) else None)
             for rank, cells_out in enumerate(output_rows(row, result, top, threshold)):
                 out_ordinals.append(ordinal)

@@ -1,13 +1,20 @@
 """`subtier screen --engine spark`: the local engine's matching as a Spark plan.
 
-1. Rows are read by Spark (CSV or Parquet) and numbered in input order.
-2. Python executors turn each row into its record and its candidate keys (mapInPandas).
-3. Lists are loaded on the driver, as the local engine loads them, and broadcast; executors
-   derive each entry's keys, and Spark counts entries per key for the keys' weights.
-4. Query keys join list keys; Spark sums the weights and keeps the best candidates per row.
-5. Each row meets its candidates; Python executors score them with score_pair and write the
-   output row(s) with roster.output_rows.
-6. Rows are written in input order: CSV (one file on a local disk) or Parquet.
+Two plans, with the same answers (the local engine's):
+
+- **The index plan**, for lists of up to INDEX_ENTRIES entries in all (the facility list has
+  about 6,700): each list goes to every executor with its index, as bytes, and one Python pass
+  (mapInPandas) screens each row with the local engine's own Screener. Rows never move: the
+  output is in input order as read.
+- **The join plan**, for larger lists, whose index would not fit in every Python worker:
+  1. Rows are read by Spark (CSV or Parquet) and numbered in input order.
+  2. Python executors turn each row into its record and its candidate keys (mapInPandas).
+  3. Lists are loaded on the driver, as the local engine loads them, and broadcast; executors
+     derive each entry's keys, and Spark counts entries per key for the keys' weights.
+  4. Query keys join list keys; Spark sums the weights and keeps the best candidates per row.
+  5. Each row meets its candidates; Python executors score them with score_pair and write the
+     output row(s) with roster.output_rows.
+  6. Rows are written in input order: CSV (one file on a local disk) or Parquet.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from subtier.errors import InputError
 from subtier.roster import Roster as LocalRoster
@@ -35,7 +42,7 @@ from subtier.spark.files import (
     write_result,
 )
 from subtier.spark.session import spark_session
-from subtier.spark.shipped import ship
+from subtier.spark.shipped import ship, ship_indexed
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -44,6 +51,9 @@ if TYPE_CHECKING:
 ROWS_PER_PART = 100_000
 # Lists with at most this many keys (about 50,000 entries) go to every executor whole.
 BROADCAST_KEYS = 2_000_000
+# Lists of up to this many entries in all go to executors with their index (the index plan):
+# an index takes about 3 KB of a Python worker's memory per entry.
+INDEX_ENTRIES = 200_000
 # Problems reported back in full; past this, only their count.
 PROBLEMS_SHOWN = 20
 
@@ -57,6 +67,23 @@ class Screened:
     problem_count: int = 0
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A screening plan: output rows (ordinal, rank, problem, value | o0 ...), their header,
+    whether they come in input order already, and what to release when done (cached frames,
+    broadcast lists)."""
+
+    result: DataFrame
+    header: list[str]
+    ordered: bool
+    held: list[object]
+
+
+def index_plan(lists: Sequence[RiskList]) -> bool:
+    """Whether the lists are small enough to go to every executor with their index."""
+    return sum(len(r.records) for r in lists) <= INDEX_ENTRIES
+
+
 def screen_frame(
     spark: SparkSession,
     roster: Roster,
@@ -64,17 +91,58 @@ def screen_frame(
     threshold: float = DEFAULT_THRESHOLD,
     top: int = 1,
     as_text: bool = True,
-) -> tuple[DataFrame, list[str], list[object]]:
-    """The plan: output rows (ordinal, rank, problem, value | o0 ...) and the output header.
+    indexed: bool | None = None,
+) -> Plan:
+    """The plan for screening ``roster``: the index plan when the lists are small enough (or
+    ``indexed`` says so), else the join plan."""
+    header = output_header(LocalRoster(roster.header, {}, iter(()), None), top)
+    payload = "value string" if as_text else ", ".join(f"o{i} string" for i in range(len(header)))
+    schema = f"ordinal long, rank int, problem string, {payload}"
+    settings: dict[str, Any] = dict(
+        known=roster.known,
+        width=roster.width,
+        run=uuid.uuid4().hex,
+        out_width=len(header),
+        top=top,
+        threshold=threshold,
+        as_text=as_text,
+    )
+    if indexed if indexed is not None else index_plan(lists):
+        shipped = spark.sparkContext.broadcast(tuple(ship_indexed(r) for r in lists))
+        rows = _in_order(spark, roster)
+        screen = partial(udfs.screen_indexed, lists=shipped, **settings)
+        result = rows.mapInPandas(screen, schema)
+        return Plan(result, header, True, [shipped])
+    result, held = _join_plan(spark, roster, lists, top, settings, schema)
+    return Plan(result, header, False, held)
 
-    Also returns what the caller releases when done: cached frames and the broadcast lists.
+
+def _in_order(spark: SparkSession, roster: Roster) -> DataFrame:
+    """The rows in enough partitions for every core, in input order across and within them.
+
+    Spark splits a large file by size, and numbering keeps its order; a file of a few
+    megabytes comes as one partition, and is split by ordinal ranges.
     """
+    cells = [f"c{i}" for i in range(roster.width)]
+    rows = roster.frame.select("ordinal", "line", "bad", *cells)
+    parts = partitions(spark, roster.rows)
+    if rows.rdd.getNumPartitions() >= 2 * spark.sparkContext.defaultParallelism:
+        return rows
+    return rows.repartitionByRange(parts, "ordinal").sortWithinPartitions("ordinal")
+
+
+def _join_plan(
+    spark: SparkSession,
+    roster: Roster,
+    lists: Sequence[RiskList],
+    top: int,
+    settings: dict[str, Any],
+    schema: str,
+) -> tuple[DataFrame, list[object]]:
     from pyspark import StorageLevel
     from pyspark.sql import functions as fn
 
-    header = output_header(LocalRoster(roster.header, {}, iter(()), None), top)
     shipped = spark.sparkContext.broadcast(tuple(ship(r) for r in lists))
-    run = uuid.uuid4().hex
     limit = SCORED if top == 1 else max(50, top)
 
     positions = spark.createDataFrame(
@@ -108,22 +176,9 @@ def screen_frame(
         fn.collect_list(fn.struct("list_no", "crank", "position")).alias("cands")
     )
     joined = spread.join(grouped, "ordinal", "left")
-    payload = "value string" if as_text else ", ".join(f"o{i} string" for i in range(len(header)))
-    result = joined.mapInPandas(
-        partial(
-            udfs.screen_rows,
-            known=roster.known,
-            width=roster.width,
-            lists=shipped,
-            run=run,
-            out_width=len(header),
-            top=top,
-            threshold=threshold,
-            as_text=as_text,
-        ),
-        f"ordinal long, rank int, problem string, {payload}",
-    )
-    return result, header, [entry_keys, keyed, hits, shipped]
+    screen = partial(udfs.screen_rows, lists=shipped, **settings)
+    result = joined.mapInPandas(screen, schema)
+    return result, [entry_keys, keyed, hits, shipped]
 
 
 def partitions(spark: SparkSession, rows: int) -> int:
@@ -140,8 +195,12 @@ def screen_file(
     master: str | None = None,
     stdout: IO[str] | None = None,
     config: dict[str, str] | None = None,
+    indexed: bool | None = None,
 ) -> Screened:
-    """Screen a roster with Spark and write the result; returns the rows that had problems."""
+    """Screen a roster with Spark and write the result; returns the rows that had problems.
+
+    ``indexed`` chooses the plan (index or join); by default the lists' size does.
+    """
     from pyspark import StorageLevel
 
     from subtier.lists import load_list
@@ -162,11 +221,12 @@ def screen_file(
         spark.conf.set(shuffles, str(partitions(spark, roster.rows)))
     held: list[object] = []
     try:
-        result, header, held = screen_frame(spark, roster, lists, cutoff, top, as_text)
+        plan = screen_frame(spark, roster, lists, cutoff, top, as_text, indexed)
+        held = plan.held
         # Kept: the problems are counted after the rows are written, without screening twice.
-        result = result.persist(StorageLevel.MEMORY_AND_DISK)
+        result = plan.result.persist(StorageLevel.MEMORY_AND_DISK)
         held.append(result)
-        write_result(result, header, output, stdout or sys.stdout)
+        write_result(result, plan.header, output, stdout or sys.stdout, plan.ordered)
         return _problems(result, roster.rows)
     finally:
         release(held)

@@ -1,7 +1,9 @@
 """Lists as Spark executors get them: normalized once on the driver, broadcast, scored as is.
 
 A list is loaded by the same code as the local engine (subtier.lists.load_list), so both engines
-see the same records. Executors never re-read or re-normalize a list.
+see the same records. Executors never re-read or re-normalize a list. A list goes either with
+its index (IndexedList: executors look candidates up as the local engine does) or as records
+and word weights only (ShippedList: candidates come from Spark's joins).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from subtier.screen import ListInfo, Record, RiskList
+from subtier.screen import ListInfo, Record, RiskList, Screener
 from subtier.screen.features import Context
 from subtier.screen.index import list_context
+from subtier.screen.packed import dump_list, load_list
 
 
 @dataclass(frozen=True)
@@ -65,4 +68,35 @@ def scoring_lists(key: str, shipped: Sequence[ShippedList]) -> list[RiskList]:
             attributes["index"] = _ContextOnly(one.context)
             found.append(risk_list)
         _SCORING[key] = found
+    return found
+
+
+@dataclass(frozen=True)
+class IndexedList:
+    """A list with its index, as bytes: a few megabytes for a list of 50,000 entries."""
+
+    info: ListInfo
+    data: bytes
+
+
+def ship_indexed(risk_list: RiskList) -> IndexedList:
+    return IndexedList(risk_list.info, dump_list(risk_list.records, risk_list.index))
+
+
+_SCREENERS: dict[str, Screener] = {}
+
+
+def screener(key: str, shipped: Sequence[IndexedList], threshold: float) -> Screener:
+    """The local engine's screener over the shipped lists, made once per Python worker and run.
+
+    Python workers are reused between tasks, so a worker unpacks the lists once per run.
+    """
+    found = _SCREENERS.get(key)
+    if found is None:
+        lists = []
+        for one in shipped:
+            entries, index = load_list(one.data)
+            lists.append(RiskList(one.info, entries, prepared=index))
+        _SCREENERS.clear()  # one run's lists at a time in a long-lived worker
+        found = _SCREENERS[key] = Screener(lists, threshold)
     return found
