@@ -16,6 +16,7 @@ import pandas as pd  # type: ignore[import-untyped]
 from subtier.roster import Row, output_rows, row_record, screen_record
 from subtier.screen import Match, Record, RiskList, Strength, score_pair
 from subtier.screen.keys import entry_keys, query_key_groups
+from subtier.spark.problems import PROBLEMS_SHOWN, task_tally
 from subtier.spark.shipped import ShippedList
 
 QUERY_KEYS = "ordinal long, grp int, key string"
@@ -104,6 +105,7 @@ def screen_rows(
     top: int,
     threshold: float,
     as_text: bool,
+    problems: Any,
 ) -> Iterator[Any]:
     """Each input row with its candidates (``cands``, from the join plan) in, its output row(s)
     out: the candidates scored with score_pair and ranked as Screener.rank ranks them."""
@@ -126,7 +128,9 @@ def screen_rows(
 
         return scored
 
-    yield from _outputs(batches, known, width, out_width, top, threshold, as_text, results)
+    yield from _outputs(
+        batches, known, width, out_width, top, threshold, as_text, problems, results
+    )
 
 
 def screen_indexed(
@@ -139,6 +143,7 @@ def screen_indexed(
     top: int,
     threshold: float,
     as_text: bool,
+    problems: Any,
 ) -> Iterator[Any]:
     """Each input row in, its output row(s) out, screened by the local engine's own Screener
     over the broadcast lists and their indexes (the index plan)."""
@@ -149,7 +154,9 @@ def screen_indexed(
     def results(batch: Any) -> Results:
         return lambda _, record: screen_record(record, local, top)
 
-    yield from _outputs(batches, known, width, out_width, top, threshold, as_text, results)
+    yield from _outputs(
+        batches, known, width, out_width, top, threshold, as_text, problems, results
+    )
 
 
 def _outputs(
@@ -160,16 +167,18 @@ def _outputs(
     top: int,
     threshold: float,
     as_text: bool,
+    problems: Any,
     results: Callable[[Any], Results],
 ) -> Iterator[Any]:
-    """Output frames: ordinal, rank (of the output row within the input row), problem (on the
-    first output row of a row that could not be screened), and either the CSV line or the
-    cells o0, o1, ...; as roster.output_rows writes them."""
+    """Output frames: ordinal, rank (of the output row within the input row), and either the
+    CSV line or the cells o0, o1, ..., as roster.output_rows writes them. Rows that could
+    not be screened are tallied in ``problems``, an accumulator of Tally."""
     columns = [f"c{i}" for i in range(width)]
+    count = 0
+    first: list[tuple[int, str]] = []
     for batch in batches:
         out_ordinals: list[int] = []
         out_ranks: list[int] = []
-        out_problems: list[str | None] = []
         out_cells: list[list[str]] = []
         lines = batch["line"].tolist()
         bads = batch["bad"].tolist()
@@ -185,19 +194,19 @@ def _outputs(
             row = Row(lines[i], cells, problem)
             result = result_of(i, record) if isinstance(record, Record) else (record or "")
             reason = row.problem or (result if isinstance(result, str) else None)
+            if reason is not None:
+                count += 1
+                if len(first) < PROBLEMS_SHOWN:
+                    first.append((ordinal, reason))
             for rank, cells_out in enumerate(output_rows(row, result, top, threshold)):
                 out_ordinals.append(ordinal)
                 out_ranks.append(rank)
-                out_problems.append(reason if rank == 0 else None)
                 out_cells.append(cells_out)
-        frame: dict[str, Any] = {
-            "ordinal": out_ordinals,
-            "rank": out_ranks,
-            "problem": out_problems,
-        }
+        frame: dict[str, Any] = {"ordinal": out_ordinals, "rank": out_ranks}
         if as_text:
             frame["value"] = [csv_line(c) for c in out_cells]
         else:
             for j in range(out_width):
                 frame[f"o{j}"] = [c[j] for c in out_cells]
         yield pd.DataFrame(frame)
+    problems.add(task_tally(count, first))

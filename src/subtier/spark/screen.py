@@ -41,6 +41,7 @@ from subtier.spark.files import (
     read_roster,
     write_result,
 )
+from subtier.spark.problems import Tally, tally_accumulator
 from subtier.spark.session import spark_session
 from subtier.spark.shipped import ship, ship_indexed
 
@@ -54,8 +55,6 @@ BROADCAST_KEYS = 2_000_000
 # Lists of up to this many entries in all go to executors with their index (the index plan):
 # an index takes about 3 KB of a Python worker's memory per entry.
 INDEX_ENTRIES = 200_000
-# Problems reported back in full; past this, only their count.
-PROBLEMS_SHOWN = 20
 
 
 @dataclass
@@ -69,14 +68,15 @@ class Screened:
 
 @dataclass(frozen=True)
 class Plan:
-    """A screening plan: output rows (ordinal, rank, problem, value | o0 ...), their header,
-    whether they come in input order already, and what to release when done (cached frames,
-    broadcast lists)."""
+    """A screening plan: output rows (ordinal, rank, value | o0 ...), their header, whether
+    they come in input order already, what to release when done (cached frames, broadcast
+    lists), and the accumulator its rows' problems are tallied in."""
 
     result: DataFrame
     header: list[str]
     ordered: bool
     held: list[object]
+    problems: Any
 
 
 def index_plan(lists: Sequence[RiskList]) -> bool:
@@ -97,8 +97,10 @@ def screen_frame(
     ``indexed`` says so), else the join plan."""
     header = output_header(LocalRoster(roster.header, {}, iter(()), None), top)
     payload = "value string" if as_text else ", ".join(f"o{i} string" for i in range(len(header)))
-    schema = f"ordinal long, rank int, problem string, {payload}"
+    schema = f"ordinal long, rank int, {payload}"
+    problems = tally_accumulator(spark)
     settings: dict[str, Any] = dict(
+        problems=problems,
         known=roster.known,
         width=roster.width,
         run=uuid.uuid4().hex,
@@ -112,9 +114,9 @@ def screen_frame(
         rows = _in_order(spark, roster)
         screen = partial(udfs.screen_indexed, lists=shipped, **settings)
         result = rows.mapInPandas(screen, schema)
-        return Plan(result, header, True, [shipped])
+        return Plan(result, header, True, [shipped], problems)
     result, held = _join_plan(spark, roster, lists, top, settings, schema)
-    return Plan(result, header, False, held)
+    return Plan(result, header, False, held, problems)
 
 
 def _in_order(spark: SparkSession, roster: Roster) -> DataFrame:
@@ -201,8 +203,6 @@ def screen_file(
 
     ``indexed`` chooses the plan (index or join); by default the lists' size does.
     """
-    from pyspark import StorageLevel
-
     from subtier.lists import load_list
 
     if not list_specs:
@@ -223,27 +223,17 @@ def screen_file(
     try:
         plan = screen_frame(spark, roster, lists, cutoff, top, as_text, indexed)
         held = plan.held
-        # Kept: the problems are counted after the rows are written, without screening twice.
-        result = plan.result.persist(StorageLevel.MEMORY_AND_DISK)
-        held.append(result)
-        write_result(result, plan.header, output, stdout or sys.stdout, plan.ordered)
-        return _problems(result, roster.rows)
+        write_result(plan.result, plan.header, output, stdout or sys.stdout, plan.ordered)
+        tally: Tally = plan.problems.value
+        return Screened(
+            rows=roster.rows,
+            problems=[(line_of(ordinal), problem) for ordinal, problem in tally.first],
+            problem_count=tally.count,
+        )
     finally:
         release(held)
         if not chosen:
             spark.conf.unset(shuffles)
-
-
-def _problems(result: DataFrame, rows: int) -> Screened:
-    from pyspark.sql import functions as fn
-
-    bad = result.where(fn.col("problem").isNotNull())
-    first = bad.orderBy("ordinal").select("ordinal", "problem").limit(PROBLEMS_SHOWN).collect()
-    return Screened(
-        rows=rows,
-        problems=[(line_of(int(r["ordinal"])), str(r["problem"])) for r in first],
-        problem_count=bad.count(),
-    )
 
 
 def release(held: Sequence[object]) -> None:
