@@ -71,3 +71,54 @@ def test_identifier_feature(facility_list: RiskList) -> None:
     query = make_record("q", "Mike Bloomberg 2020 Inc", identifiers={"FEC": "c00728154 "})
     details = {f.name: f.detail for f in score_pair(query, entry, facility_list).features}
     assert details["identifier"] == "same fec C00728154"
+
+
+def test_scoring_stops_early_only_below_the_floor(facility_list: RiskList) -> None:
+    """evaluate_above gives evaluate's features whenever the total can reach the floor."""
+    from subtier.screen.features import evaluate, evaluate_above
+
+    ctx = facility_list.index.context
+    queries = [
+        make_record("a", "Taft call center", address="601 N Oak St, Taft, OK 74463"),
+        make_record("b", "Eddie Warrior Correctional Centre", city="Taft", state="OK"),
+        make_record("c", "Warrior Staffing LLC", address="1 Ayala Ave, Makati", country="PH"),
+        make_record("d", "Oak Street Printing Inc", address="2400 N Oak St, Taft, OK 74463"),
+        make_record("e", "Eddie Warrior Corr Ctr JSC", address="601 Oak, Muskogee, OK"),
+    ]
+    entries = facility_list.records[::40]
+    stopped = kept = 0
+    for query in queries:
+        for entry in [*entries, *(r for r in facility_list.records if r.id == "10003571")]:
+            full = evaluate(query, entry, ctx)
+            total = sum(f.contribution for f in full)
+            for floor in (-0.5, 0.0, 0.3, 0.7, 0.95):
+                found = evaluate_above(query, entry, ctx, floor)
+                if total >= floor:
+                    assert found == full, (query.id, entry.id, floor)
+                    kept += 1
+                else:
+                    assert found is None, (query.id, entry.id, floor)
+                    stopped += 1
+    assert stopped > 100  # both ways exercised
+    assert kept > 100
+
+
+def test_screen_gives_the_ranked_matches_over_the_threshold(facility_list: RiskList) -> None:
+    """Screener.screen (which skips pairs that cannot reach the threshold) keeps exactly the
+    matches of Screener.rank (which scores every candidate) at or over the threshold."""
+    from subtier.screen import Screener
+
+    queries = [
+        make_record("a", "Taft call center", address="601 N Oak St, Taft, OK 74463"),
+        make_record("b", "Eddie Warrior Correctional Centre", city="Taft", state="OK"),
+        make_record("c", "Dr Eddie Warrior", address="400 Oak St, Taft, OK"),
+        make_record("d", "Muskogee County Jail", city="Muskogee", state="OK"),
+        make_record("e", "Warrior Staffing", address="1 Ayala Ave, Makati", country="PH"),
+    ]
+    for threshold in (0.0, 0.3, 0.5, 0.7, 0.9):
+        screener = Screener([facility_list], threshold)
+        for query in queries:
+            for top in (1, 3):
+                ranked = screener.rank(query, top=top)
+                want = [m for m in ranked if m.score >= threshold]
+                assert screener.screen(query, top=top) == want, (query.id, threshold, top)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from subtier.screen.features import CERTAIN, ESTIMATES, evaluate
+from subtier.screen.features import CERTAIN, ESTIMATES, Feature, evaluate, evaluate_above
 from subtier.screen.index import Index
 from subtier.screen.match import Match, Strength
 from subtier.screen.record import Record
@@ -45,9 +45,24 @@ class RiskList:
         return {record.id: record for record in self.records}
 
 
+# Scores are rounded to this many digits: a total this far below a threshold still reaches it.
+_ROUNDING = 1e-4
+
+
 def score_pair(query: Record, entry: Record, risk_list: RiskList) -> Match:
     """Score one query against one entry, keeping every feature's explanation."""
-    features = evaluate(query, entry, risk_list.index.context)
+    return _match(query, entry, risk_list, evaluate(query, entry, risk_list.index.context))
+
+
+def score_pair_above(
+    query: Record, entry: Record, risk_list: RiskList, threshold: float
+) -> Match | None:
+    """score_pair's match when its score can reach ``threshold``, else None (found sooner)."""
+    found = evaluate_above(query, entry, risk_list.index.context, threshold - _ROUNDING)
+    return None if found is None else _match(query, entry, risk_list, found)
+
+
+def _match(query: Record, entry: Record, risk_list: RiskList, features: list[Feature]) -> Match:
     total = sum(f.contribution for f in features)
     score = min(1.0, max(0.0, total))
     fired = {f.name for f in features if f.contribution > 0}
@@ -77,15 +92,27 @@ class Screener:
 
     def screen(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` matches at or above the threshold, across all lists, best first."""
-        found = self.rank(query, top=top, candidates=candidates)
+        # Candidates that cannot reach the threshold would sort below every one that does.
+        # (At 0 or below every candidate reaches it: scores are clipped to 0..1.)
+        floor = self.threshold if self.threshold > 0 else None
+        found = self._ranked(query, top, candidates, floor)
         return [m for m in found if m.score >= self.threshold]
 
     def rank(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` candidates whatever their score, best first."""
+        return self._ranked(query, top, candidates, None)
+
+    def _ranked(
+        self, query: Record, top: int, candidates: int, threshold: float | None
+    ) -> list[Match]:
         scored: list[Match] = []
         for risk_list in self.lists:
             index = risk_list.index
             for position in index.candidates(query, candidates):
-                scored.append(score_pair(query, risk_list.records[position], risk_list))
+                entry = risk_list.records[position]
+                if threshold is None:
+                    scored.append(score_pair(query, entry, risk_list))
+                elif (match := score_pair_above(query, entry, risk_list, threshold)) is not None:
+                    scored.append(match)
         scored.sort(key=lambda m: (-m.score, m.strength != Strength.MATCH, m.entry_id))
         return scored[:top]

@@ -175,10 +175,6 @@ def place_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | Non
     return None
 
 
-def _line_parts(a: Address) -> tuple[str | None, tuple[str, ...]]:
-    return a.house, a.words
-
-
 def _parsed(a: Address | None) -> bool:
     return a is not None and bool(a.number and a.street)
 
@@ -191,14 +187,26 @@ def address_line(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
     a, b = q.address, e.address
     if a is None or b is None or not a.line or not b.line or (_parsed(a) and _parsed(b)):
         return None
-    qn, qw = _line_parts(a)
-    en, ew = _line_parts(b)
-    if qn is None or qn != en:
+    if a.house is None or a.house != b.house:
         return None
-    overlap = soft_overlap(qw, ew)
+    overlap = _line_overlap(a, b)
     if overlap < 0.6:
         return None
     return overlap, f"same number, street and town ({overlap:.2f})"
+
+
+# The last pair of addresses whose words were compared: address_differs asks again.
+_last_overlap: tuple[Address, Address, float] | None = None
+
+
+def _line_overlap(a: Address, b: Address) -> float:
+    global _last_overlap
+    last = _last_overlap
+    if last is not None and last[0] is a and last[1] is b:
+        return last[2]
+    overlap = soft_overlap(a.words, b.words)
+    _last_overlap = (a, b, overlap)
+    return overlap
 
 
 def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -210,9 +218,7 @@ def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | N
         if address_same(q, e, ctx) or address_near(q, e, ctx):
             return None
         return 1.0, "different street address"
-    qn, _ = _line_parts(a)
-    en, _ = _line_parts(b)
-    if qn is None or en is None or address_line(q, e, ctx):
+    if a.house is None or b.house is None or address_line(q, e, ctx):
         return None
     return 1.0, "different street address"
 
@@ -254,6 +260,20 @@ ESTIMATES = frozenset({"address_near", "location"})
 CERTAIN = frozenset({"identifier", "address_same"})
 
 
+# The order features are worked out in when a pair is wanted only if it can reach a score:
+# the costly ones (comparing address words, comparing names) last, so that a pair the cheap
+# ones already rule out (another country, another legal form) never gets to them.
+_COSTLIEST_LAST = (
+    "identifier", "address_same", "address_near", "location", "place", "place_differs",
+    "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
+)  # fmt: skip
+# Before each feature in that order: the most the features from it on can still add.
+_STILL_POSSIBLE = tuple(
+    sum(max(0.0, WEIGHTS[f][2]) for f in _COSTLIEST_LAST[i:]) for i in range(len(_COSTLIEST_LAST))
+)
+_RANK = {name: i for i, name in enumerate(WEIGHTS)}
+
+
 def evaluate(q: Record, e: Record, ctx: Context) -> list[Feature]:
     """Every feature that has something to say about the pair."""
     out: list[Feature] = []
@@ -262,4 +282,27 @@ def evaluate(q: Record, e: Record, ctx: Context) -> list[Feature]:
         if result is not None:
             value, detail = result
             out.append(Feature(fname, topic, value, weight, detail))
+    return out
+
+
+def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Feature] | None:
+    """evaluate's features, or None as soon as their total cannot reach ``floor``.
+
+    Same features, in the same order, as ``evaluate`` whenever the total can reach the floor.
+    """
+    out: list[Feature] = []
+    total = 0.0
+    for i, fname in enumerate(_COSTLIEST_LAST):
+        if total + _STILL_POSSIBLE[i] < floor:
+            return None
+        fn, topic, weight = WEIGHTS[fname]
+        result = fn(q, e, ctx)
+        if result is not None:
+            value, detail = result
+            feature = Feature(fname, topic, value, weight, detail)
+            total += feature.contribution
+            out.append(feature)
+    if total < floor:
+        return None
+    out.sort(key=lambda f: _RANK[f.name])
     return out

@@ -164,7 +164,9 @@ class Index:
         self._arrays[key] = found
         return found
 
-    def _group(self, group: list[str]) -> tuple[Positions, Weights, list[tuple[Positions, float]]]:
+    def _group(
+        self, group: Sequence[str]
+    ) -> tuple[Positions, Weights, list[tuple[Positions, float]]]:
         """One key group's entries with the weight of the rarest key each shares, and the
         common keys (too many entries to look up) that add their weight to candidates."""
         cacheable = group[0][0] == "n"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from subtier.normalize.names import skeleton
 from subtier.screen.record import Record
@@ -15,7 +16,8 @@ def cell(lat: float, lon: float) -> tuple[int, int]:
     return int(lat // CELL), int(lon // CELL)
 
 
-def token_keys(token: str) -> list[str]:
+@lru_cache(maxsize=200_000)  # queries repeat their words: "limited", "services", "county"
+def token_keys(token: str) -> tuple[str, ...]:
     """Keys of one name word: itself, its sound skeleton, and its one-letter deletions."""
     keys = [f"n:{token}"]
     if len(token) >= 4 and token.isalpha():
@@ -29,17 +31,17 @@ def token_keys(token: str) -> list[str]:
         # One letter deleted: a word with one typo shares one of these with the right word.
         keys.extend(f"d:{token[:i]}{token[i + 1 :]}" for i in range(len(token)))
         keys.append(f"d:{token}")
-    return keys
+    return tuple(keys)
 
 
-def name_key_groups(record: Record) -> Iterator[list[str]]:
+def name_key_groups(record: Record) -> Iterator[Sequence[str]]:
     """One group of keys per name word, and one for the whole name run together."""
     for norm in record.names:
         core = [t for t in norm.tokens if t not in norm.forms]
         for token in core:
             yield token_keys(token)
         if core:
-            yield [f"j:{''.join(core)}"]
+            yield (f"j:{''.join(core)}",)
 
 
 def name_keys(record: Record) -> Iterator[str]:
@@ -75,16 +77,16 @@ def entry_keys(record: Record) -> set[str]:
     return keys
 
 
-def query_key_groups(record: Record) -> list[list[str]]:
+def query_key_groups(record: Record) -> list[Sequence[str]]:
     """Keys a query looks up, grouped so that each word or address counts once per candidate.
 
     A point looks in its own grid cell and the eight around it.
     """
     groups = [*name_key_groups(record)]
-    groups += [[key] for key in (*address_keys(record), *identifier_keys(record))]
+    groups += [(key,) for key in (*address_keys(record), *identifier_keys(record))]
     if record.latitude is not None and record.longitude is not None:
         row, col = cell(record.latitude, record.longitude)
-        groups.append([f"g:{row + dr}:{col + dc}" for dr in (-1, 0, 1) for dc in (-1, 0, 1)])
+        groups.append(tuple(f"g:{row + dr}:{col + dc}" for dr in (-1, 0, 1) for dc in (-1, 0, 1)))
     return groups
 
 

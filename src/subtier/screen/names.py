@@ -79,12 +79,20 @@ def name_similarity(
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
     qw = [idf.get(t, default_idf) for t in qt]
     ew = [idf.get(t, default_idf) for t in et]
-    matched = 0.0
-    best_e = [0.0] * len(et)
-    for i, a in enumerate(qt):
+    best_q, best_e = _best_pairs(qt, et)
+    matched = sum(w * s for w, s in zip(qw, best_q, strict=True))
+    matched += sum(w * s for w, s in zip(ew, best_e, strict=True))
+    return max(matched / (sum(qw) + sum(ew)), joined)
+
+
+def _best_pairs(query: Sequence[str], entry: Sequence[str]) -> tuple[list[float], list[float]]:
+    """For each word of each side, its similarity to the most similar word of the other."""
+    best_q = [0.0] * len(query)
+    best_e = [0.0] * len(entry)
+    for i, a in enumerate(query):
         best = 0.0
         row = _row(a)
-        for j, b in enumerate(et):
+        for j, b in enumerate(entry):
             sim = 1.0 if a == b else row.get(b)
             if sim is None:
                 sim = _compare(row, a, b)
@@ -92,15 +100,13 @@ def name_similarity(
                 best_e[j] = sim
             if sim > best:
                 best = sim
-        matched += qw[i] * best
-    matched += sum(w * s for w, s in zip(ew, best_e, strict=True))
-    return max(matched / (sum(qw) + sum(ew)), joined)
+        best_q[i] = best
+    return best_q, best_e
 
 
 def soft_overlap(query: Sequence[str], entry: Sequence[str]) -> float:
     """Unweighted soft Dice overlap of two word lists (for address words)."""
     if not query or not entry:
         return 0.0
-    total = sum(max(token_similarity(a, b) for b in entry) for a in query)
-    total += sum(max(token_similarity(b, a) for a in query) for b in entry)
-    return total / (len(query) + len(entry))
+    best_q, best_e = _best_pairs(query, entry)
+    return (sum(best_q) + sum(best_e)) / (len(query) + len(entry))
