@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from subtier.errors import InputError
 from subtier.screen import Match, Record, Screener, make_record
+from subtier.screen.record import warm_up
 
 KNOWN = ("id", "name", "address", "city", "state", "zip", "country")
 MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
@@ -257,6 +258,7 @@ def screen_rows(
             for chunk in _chunks(roster.rows, CHUNK):
                 yield _screen_chunk(chunk)
             return
+        warm_up()
         # Workers are forked: frozen objects are never visited by their collector, so the
         # loaded lists' pages stay shared instead of being copied into every worker.
         gc.freeze()

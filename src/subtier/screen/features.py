@@ -232,11 +232,20 @@ def country_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | N
 
 def legal_form_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Both names carry a legal form, and the forms differ (e.g. LLC vs JSC)."""
-    qf = frozenset().union(*(n.forms for n in q.names)) if q.names else frozenset()
-    ef = frozenset().union(*(n.forms for n in e.names)) if e.names else frozenset()
-    if qf and ef and not qf & ef:
+    qf = _forms(q)
+    if not qf:
+        return None
+    ef = _forms(e)
+    if ef and not qf & ef:
         return 1.0, f"{'/'.join(sorted(qf))} vs {'/'.join(sorted(ef))}"
     return None
+
+
+def _forms(record: Record) -> frozenset[str]:
+    names = record.names
+    if len(names) == 1:
+        return names[0].forms
+    return frozenset().union(*(n.forms for n in names))
 
 
 # name → (function, topic, weight). The declared table the score comes from.
@@ -267,9 +276,10 @@ _COSTLIEST_LAST = (
     "identifier", "address_same", "address_near", "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
 )  # fmt: skip
-# Before each feature in that order: the most the features from it on can still add.
-_STILL_POSSIBLE = tuple(
-    sum(max(0.0, WEIGHTS[f][2]) for f in _COSTLIEST_LAST[i:]) for i in range(len(_COSTLIEST_LAST))
+# Each feature in that order, with the most the features from it on can still add.
+_STEPS = tuple(
+    (sum(max(0.0, WEIGHTS[f][2]) for f in _COSTLIEST_LAST[i:]), f, *WEIGHTS[f])
+    for i, f in enumerate(_COSTLIEST_LAST)
 )
 _RANK = {name: i for i, name in enumerate(WEIGHTS)}
 
@@ -292,10 +302,9 @@ def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Fea
     """
     out: list[Feature] = []
     total = 0.0
-    for i, fname in enumerate(_COSTLIEST_LAST):
-        if total + _STILL_POSSIBLE[i] < floor:
+    for still_possible, fname, fn, topic, weight in _STEPS:
+        if total + still_possible < floor:
             return None
-        fn, topic, weight = WEIGHTS[fname]
         result = fn(q, e, ctx)
         if result is not None:
             value, detail = result

@@ -76,3 +76,11 @@ def make_record(
         ),
         status=status,
     )
+
+
+def warm_up() -> None:
+    """Normalize a few made-up records, so that the tables behind name and address
+    normalization, loaded on first use (about 0.3 s), are loaded now: before worker processes
+    fork, they are loaded once instead of once in every worker."""
+    make_record("", "Acme Holdings LLC", address="1 N Main St, Springfield, IL 62701")
+    make_record("", "深圳贸易有限公司", address="No. 3 Ataturk Boulevard, Shenzhen", country="cn")
