@@ -80,7 +80,10 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         edit("    name: Vendor LLC\n", "    name: Vendor S.\xe0 r.l.\n").encode("latin-1"),
         ":8: not UTF-8 text (invalid byte at offset",
     ),
-    "alias-bomb": (billion_laughs(), ":3: YAML anchors and aliases (&name, *name) are not supported"),
+    "alias-bomb": (
+        billion_laughs(),
+        ":3: YAML anchors and aliases (&name, *name) are not supported",
+    ),
     "top-level-list": ("- subtier: 1\n- name: x\n", ":1: expected a chain"),
     "no-version": (edit("subtier: 1\n", ""), ":1: missing 'subtier: 1'"),
     "wrong-version": (
@@ -137,7 +140,9 @@ def test_directory(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_endless_input_is_refused() -> None:
     done = check("/dev/zero")
-    assert_input_error(done, "error: /dev/zero: more than 256 MB; chain files are limited to 256 MB")
+    assert_input_error(
+        done, "error: /dev/zero: more than 256 MB; chain files are limited to 256 MB"
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="needs /dev/stdin")

@@ -14,17 +14,23 @@ WHAT = "chain file"
 
 def load_chain(path: str | Path) -> Chain:
     """Read and validate a chain file."""
-    return parse_chain(read_text(path, WHAT), str(path), json_hint=str(path).lower().endswith(".json"))
+    return parse_chain(
+        read_text(path, WHAT), str(path), json_hint=str(path).lower().endswith(".json")
+    )
 
 
 def parse_chain(raw: bytes | str, name: str = "<chain>", *, json_hint: bool = False) -> Chain:
     """Parse and validate chain text. Raises ``InputError`` with file, line and field."""
     text = decode(raw, name)
-    data = parse_mapping(text, name, "chain (subtier: 1, name, root, organizations, ...)", json_hint)
+    data = parse_mapping(
+        text, name, "chain (subtier: 1, name, root, organizations, ...)", json_hint
+    )
     version = data.get("subtier")
     if version is None:
         raise InputError(
-            "missing 'subtier: 1' (the chain file version); is this a chain file?", file=name, line=1
+            "missing 'subtier: 1' (the chain file version); is this a chain file?",
+            file=name,
+            line=1,
         )
     # ``true`` and ``1.0`` equal 1 in Python, but neither is the version number 1.
     if type(version) is not int or version != 1:

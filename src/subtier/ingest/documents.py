@@ -106,7 +106,10 @@ class DocumentError(InputError):
         fields = [Problem(loc, "").field for loc, _ in found]
         return cls(
             file,
-            [(line, field, msg) for line, field, (_, msg) in zip(lines, fields, found, strict=True)],
+            [
+                (line, field, msg)
+                for line, field, (_, msg) in zip(lines, fields, found, strict=True)
+            ],
         )
 
     def __str__(self) -> str:
@@ -183,7 +186,9 @@ def validate_model(
                     message = f"unknown field; did you mean {match[0]!r}?"
                     misspelt.add((*loc[:-1], match[0]))
             found.append((loc, e["type"], message))
-        kept = [(loc, msg) for loc, kind, msg in found if not (kind == "missing" and loc in misspelt)]
+        kept = [
+            (loc, msg) for loc, kind, msg in found if not (kind == "missing" and loc in misspelt)
+        ]
         raise DocumentError.at(name, text, kept) from None
 
 

@@ -64,8 +64,10 @@ class ChainGraph:
 
     chain: Chain
     org_tier: dict[str, int] = field(default_factory=dict)
-    _parent: dict[str, int] = field(default_factory=dict)  # org id → engagement index that reached it
-    site_via: dict[str, str] = field(default_factory=dict)  # site id → org id at the end of its path
+    # org id → engagement index that reached it
+    _parent: dict[str, int] = field(default_factory=dict)
+    # site id → org id at the end of its path
+    site_via: dict[str, str] = field(default_factory=dict)
     _paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # memo of org_path
 
     @classmethod

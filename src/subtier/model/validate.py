@@ -78,7 +78,9 @@ def _cycles(chain: Chain) -> Iterator[Problem]:
     cycle = find_cycle(chain)
     if cycle:
         first = cycle[0]
-        names = " → ".join([chain.engagements[i].buyer for i in cycle] + [chain.engagements[first].buyer])
+        names = " → ".join(
+            [chain.engagements[i].buyer for i in cycle] + [chain.engagements[first].buyer]
+        )
         yield Problem(
             ("engagements", cycle[-1], "supplier"),
             f"engagements form a cycle: {names}",
