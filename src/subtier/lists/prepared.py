@@ -17,7 +17,7 @@ from pathlib import Path
 
 from subtier import __version__
 from subtier.screen import ListInfo, RiskList
-from subtier.screen.packed import dump_list, load_list
+from subtier.screen.packed import list_bytes, list_from_bytes
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
@@ -57,7 +57,7 @@ def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
         return None
     path = prepared_path(content_digest)
     try:
-        entries, index = load_list(path.read_bytes())
+        entries, index = list_from_bytes(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # never prepared, or a damaged copy: prepared afresh
     return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
@@ -70,7 +70,7 @@ def save_prepared(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = dump_list(risk_list.records, risk_list.index)
+        data = list_bytes(risk_list.records, risk_list.index)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         partial.write_bytes(data)
         partial.replace(path)  # whole or not at all, whoever reads it meanwhile

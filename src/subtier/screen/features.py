@@ -286,20 +286,14 @@ _RANK = {name: i for i, name in enumerate(WEIGHTS)}
 
 def evaluate(q: Record, e: Record, ctx: Context) -> list[Feature]:
     """Every feature that has something to say about the pair."""
-    out: list[Feature] = []
-    for fname, (fn, topic, weight) in WEIGHTS.items():
-        result = fn(q, e, ctx)
-        if result is not None:
-            value, detail = result
-            out.append(Feature(fname, topic, value, weight, detail))
-    return out
+    found = evaluate_above(q, e, ctx, -math.inf)
+    assert found is not None  # no total falls short of minus infinity
+    return found
 
 
 def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Feature] | None:
-    """evaluate's features, or None as soon as their total cannot reach ``floor``.
-
-    Same features, in the same order, as ``evaluate`` whenever the total can reach the floor.
-    """
+    """Every feature that has something to say about the pair, in WEIGHTS' order; or None as
+    soon as their total cannot reach ``floor``."""
     out: list[Feature] = []
     total = 0.0
     for still_possible, fname, fn, topic, weight in _STEPS:

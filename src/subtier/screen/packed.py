@@ -132,13 +132,13 @@ def unpack_index(packed: Packed, entries: Sequence[Record]) -> Index:
     )
 
 
-def dump_list(records: Sequence[Record], index: Index) -> bytes:
+def list_bytes(records: Sequence[Record], index: Index) -> bytes:
     """A list's entries and index as bytes (marshal): what is stored, or sent to a worker."""
     return marshal.dumps(([pack(r) for r in records], pack_index(index)))
 
 
-def load_list(data: bytes) -> tuple[LazyRecords, Index]:
-    """The entries and index ``dump_list`` was given; ValueError, EOFError or TypeError if the
+def list_from_bytes(data: bytes) -> tuple[LazyRecords, Index]:
+    """The entries and index ``list_bytes`` was given; ValueError, EOFError or TypeError if the
     bytes are not such a list."""
     packed_records, packed_index = marshal.loads(data)
     entries = LazyRecords(packed_records)

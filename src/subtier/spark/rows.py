@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]
@@ -95,23 +96,28 @@ def csv_line(cells: list[str]) -> str:
 Results = Callable[[int, Record], "list[Match]"]
 
 
-def screen_rows(
-    batches: Iterator[Any],
-    known: dict[str, str],
-    width: int,
-    lists: Any,
-    run: str,
-    out_width: int,
-    top: int,
-    threshold: float,
-    as_text: bool,
-    problems: Any,
-) -> Iterator[Any]:
+@dataclass(frozen=True)
+class Pass:
+    """What a screening pass needs, in either plan: the input's columns (``known`` maps id,
+    name, ... to frame columns), the output's shape and cut, the run (so that a reused Python
+    worker unpacks a run's lists once) and the accumulator rows with problems are tallied in."""
+
+    known: dict[str, str]
+    width: int
+    out_width: int
+    top: int
+    threshold: float
+    as_text: bool
+    run: str
+    problems: Any
+
+
+def screen_rows(batches: Iterator[Any], lists: Any, job: Pass) -> Iterator[Any]:
     """Each input row with its candidates (``cands``, from the join plan) in, its output row(s)
     out: the candidates scored with score_pair and ranked as Screener.rank ranks them."""
     from subtier.spark.shipped import scoring_lists
 
-    risk_lists: list[RiskList] = scoring_lists(run, lists.value)
+    risk_lists: list[RiskList] = scoring_lists(job.run, lists.value)
 
     def results(batch: Any) -> Results:
         candidates = batch["cands"].tolist()
@@ -124,55 +130,31 @@ def screen_rows(
             found = [
                 score_pair(record, risk_lists[n].records[p], risk_lists[n]) for n, _, p in pairs
             ]
-            return rank_matches(found, top, threshold)
+            return rank_matches(found, job.top, job.threshold)
 
         return scored
 
-    yield from _outputs(
-        batches, known, width, out_width, top, threshold, as_text, problems, results
-    )
+    yield from _outputs(batches, job, results)
 
 
-def screen_indexed(
-    batches: Iterator[Any],
-    known: dict[str, str],
-    width: int,
-    lists: Any,
-    run: str,
-    out_width: int,
-    top: int,
-    threshold: float,
-    as_text: bool,
-    problems: Any,
-) -> Iterator[Any]:
+def screen_indexed(batches: Iterator[Any], lists: Any, job: Pass) -> Iterator[Any]:
     """Each input row in, its output row(s) out, screened by the local engine's own Screener
     over the broadcast lists and their indexes (the index plan)."""
     from subtier.spark.shipped import screener
 
-    local = screener(run, lists.value, threshold)
+    local = screener(job.run, lists.value, job.threshold)
 
     def results(batch: Any) -> Results:
-        return lambda _, record: screen_record(record, local, top)
+        return lambda _, record: screen_record(record, local, job.top)
 
-    yield from _outputs(
-        batches, known, width, out_width, top, threshold, as_text, problems, results
-    )
+    yield from _outputs(batches, job, results)
 
 
-def _outputs(
-    batches: Iterator[Any],
-    known: dict[str, str],
-    width: int,
-    out_width: int,
-    top: int,
-    threshold: float,
-    as_text: bool,
-    problems: Any,
-    results: Callable[[Any], Results],
-) -> Iterator[Any]:
+def _outputs(batches: Iterator[Any], job: Pass, results: Callable[[Any], Results]) -> Iterator[Any]:
     """Output frames: ordinal, rank (of the output row within the input row), and either the
     CSV line or the cells o0, o1, ..., as roster.output_rows writes them. Rows that could
-    not be screened are tallied in ``problems``, an accumulator of Tally."""
+    not be screened are tallied in ``job.problems``, an accumulator of Tally."""
+    width = job.width
     columns = [f"c{i}" for i in range(width)]
     count = 0
     first: list[tuple[int, str]] = []
@@ -184,7 +166,7 @@ def _outputs(
         bads = batch["bad"].tolist()
         rows = [batch[c].tolist() for c in columns]
         result_of = results(batch)
-        for i, (ordinal, record) in enumerate(_records(batch, known)):
+        for i, (ordinal, record) in enumerate(_records(batch, job.known)):
             cells = [_text(column[i]) for column in rows]
             problem = None
             if isinstance(bads[i], str):
@@ -198,15 +180,15 @@ def _outputs(
                 count += 1
                 if len(first) < PROBLEMS_SHOWN:
                     first.append((ordinal, reason))
-            for rank, cells_out in enumerate(output_rows(row, result, top, threshold)):
+            for rank, cells_out in enumerate(output_rows(row, result, job.top, job.threshold)):
                 out_ordinals.append(ordinal)
                 out_ranks.append(rank)
                 out_cells.append(cells_out)
         frame: dict[str, Any] = {"ordinal": out_ordinals, "rank": out_ranks}
-        if as_text:
+        if job.as_text:
             frame["value"] = [csv_line(c) for c in out_cells]
         else:
-            for j in range(out_width):
+            for j in range(job.out_width):
                 frame[f"o{j}"] = [c[j] for c in out_cells]
         yield pd.DataFrame(frame)
-    problems.add(task_tally(count, first))
+    job.problems.add(task_tally(count, first))

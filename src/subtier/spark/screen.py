@@ -99,24 +99,28 @@ def screen_frame(
     payload = "value string" if as_text else ", ".join(f"o{i} string" for i in range(len(header)))
     schema = f"ordinal long, rank int, {payload}"
     problems = tally_accumulator(spark)
-    settings: dict[str, Any] = dict(
-        problems=problems,
+    job = udfs.Pass(
         known=roster.known,
         width=roster.width,
-        run=uuid.uuid4().hex,
         out_width=len(header),
         top=top,
         threshold=threshold,
         as_text=as_text,
+        run=uuid.uuid4().hex,
+        problems=problems,
     )
     if indexed if indexed is not None else index_plan(lists):
         shipped = spark.sparkContext.broadcast(tuple(ship_indexed(r) for r in lists))
-        rows = _in_order(spark, roster)
-        screen = partial(udfs.screen_indexed, lists=shipped, **settings)
-        result = rows.mapInPandas(screen, schema)
+        screen = partial(udfs.screen_indexed, lists=shipped, job=job)
+        result = _in_order(spark, roster).mapInPandas(screen, schema)
         return Plan(result, header, True, [shipped], problems)
-    result, held = _join_plan(spark, roster, lists, top, settings, schema)
+    result, held = _join_plan(spark, roster, lists, job, schema)
     return Plan(result, header, False, held, problems)
+
+
+def _cells(roster: Roster) -> DataFrame:
+    """The rows as the screening passes read them: ordinal, line, bad, c0 ... c{width-1}."""
+    return roster.frame.select("ordinal", "line", "bad", *[f"c{i}" for i in range(roster.width)])
 
 
 def _in_order(spark: SparkSession, roster: Roster) -> DataFrame:
@@ -125,8 +129,7 @@ def _in_order(spark: SparkSession, roster: Roster) -> DataFrame:
     Spark splits a large file by size, and numbering keeps its order; a file of a few
     megabytes comes as one partition, and is split by ordinal ranges.
     """
-    cells = [f"c{i}" for i in range(roster.width)]
-    rows = roster.frame.select("ordinal", "line", "bad", *cells)
+    rows = _cells(roster)
     parts = partitions(spark, roster.rows)
     if rows.rdd.getNumPartitions() >= 2 * spark.sparkContext.defaultParallelism:
         return rows
@@ -137,15 +140,14 @@ def _join_plan(
     spark: SparkSession,
     roster: Roster,
     lists: Sequence[RiskList],
-    top: int,
-    settings: dict[str, Any],
+    job: udfs.Pass,
     schema: str,
 ) -> tuple[DataFrame, list[object]]:
     from pyspark import StorageLevel
     from pyspark.sql import functions as fn
 
     shipped = spark.sparkContext.broadcast(tuple(ship(r) for r in lists))
-    limit = SCORED if top == 1 else max(50, top)
+    limit = SCORED if job.top == 1 else max(50, job.top)
 
     positions = spark.createDataFrame(
         [(n, p) for n, r in enumerate(lists) for p in range(len(r.records))],
@@ -163,9 +165,7 @@ def _join_plan(
     # Python does most of the work, a few hundred microseconds a row: Spark's size-based
     # partitioning would put a small input's rows on one core. Both Python passes read the
     # same exchange, so the input is read and shuffled once.
-    cells = [f"c{i}" for i in range(roster.width)]
-    parts = partitions(spark, roster.rows)
-    spread = roster.frame.select("ordinal", "line", "bad", *cells).repartition(parts, "ordinal")
+    spread = _cells(roster).repartition(partitions(spark, roster.rows), "ordinal")
     known_cells = ["ordinal", "line", "bad", *roster.known.values()]
     query_keys = spread.select(*known_cells).mapInPandas(
         partial(udfs.query_keys, known=roster.known), udfs.QUERY_KEYS
@@ -178,7 +178,7 @@ def _join_plan(
         fn.collect_list(fn.struct("list_no", "crank", "position")).alias("cands")
     )
     joined = spread.join(grouped, "ordinal", "left")
-    screen = partial(udfs.screen_rows, lists=shipped, **settings)
+    screen = partial(udfs.screen_rows, lists=shipped, job=job)
     result = joined.mapInPandas(screen, schema)
     return result, [entry_keys, keyed, hits, shipped]
 

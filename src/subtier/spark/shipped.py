@@ -17,7 +17,7 @@ from typing import Any
 from subtier.screen import ListInfo, Record, RiskList, Screener
 from subtier.screen.features import Context
 from subtier.screen.index import list_context
-from subtier.screen.packed import dump_list, load_list
+from subtier.screen.packed import list_bytes, list_from_bytes
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class IndexedList:
 
 
 def ship_indexed(risk_list: RiskList) -> IndexedList:
-    return IndexedList(risk_list.info, dump_list(risk_list.records, risk_list.index))
+    return IndexedList(risk_list.info, list_bytes(risk_list.records, risk_list.index))
 
 
 _SCREENERS: dict[str, Screener] = {}
@@ -95,7 +95,7 @@ def screener(key: str, shipped: Sequence[IndexedList], threshold: float) -> Scre
     if found is None:
         lists = []
         for one in shipped:
-            entries, index = load_list(one.data)
+            entries, index = list_from_bytes(one.data)
             lists.append(RiskList(one.info, entries, prepared=index))
         _SCREENERS.clear()  # one run's lists at a time in a long-lived worker
         found = _SCREENERS[key] = Screener(lists, threshold)
