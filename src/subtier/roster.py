@@ -191,21 +191,16 @@ class Screened:
     rows: int
 
 
-def _screen_row(
-    row: Row, columns: dict[str, int], screener: Screener, top: int
-) -> list[Match] | str:
-    try:
-        record = row_record(row, columns)
-    except Exception as error:  # one odd row must not stop a million-row run
-        return f"cannot read row: {error}"
-    return screen_record(record, screener, top)
-
-
 def screen_record(record: Record, screener: Screener, top: int) -> list[Match]:
     """A row's matches: the best over the threshold, or with ``top`` > 1 the best ``top``."""
+    return screen_records((record,), screener, top)[0]
+
+
+def screen_records(records: Sequence[Record], screener: Screener, top: int) -> list[list[Match]]:
+    """``screen_record`` for each record, with the candidates of all of them found at once."""
     if top > 1:
-        return screener.rank(record, top=top, candidates=max(50, top))
-    return screener.screen(record, top=1)
+        return screener.rank_many(records, top=top, candidates=max(50, top))
+    return screener.screen_many(records, top=1)
 
 
 def _screen_chunk(rows: Sequence[Row]) -> Screened:
@@ -213,14 +208,26 @@ def _screen_chunk(rows: Sequence[Row]) -> Screened:
     # than sending back the matches with every feature behind them.
     assert _WORK is not None
     screener, columns, top, threshold = _WORK
+    results: list[list[Match] | str] = []
+    records: list[Record] = []
+    for row in rows:
+        try:
+            records.append(row_record(row, columns))
+        except Exception as error:  # one odd row must not stop a million-row run
+            results.append(f"cannot read row: {error}")
+        else:
+            results.append([])
+    screened = iter(screen_records(records, screener, top))
     out = io.StringIO()
     writer = write_csv(out)
     problems: list[tuple[int, str]] = []
-    for row in rows:
-        result = _screen_row(row, columns, screener, top)
-        if row.problem or isinstance(result, str):
-            problems.append((row.line, row.problem or str(result)))
-        writer.writerows(output_rows(row, result, top, threshold))
+    for row, result in zip(rows, results, strict=True):
+        found = result if isinstance(result, str) else next(screened)
+        if row.problem:
+            problems.append((row.line, row.problem))
+        elif isinstance(found, str):
+            problems.append((row.line, found))
+        writer.writerows(output_rows(row, found, top, threshold))
     return Screened(out.getvalue(), problems, len(rows))
 
 

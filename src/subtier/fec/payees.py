@@ -159,15 +159,21 @@ def merge_groups(
 
     as_list = RiskList(ListInfo("payees", "", len(records), "payees"), records)
     index = as_list.index
-    for i, record in enumerate(records):
-        for j in index.candidates(record, CANDIDATES + 1):
-            if j == i or groups[i].person != groups[j].person or find(i) == find(j):
-                continue
-            found = score_pair(record, records[j], as_list)
-            if found.score >= threshold and found.strength is Strength.MATCH:
-                a, b = find(i), find(j)
-                parent[max(a, b)] = min(a, b)
+    for start in range(0, len(records), _BATCH):
+        found = index.candidates_many(records[start : start + _BATCH], CANDIDATES + 1)
+        for i, positions in enumerate(found, start=start):
+            for j in positions:
+                if j == i or groups[i].person != groups[j].person or find(i) == find(j):
+                    continue
+                pair = score_pair(records[i], records[j], as_list)
+                if pair.score >= threshold and pair.strength is Strength.MATCH:
+                    a, b = find(i), find(j)
+                    parent[max(a, b)] = min(a, b)
     return [find(i) for i in range(len(groups))]
+
+
+# Payees whose candidates are found at once.
+_BATCH = 1_000
 
 
 def slug(text: str, fallback: str = "payee") -> str:

@@ -92,27 +92,49 @@ class Screener:
 
     def screen(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` matches at or above the threshold, across all lists, best first."""
-        # Candidates that cannot reach the threshold would sort below every one that does.
-        # (At 0 or below every candidate reaches it: scores are clipped to 0..1.)
-        floor = self.threshold if self.threshold > 0 else None
-        found = self._ranked(query, top, candidates, floor)
-        return [m for m in found if m.score >= self.threshold]
+        return self.screen_many((query,), top, candidates)[0]
 
     def rank(self, query: Record, top: int = 1, candidates: int = SCORED) -> list[Match]:
         """The best ``top`` candidates whatever their score, best first."""
-        return self._ranked(query, top, candidates, None)
+        return self.rank_many((query,), top, candidates)[0]
+
+    def screen_many(
+        self, queries: Sequence[Record], top: int = 1, candidates: int = SCORED
+    ) -> list[list[Match]]:
+        """``screen`` for each query; candidates are found for all of them at once."""
+        # Candidates that cannot reach the threshold would sort below every one that does.
+        # (At 0 or below every candidate reaches it: scores are clipped to 0..1.)
+        floor = self.threshold if self.threshold > 0 else None
+        found = self._ranked(queries, top, candidates, floor)
+        return [[m for m in matches if m.score >= self.threshold] for matches in found]
+
+    def rank_many(
+        self, queries: Sequence[Record], top: int = 1, candidates: int = SCORED
+    ) -> list[list[Match]]:
+        """``rank`` for each query; candidates are found for all of them at once."""
+        return self._ranked(queries, top, candidates, None)
 
     def _ranked(
-        self, query: Record, top: int, candidates: int, threshold: float | None
-    ) -> list[Match]:
-        scored: list[Match] = []
+        self, queries: Sequence[Record], top: int, candidates: int, threshold: float | None
+    ) -> list[list[Match]]:
+        scored: list[list[Match]] = [[] for _ in queries]
         for risk_list in self.lists:
-            index = risk_list.index
-            for position in index.candidates(query, candidates):
-                entry = risk_list.records[position]
-                if threshold is None:
-                    scored.append(score_pair(query, entry, risk_list))
-                elif (match := score_pair_above(query, entry, risk_list, threshold)) is not None:
-                    scored.append(match)
-        scored.sort(key=lambda m: (-m.score, m.strength != Strength.MATCH, m.entry_id))
-        return scored[:top]
+            records = risk_list.records
+            found = risk_list.index.candidates_many(queries, candidates)
+            for query, positions, matches in zip(queries, found, scored, strict=True):
+                for position in positions:
+                    entry = records[position]
+                    if threshold is None:
+                        matches.append(score_pair(query, entry, risk_list))
+                        continue
+                    match = score_pair_above(query, entry, risk_list, threshold)
+                    if match is not None:
+                        matches.append(match)
+        for matches in scored:
+            matches.sort(key=_best_first)
+            del matches[top:]
+        return scored
+
+
+def _best_first(m: Match) -> tuple[float, bool, str]:
+    return (-m.score, m.strength != Strength.MATCH, m.entry_id)

@@ -214,38 +214,88 @@ class Index:
         more than MAX_POSTING entries find no candidates, but still add their weight to the
         candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining".
         """
-        all_positions: list[Positions] = []
-        all_weights: list[Weights] = []
-        common: list[tuple[Positions, float]] = []
-        for group in query_key_groups(query):
-            positions, weights, group_common = self._group(group)
-            if len(positions):
-                all_positions.append(positions)
-                all_weights.append(weights)
-            common.extend(group_common)
-        if not all_positions:
-            return []
-        if len(all_positions) == 1:
-            found, scores = all_positions[0], all_weights[0].copy()
-        else:
-            # Summed group by group, in the order of the groups.
-            found, inverse = np.unique(np.concatenate(all_positions), return_inverse=True)
-            scores = np.bincount(inverse, weights=np.concatenate(all_weights)).astype(np.float64)
-        for members, weight in common:
-            at = np.searchsorted(members, found)
-            at[at == len(members)] = 0
-            scores[members[at] == found] += weight
+        return self.candidates_many((query,), limit)[0]
+
+    def candidates_many(self, queries: Sequence[Record], limit: int = 50) -> list[list[int]]:
+        """``candidates`` for each query, worked out for all of them at once: a query shares
+        keys with a hundred entries or so, too few for numpy to pay per query."""
+        positions: list[Positions] = []
+        weights: list[Weights] = []
+        owners: list[int] = []  # the query each array of positions belongs to
+        # The common keys of each query, in the order of its groups: (query, members, weight).
+        common: list[list[tuple[Positions, float]]] = [[] for _ in queries]
+        for number, query in enumerate(queries):
+            for group in query_key_groups(query):
+                found, found_weights, group_common = self._group(group)
+                if len(found):
+                    positions.append(found)
+                    weights.append(found_weights)
+                    owners.append(number)
+                common[number].extend(group_common)
+        if not positions:
+            return [[] for _ in queries]
+        width = np.int64(max(len(self.entries), 1))
+        sizes = np.fromiter((len(p) for p in positions), dtype=np.int64, count=len(positions))
+        pairs = np.repeat(np.asarray(owners, dtype=np.int64), sizes) * width
+        pairs += np.concatenate(positions)
+        # One bin per (query, entry), summed group by group in the order of the groups.
+        keyed, inverse = np.unique(pairs, return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float64)
+        owner = keyed // width
+        found_at = keyed % width
+        _add_common(scores, owner, found_at, common, width)
         rounded = np.round(scores, WEIGHT_DIGITS)
         keep = rounded >= MIN_CANDIDATE_WEIGHT
-        found, rounded = found[keep], rounded[keep]
-        if len(found) > limit:
-            top = np.argpartition(-rounded, limit - 1)[:limit]
-            # Ties at the cut are settled by position, as below.
-            cut = rounded[top].min()
-            top = np.flatnonzero(rounded >= cut)
-            found, rounded = found[top], rounded[top]
-        order = np.lexsort((found, -rounded))[:limit]
-        return [int(p) for p in found[order]]
+        owner, found_at, rounded = owner[keep], found_at[keep], rounded[keep]
+        # Best first within each query; ties by list position, the order the rows are in
+        # already, which a stable sort keeps. Rounded weights are whole numbers of 1e-9.
+        units = np.rint(scores[keep] * 10.0**WEIGHT_DIGITS).astype(np.int64)
+        most = int(units.max()) + 1 if len(units) else 1
+        order = np.argsort(owner * most + (most - units), kind="stable")
+        owner, found_at = owner[order], found_at[order]
+        starts = np.searchsorted(owner, np.arange(len(queries) + 1))
+        rank = np.arange(len(owner)) - starts[owner]
+        chosen = rank < limit
+        owner, found_at = owner[chosen], found_at[chosen]
+        ends = np.searchsorted(owner, np.arange(len(queries) + 1)).tolist()
+        flat = found_at.tolist()
+        return [flat[ends[i] : ends[i + 1]] for i in range(len(queries))]
+
+
+def _add_common(
+    scores: Weights,
+    owner: npt.NDArray[np.int64],
+    found_at: npt.NDArray[np.int64],
+    common: Sequence[Sequence[tuple[Positions, float]]],
+    width: np.int64,
+) -> None:
+    """Add each query's common keys' weights to its candidates having them, key by key in
+    the order of the query's groups (so each score is added up as one query at a time would)."""
+    counts = np.fromiter((len(c) for c in common), dtype=np.int64, count=len(common))
+    deepest = int(counts.max()) if len(counts) else 0
+    if not deepest:
+        return
+    local: dict[int, int] = {}
+    members: list[Positions] = []
+    kinds = np.full((len(common), deepest), -1, dtype=np.int64)
+    added = np.zeros((len(common), deepest), dtype=np.float64)
+    for number, keys in enumerate(common):
+        for depth, (posting, weight) in enumerate(keys):
+            kind = local.setdefault(id(posting), len(members))
+            if kind == len(members):
+                members.append(posting)
+            kinds[number, depth] = kind
+            added[number, depth] = weight
+    # Every common key's members in one sorted array: key number * width + position.
+    table = np.concatenate([k * width + m.astype(np.int64) for k, m in enumerate(members)])
+    reach = counts[owner]
+    for depth in range(deepest):
+        rows = np.flatnonzero(reach > depth)
+        wanted = kinds[owner[rows], depth] * width + found_at[rows]
+        at = np.searchsorted(table, wanted)
+        at[at == len(table)] = 0
+        hit = rows[table[at] == wanted]
+        scores[hit] += added[owner[hit], depth]
 
 
 def _as_array(found: int | array[int] | None) -> Positions:
