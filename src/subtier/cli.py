@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from subtier import __version__
 from subtier.errors import InputError
-from subtier.policy import Severity
+from subtier.severity import Severity
 
 if TYPE_CHECKING:
     from subtier.check import CheckResult

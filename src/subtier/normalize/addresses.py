@@ -8,9 +8,10 @@ one-line address and separate city/state/zip fields are merged before parsing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from sys import intern
+from typing import Any
 
 import usaddress
 from rigour.addresses import address_fingerprint
@@ -51,6 +52,18 @@ class Address:
         object.__setattr__(self, "house", next((w for w in words if w[0].isdigit()), None))
         object.__setattr__(self, "words", tuple(intern(w) for w in words if w.isalpha()))
 
+    @classmethod
+    def restore(cls, fields: tuple[Any, ...]) -> Address:
+        """An address from ``astuple``'s fields, derived ones included (nothing worked out)."""
+        address = cls.__new__(cls)
+        for name, value in zip(_FIELDS, fields, strict=True):
+            object.__setattr__(address, name, value)
+        return address
+
+    def astuple(self) -> tuple[Any, ...]:
+        """Every field, derived ones included, in declaration order."""
+        return tuple(getattr(self, name) for name in _FIELDS)
+
     @property
     def street_name(self) -> str | None:
         """The street without its type ("oak" for "oak st"): some writers drop the type."""
@@ -70,6 +83,8 @@ class Address:
         parts += [p for p in (self.city, self.state, self.zip5) if p]
         return ", ".join(p for p in parts if p) or self.line
 
+
+_FIELDS = tuple(f.name for f in fields(Address))
 
 _STREET_TYPES = frozenset(
     [

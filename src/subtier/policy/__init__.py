@@ -4,6 +4,6 @@ from subtier.policy.config import Policy
 from subtier.policy.evaluate import judge
 from subtier.policy.finding import Evidence, Finding
 from subtier.policy.rules import RULES, Context
-from subtier.policy.severity import Severity
+from subtier.severity import Severity
 
 __all__ = ["RULES", "Context", "Evidence", "Finding", "Policy", "Severity", "judge"]

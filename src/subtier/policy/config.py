@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from subtier.normalize.places import country_code
-from subtier.policy.severity import Severity
+from subtier.severity import Severity
 
 
 class _Params(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from subtier.policy.severity import Severity
+from subtier.severity import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from subtier.policy.config import (
     WageFloor,
 )
 from subtier.policy.finding import Evidence, Finding
-from subtier.policy.severity import Severity
 from subtier.screen import Match, Strength
+from subtier.severity import Severity
 from subtier.wages import WageFlow
 
 

@@ -45,17 +45,20 @@ def _compare(row: dict[str, float], a: str, b: str) -> float:
 
 
 def _token_similarity(a: str, b: str) -> float:
-    if min(len(a), len(b)) >= 4:
-        ratio = Levenshtein.normalized_similarity(a, b)
-        if ratio >= _TYPO_FLOOR:
-            return 0.9 * ratio
-    if len(a) >= 4 and len(b) >= 4 and skeleton(a) == skeleton(b):
-        return 0.85
-    if len(a) >= 3 and len(b) >= 3 and phonetic(a) == phonetic(b):
-        return 0.8
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) >= 3 and long.startswith(short):
-        return 0.7
+    if len(short) >= 4:
+        # Words this far apart in length cannot reach the floor: no need to compare letters.
+        if len(short) >= _TYPO_FLOOR * len(long):
+            ratio = Levenshtein.normalized_similarity(a, b, score_cutoff=_TYPO_FLOOR)
+            if ratio:  # 0 below the cutoff
+                return 0.9 * ratio
+        if a[0] == b[0] and skeleton(a) == skeleton(b):
+            return 0.85
+    if len(short) >= 3:
+        if phonetic(a) == phonetic(b):
+            return 0.8
+        if long.startswith(short):
+            return 0.7
     return 0.0
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import marshal
 from array import array
 from collections.abc import Iterator, Sequence
-from sys import intern
 from typing import Any, overload
 
 from subtier.normalize.addresses import Address
@@ -25,17 +24,11 @@ Packed = tuple[Any, ...]
 def pack(record: Record) -> Packed:
     """A record as nested tuples of strings, numbers and None."""
     a = record.address
-    address = (
-        None
-        if a is None
-        else (a.number, a.street, a.direction, a.unit, a.po_box, a.city, a.state, a.zip5,
-              a.country, a.line)
-    )  # fmt: skip
     return (
         record.id,
         record.name,
-        tuple((n.text, n.tokens, tuple(sorted(n.forms))) for n in record.names),
-        address,
+        tuple((n.text, n.tokens, n.forms) for n in record.names),
+        None if a is None else a.astuple(),
         record.country,
         record.latitude,
         record.longitude,
@@ -51,11 +44,9 @@ def unpack(packed: Packed) -> Record:
     return Record(
         id=id_,
         name=name,
-        names=tuple(
-            NormName(text, tuple(intern(t) for t in tokens), shared_forms(frozenset(forms)))
-            for text, tokens, forms in names
-        ),
-        address=None if address is None else Address(*address),
+        # marshal keeps the words interned as they were when packed.
+        names=tuple(NormName(text, tokens, shared_forms(forms)) for text, tokens, forms in names),
+        address=None if address is None else Address.restore(address),
         country=country,
         latitude=latitude,
         longitude=longitude,

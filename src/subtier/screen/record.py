@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from rigour.addresses import address_fingerprint
+from rigour.names import replace_org_types_compare
+from rigour.text import ascii_text
+
 from subtier.normalize.addresses import Address, parse_address
 from subtier.normalize.names import NormName, normalize_name
 from subtier.normalize.places import country_code
@@ -76,6 +80,15 @@ def make_record(
         ),
         status=status,
     )
+
+
+def load_tables() -> None:
+    """Build the tables behind rigour's transliteration, legal forms and address forms, which
+    it builds on first use (about 0.4 s). rigour builds them in native code that lets other
+    threads run meanwhile, so this can go on in a thread while the lists load."""
+    ascii_text("深圳 Ataturk")
+    replace_org_types_compare("acme holdings llc", generic=True)
+    address_fingerprint("No. 3 Ataturk Boulevard, Shenzhen")
 
 
 def warm_up() -> None:
