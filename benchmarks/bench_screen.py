@@ -47,6 +47,7 @@ from screen_sets import (
 )
 
 BASELINE_THRESHOLD = 85.0
+PREPARED_RUNS = 3
 CANDIDATES = 50
 TARGETS = {
     "a": "F1 >= 0.92, >= 5,000 queries/s, candidate recall@50 >= 0.99",
@@ -172,15 +173,24 @@ def cli_top1(s: ScreenSet, tmp: Path, timeout: float) -> tuple[list[Row], list[s
     notes.append(f"subtier default run: {run.wall:.2f} s wall, peak RSS {mb(run.peak_kb)}{tree}")
 
     # The same run again: the list was prepared (normalized and indexed) and stored by the first.
-    again = run_timed(screen_command(s.input, s.list_spec, out), timeout)
-    warm = None if _failed("subtier screen (again)", again) else len(s.queries) / again.wall
-    if warm is not None:
-        notes.append(f"subtier default run again, list prepared: {again.wall:.2f} s wall")
+    # Three times, and the median taken: one run on a shared machine can be a third off.
+    walls: list[float] = []
+    for _ in range(PREPARED_RUNS):
+        again = run_timed(screen_command(s.input, s.list_spec, out), timeout)
+        if _failed("subtier screen (again)", again):
+            break
+        walls.append(again.wall)
+    warm = None
+    if len(walls) == PREPARED_RUNS:
+        middle = sorted(walls)[PREPARED_RUNS // 2]
+        warm = len(s.queries) / middle
+        runs = ", ".join(f"{w:.2f}" for w in walls)
+        notes.append(f"subtier default run again, list prepared: median {middle:.2f} s ({runs})")
 
     out_top = tmp / f"{s.name}_top.csv"
     top = run_timed(screen_command(s.input, s.list_spec, out_top, top=CANDIDATES), timeout)
     default = Row("subtier screen, default threshold", top1_scores(truths, predicted), None, rate)
-    prepared = Row("  the same, list prepared (2nd run)", default.scores, None, warm)
+    prepared = Row("  the same, list prepared (median of 3)", default.scores, None, warm)
     if _failed(f"subtier screen --top {CANDIDATES}", top):
         return [default], notes
     ranked = _ranked(out_top, s.key_column)

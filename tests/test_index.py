@@ -80,3 +80,18 @@ def test_candidates_match_a_key_per_entry_index(facility_list: RiskList) -> None
         assert index.candidates(query, 50) == expected, query.name
         compared += bool(expected)
     assert compared > 140
+
+
+def test_candidates_for_many_queries_at_once_are_each_querys_own(facility_list: RiskList) -> None:
+    entries = list(facility_list.records)
+    index = Index(entries)
+    rng = random.Random(11)
+    queries = [make_record("q", _typo(e.name, rng)) for e in rng.sample(entries, 60)]
+    # No keys at all, only common words, and a repeat: each keeps its own candidates.
+    queries += [make_record("q", "x"), make_record("q", "County Jail"), queries[0]]
+    rng.shuffle(queries)
+    postings = _postings(entries)
+    for limit in (1, 5, 50):
+        found = index.candidates_many(queries, limit)
+        assert found == [_reference(postings, q, limit) for q in queries]
+    assert index.candidates_many([], 5) == []

@@ -8,7 +8,7 @@ one-line address and separate city/state/zip fields are merged before parsing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 from sys import intern
 from typing import Any
@@ -43,26 +43,26 @@ class Address:
     zip5: str | None = None
     country: str | None = None  # ISO alpha-2
     line: str = ""  # the whole address as one normalized line, for non-US and fallback comparison
+    # Derived from `line` (passed in only when an address is rebuilt from astuple()).
     house: str | None = field(default=None, compare=False)  # first number in `line`
     words: tuple[str, ...] = field(default=(), compare=False)  # the words of `line`
 
     def __post_init__(self) -> None:
         # Derived once here, so that comparing against a list entry does no parsing at all.
+        # Given already (an address rebuilt from its stored fields), they are kept.
+        if self.words or self.house is not None or not self.line:
+            return
         words = [w for w in self.line.split() if w not in _LINE_STOPWORDS]
         object.__setattr__(self, "house", next((w for w in words if w[0].isdigit()), None))
         object.__setattr__(self, "words", tuple(intern(w) for w in words if w.isalpha()))
 
-    @classmethod
-    def restore(cls, fields: tuple[Any, ...]) -> Address:
-        """An address from ``astuple``'s fields, derived ones included (nothing worked out)."""
-        address = cls.__new__(cls)
-        for name, value in zip(_FIELDS, fields, strict=True):
-            object.__setattr__(address, name, value)
-        return address
-
     def astuple(self) -> tuple[Any, ...]:
-        """Every field, derived ones included, in declaration order."""
-        return tuple(getattr(self, name) for name in _FIELDS)
+        """Every field, derived ones included, in declaration order: ``Address(*astuple())``
+        is the same address, rebuilt without working anything out again."""
+        return (
+            self.number, self.street, self.direction, self.unit, self.po_box, self.city,
+            self.state, self.zip5, self.country, self.line, self.house, self.words,
+        )  # fmt: skip
 
     @property
     def street_name(self) -> str | None:
@@ -83,8 +83,6 @@ class Address:
         parts += [p for p in (self.city, self.state, self.zip5) if p]
         return ", ".join(p for p in parts if p) or self.line
 
-
-_FIELDS = tuple(f.name for f in fields(Address))
 
 _STREET_TYPES = frozenset(
     [

@@ -46,7 +46,7 @@ def unpack(packed: Packed) -> Record:
         name=name,
         # marshal keeps the words interned as they were when packed.
         names=tuple(NormName(text, tokens, shared_forms(forms)) for text, tokens, forms in names),
-        address=None if address is None else Address.restore(address),
+        address=None if address is None else Address(*address),
         country=country,
         latitude=latitude,
         longitude=longitude,
