@@ -210,13 +210,9 @@ class Screened:
     rows: int
 
 
-def screen_record(record: Record, screener: Screener, top: int) -> list[Match]:
-    """A row's matches: the best over the threshold, or with ``top`` > 1 the best ``top``."""
-    return screen_records((record,), screener, top)[0]
-
-
 def screen_records(records: Sequence[Record], screener: Screener, top: int) -> list[list[Match]]:
-    """``screen_record`` for each record, with the candidates of all of them found at once."""
+    """Each row's matches: the best over the threshold, or with ``top`` > 1 the best ``top``.
+    The candidates of all the rows are found at once."""
     if top > 1:
         return screener.rank_many(records, top=top, candidates=max(50, top))
     return screener.screen_many(records, top=1)
@@ -227,21 +223,21 @@ def _screen_chunk(rows: Sequence[Row]) -> Screened:
     # than sending back the matches with every feature behind them.
     assert _WORK is not None
     screener, columns, top, threshold = _WORK
-    results: list[list[Match] | str] = []
+    unreadable: list[str | None] = []  # why a row has no record, or None if it has one
     records: list[Record] = []
     for row in rows:
         try:
             records.append(row_record(row, columns))
         except Exception as error:  # one odd row must not stop a million-row run
-            results.append(f"cannot read row: {error}")
+            unreadable.append(f"cannot read row: {error}")
         else:
-            results.append([])
+            unreadable.append(None)
     screened = iter(screen_records(records, screener, top))
     out = io.StringIO()
     writer = write_csv(out)
     problems: list[tuple[int, str]] = []
-    for row, result in zip(rows, results, strict=True):
-        found = result if isinstance(result, str) else next(screened)
+    for row, why in zip(rows, unreadable, strict=True):
+        found = why if why is not None else next(screened)
         if row.problem:
             problems.append((row.line, row.problem))
         elif isinstance(found, str):

@@ -131,10 +131,11 @@ class Screener:
                     if match is not None:
                         matches.append(match)
         for matches in scored:
-            matches.sort(key=_best_first)
+            matches.sort(key=best_first)
             del matches[top:]
         return scored
 
 
-def _best_first(m: Match) -> tuple[float, bool, str]:
+def best_first(m: Match) -> tuple[float, bool, str]:
+    """The order matches are ranked in: score, then certain before possible, then entry id."""
     return (-m.score, m.strength != Strength.MATCH, m.entry_id)

@@ -222,7 +222,7 @@ class Index:
         positions: list[Positions] = []
         weights: list[Weights] = []
         owners: list[int] = []  # the query each array of positions belongs to
-        # The common keys of each query, in the order of its groups: (query, members, weight).
+        # The common keys of each query, in the order of its groups: (members, weight).
         common: list[list[tuple[Positions, float]]] = [[] for _ in queries]
         for number, query in enumerate(queries):
             for group in query_key_groups(query):
@@ -246,7 +246,7 @@ class Index:
         _add_common(scores, owner, found_at, common, width)
         rounded = np.round(scores, WEIGHT_DIGITS)
         keep = rounded >= MIN_CANDIDATE_WEIGHT
-        owner, found_at, rounded = owner[keep], found_at[keep], rounded[keep]
+        owner, found_at = owner[keep], found_at[keep]
         # Best first within each query; ties by list position, the order the rows are in
         # already, which a stable sort keeps. Rounded weights are whole numbers of 1e-9.
         units = np.rint(scores[keep] * 10.0**WEIGHT_DIGITS).astype(np.int64)

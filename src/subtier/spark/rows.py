@@ -1,6 +1,6 @@
 """What Python executors run, a batch of rows at a time (mapInPandas): the local engine's own
 functions for normalization (row_record), candidate keys (query_key_groups, entry_keys),
-scoring (score_pair), the whole screening of a row (screen_record, in the index plan) and
+scoring (score_pair), the whole screening of a batch's rows (screen_records, in the index plan) and
 output rows (output_rows).
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from subtier.roster import Row, output_rows, row_record, screen_record
-from subtier.screen import Match, Record, RiskList, Strength, score_pair
+from subtier.roster import Row, output_rows, row_record, screen_records
+from subtier.screen import Match, Record, RiskList, score_pair
+from subtier.screen.engine import best_first
 from subtier.screen.keys import entry_keys, query_key_groups
 from subtier.spark.problems import PROBLEMS_SHOWN, task_tally
 from subtier.spark.shipped import ShippedList
@@ -81,7 +82,7 @@ def list_keys(batches: Iterator[Any], lists: Any) -> Iterator[Any]:
 
 def rank_matches(scored: list[Match], top: int, threshold: float) -> list[Match]:
     """Screener.rank's order, then Screener.screen's threshold when one match is asked for."""
-    scored.sort(key=lambda m: (-m.score, m.strength != Strength.MATCH, m.entry_id))
+    scored.sort(key=best_first)
     if top > 1:
         return scored[:top]
     return [m for m in scored[:1] if m.score >= threshold]
@@ -94,6 +95,8 @@ def csv_line(cells: list[str]) -> str:
 
 
 Results = Callable[[int, Record], "list[Match]"]
+# A batch's rows, each with its record, the reason it has none, or None (see _records).
+Recorded = list[tuple[int, Record | str | None]]
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def screen_rows(batches: Iterator[Any], lists: Any, job: Pass) -> Iterator[Any]:
 
     risk_lists: list[RiskList] = scoring_lists(job.run, lists.value)
 
-    def results(batch: Any) -> Results:
+    def results(batch: Any, recorded: Recorded) -> Results:
         candidates = batch["cands"].tolist()
 
         def scored(i: int, record: Record) -> list[Match]:
@@ -144,13 +147,19 @@ def screen_indexed(batches: Iterator[Any], lists: Any, job: Pass) -> Iterator[An
 
     local = screener(job.run, lists.value, job.threshold)
 
-    def results(batch: Any) -> Results:
-        return lambda _, record: screen_record(record, local, job.top)
+    def results(batch: Any, recorded: Recorded) -> Results:
+        # The batch's rows at once: candidates for many queries cost a fraction of one each.
+        records = [record for _, record in recorded if isinstance(record, Record)]
+        screened = iter(screen_records(records, local, job.top))
+        by_row = [next(screened) if isinstance(r, Record) else [] for _, r in recorded]
+        return lambda i, _: by_row[i]
 
     yield from _outputs(batches, job, results)
 
 
-def _outputs(batches: Iterator[Any], job: Pass, results: Callable[[Any], Results]) -> Iterator[Any]:
+def _outputs(
+    batches: Iterator[Any], job: Pass, results: Callable[[Any, Recorded], Results]
+) -> Iterator[Any]:
     """Output frames: ordinal, rank (of the output row within the input row), and either the
     CSV line or the cells o0, o1, ..., as roster.output_rows writes them. Rows that could
     not be screened are tallied in ``job.problems``, an accumulator of Tally."""
@@ -165,8 +174,9 @@ def _outputs(batches: Iterator[Any], job: Pass, results: Callable[[Any], Results
         lines = batch["line"].tolist()
         bads = batch["bad"].tolist()
         rows = [batch[c].tolist() for c in columns]
-        result_of = results(batch)
-        for i, (ordinal, record) in enumerate(_records(batch, job.known)):
+        recorded: Recorded = list(_records(batch, job.known))
+        result_of = results(batch, recorded)
+        for i, (ordinal, record) in enumerate(recorded):
             cells = [_text(column[i]) for column in rows]
             problem = None
             if isinstance(bads[i], str):
