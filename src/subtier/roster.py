@@ -11,7 +11,6 @@ import gc
 import io
 import multiprocessing as mp
 import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from subtier import warmup
 from subtier.errors import InputError
 from subtier.screen import Match, Record, Screener, make_record
-from subtier.screen.record import load_tables, warm_up
+from subtier.screen.record import warm_up
 
 KNOWN = ("id", "name", "address", "city", "state", "zip", "country")
 MATCH_COLUMNS = ["match_list", "match_id", "match_name", "score", "reasons"]
@@ -179,21 +179,8 @@ def row_record(row: Row, columns: dict[str, int]) -> Record:
     )
 
 
-_tables: threading.Thread | None = None
-
-
-def begin_warm_up() -> None:
-    """Start building the normalization tables in a thread, so that they are built while the
-    lists load rather than after (screen_rows waits for them before forking its workers)."""
-    global _tables
-    if _tables is None:
-        _tables = threading.Thread(target=load_tables, name="subtier-tables", daemon=True)
-        _tables.start()
-
-
 def _finish_warm_up() -> None:
-    if _tables is not None:
-        _tables.join()
+    warmup.wait()
     warm_up()
 
 

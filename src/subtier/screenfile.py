@@ -9,9 +9,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from subtier import warmup
 from subtier.errors import InputError
 from subtier.lists import load_list
-from subtier.roster import begin_warm_up, open_roster, output_header, screen_rows, write_csv
+from subtier.roster import open_roster, output_header, screen_rows, write_csv
 from subtier.screen import DEFAULT_THRESHOLD, Screener
 
 # Show a progress bar from this many rows on.
@@ -29,7 +30,7 @@ def screen_file(
     """Screen a roster file and write the result; returns the rows that had problems."""
     if not list_specs:
         raise InputError("give at least one --list (for example: --list facilities)")
-    begin_warm_up()
+    warmup.begin()
     lists = [load_list(spec) for spec in list_specs]
     roster = open_roster(roster_path)
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from subtier.errors import InputError
+from subtier.lists.fanout import build_all
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
@@ -44,16 +45,19 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text (byte {error.start})", file=str(path)) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = {h.strip().lower(): i for i, h in enumerate(next(reader, []))}
     for required in ("id", "name"):
         if required not in header:
             raise InputError(f"the header has no {required!r} column", file=str(path), line=1)
-    records: list[Record] = []
+    rows: list[_Row] = []
     seen: set[str] = set()
     for row in reader:
+        if not row:
+            continue  # a blank line
         line = reader.line_num
-        values = {k: (row.get(h) or "").strip() for k, h in header.items()}
+        width = len(row)
+        values = {k: row[i].strip() if i < width else "" for k, i in header.items()}
         if not values["id"] or not values["name"]:
             missing = "id" if not values["id"] else "name"
             raise InputError(f"empty {missing}", file=str(path), line=line, field=missing)
@@ -65,24 +69,33 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
         point = [
             _float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")
         ]
-        records.append(
-            make_record(
-                values["id"],
-                values["name"],
-                address=values.get("address") or None,
-                city=values.get("city") or None,
-                state=values.get("state") or None,
-                zip=values.get("zip") or None,
-                country=values.get("country") or None,
-                latitude=point[0],
-                longitude=point[1],
-                extent_m=point[2],  # a facility's grounds radius, as in the bundled list
-                status=values.get("status") or None,
-            )
-        )
+        rows.append((values, point))
+    records = build_all(rows, _record)
     risk_list = RiskList(replace(info, entries=len(records)), tuple(records))
     save_prepared(content, risk_list)
     return risk_list
+
+
+_Row = tuple[
+    dict[str, str], list[float | None]
+]  # a row's cells, and its latitude, longitude, extent
+
+
+def _record(row: _Row) -> Record:
+    values, point = row
+    return make_record(
+        values["id"],
+        values["name"],
+        address=values.get("address") or None,
+        city=values.get("city") or None,
+        state=values.get("state") or None,
+        zip=values.get("zip") or None,
+        country=values.get("country") or None,
+        latitude=point[0],
+        longitude=point[1],
+        extent_m=point[2],  # a facility's grounds radius, as in the bundled list
+        status=values.get("status") or None,
+    )
 
 
 def _float(value: str | None, path: Path, line: int, field: str) -> float | None:

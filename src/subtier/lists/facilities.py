@@ -8,6 +8,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from subtier.bulk import bulk
 from subtier.normalize.addresses import Address
 from subtier.screen import ListInfo, RiskList, make_record
 
@@ -21,30 +22,31 @@ def facilities() -> RiskList:
     meta = json.loads(data.joinpath("facilities.json").read_text(encoding="utf-8"))
     records = []
     text = data.joinpath("facilities.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(io.StringIO(text, newline="")):
-        parsed = Address(
-            number=row["number"] or None,
-            street=row["street"] or None,
-            direction=row["direction"] or None,
-            city=row["city"].lower() or None,
-            state=row["state"].lower() or None,
-            zip5=row["zip"] or None,
-            country="us",
-            line=row["address"].lower(),
-        )
-        records.append(
-            make_record(
-                row["id"],
-                row["name"],
-                country="US",
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-                extent_m=float(row["extent_m"]),
-                identifiers={"hifld": row["id"]},
-                status=row["status"] or None,
-                parsed=parsed,
+    with bulk():
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            parsed = Address(
+                number=row["number"] or None,
+                street=row["street"] or None,
+                direction=row["direction"] or None,
+                city=row["city"].lower() or None,
+                state=row["state"].lower() or None,
+                zip5=row["zip"] or None,
+                country="us",
+                line=row["address"].lower(),
             )
-        )
+            records.append(
+                make_record(
+                    row["id"],
+                    row["name"],
+                    country="US",
+                    latitude=float(row["latitude"]),
+                    longitude=float(row["longitude"]),
+                    extent_m=float(row["extent_m"]),
+                    identifiers={"hifld": row["id"]},
+                    status=row["status"] or None,
+                    parsed=parsed,
+                )
+            )
     info = ListInfo(
         name=NAME,
         version=f"{meta['data_date']}+sha256:{meta['sha256'][:12]}",

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from subtier import __version__
+from subtier.bulk import bulk
 from subtier.screen import ListInfo, RiskList
 from subtier.screen.packed import list_bytes, list_from_bytes
 
@@ -57,7 +58,8 @@ def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
         return None
     path = prepared_path(content_digest)
     try:
-        entries, index = list_from_bytes(path.read_bytes())
+        with bulk():
+            entries, index = list_from_bytes(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # never prepared, or a damaged copy: prepared afresh
     return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
@@ -70,7 +72,8 @@ def save_prepared(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = list_bytes(risk_list.records, risk_list.index)
+        with bulk():
+            data = list_bytes(risk_list.records, risk_list.index)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         partial.write_bytes(data)
         partial.replace(path)  # whole or not at all, whoever reads it meanwhile

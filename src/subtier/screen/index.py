@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from subtier.bulk import bulk
 from subtier.screen.features import Context
 from subtier.screen.keys import address_keys, cell, identifier_keys, query_key_groups, token_keys
 from subtier.screen.record import Record
@@ -101,6 +102,11 @@ class Index:
 
     def __init__(self, entries: Sequence[Record]) -> None:
         self.entries = entries
+        with bulk():  # every key and posting lives as long as the index
+            self._build()
+
+    def _build(self) -> None:
+        entries = self.entries
         words: dict[str, int | array[int]] = {}
         postings: dict[str, int | array[int]] = {}
         for position, record in enumerate(entries):

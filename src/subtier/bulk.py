@@ -1,0 +1,25 @@
+"""Building many long-lived objects at once without the cyclic garbage collector.
+
+Loading a list creates millions of tuples and strings that all live to the end of the run.
+Each of them counts towards the collector's next pass, and every pass walks the ones made
+before: loading a prepared 50,000-entry list takes 0.5 s with the collector running and 0.08 s
+without. None of these objects is garbage, so the passes find nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """Pause automatic collection for the block (nested blocks keep it paused)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

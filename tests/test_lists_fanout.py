@@ -1,0 +1,99 @@
+"""A big list normalized on several processes: the same records as one process makes, and a
+failing child costs only time."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from subtier import warmup
+from subtier.errors import InputError
+from subtier.lists import fanout, load_csv_list
+from subtier.screen import Record, make_record
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def _items(count: int) -> list[tuple[str, str, str]]:
+    streets = ("Main St", "Oak Avenue", "Route 9", "Bahnhofstrasse")
+    return [
+        (f"e{n}", f"Entry {n} Holdings LLC", f"{n} {streets[n % 4]}, Springfield IL 6270{n % 10}")
+        for n in range(count)
+    ]
+
+
+def _build(item: tuple[str, str, str]) -> Record:
+    id_, name, address = item
+    return make_record(id_, name, address=address, status=str(os.getpid()))
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@fork_only
+def test_shares_built_in_children_equal_the_ones_built_here() -> None:
+    items = _items(600)
+    fanned = fanout.build_all(items, _build, parts=3)
+    assert len({r.status for r in fanned}) == 3  # three processes each built a share
+    here = str(os.getpid())
+    alone = [r if r.status == here else _build(i) for r, i in zip(fanned, items, strict=True)]
+    # Equal field by field once the building process is left out, in the items' order.
+    assert [_without_pid(r) for r in fanned] == [_without_pid(r) for r in alone]
+    assert [r.id for r in fanned] == [i[0] for i in items]
+    assert _no_children_left()
+
+
+def _without_pid(record: Record) -> tuple[object, ...]:
+    a = record.address
+    return (record.id, record.name, record.names, a, a and (a.house, a.words), record.country)
+
+
+@fork_only
+def test_an_error_in_a_childs_share_is_raised_here() -> None:
+    items = _items(300)
+
+    def build(item: tuple[str, str, str]) -> Record:
+        if item[0] == "e250":  # in the last child's share
+            raise InputError("bad entry", file="list.csv", line=252)
+        return _build(item)
+
+    with pytest.raises(InputError, match="bad entry") as caught:
+        fanout.build_all(items, build, parts=3)
+    assert caught.value.line == 252
+    assert _no_children_left()
+
+
+def test_one_process_for_a_small_list() -> None:
+    assert fanout.processes(fanout.MIN_SHARE - 1) == 1
+    assert fanout.processes(0) == 1
+
+
+@fork_only
+def test_a_csv_list_built_on_several_processes_is_the_same_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.csv"
+    items = _items(400)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "name", "address"])
+        out.writerows(items)
+    monkeypatch.setenv("SUBTIER_PREPARED", "0")
+    alone = load_csv_list(path).records
+    monkeypatch.setattr(fanout, "MIN_SHARE", 100)
+    monkeypatch.setattr(fanout.os, "cpu_count", lambda: 2)
+    assert fanout.processes(len(items)) == 2
+    assert warmup.can_fork()
+    fanned = load_csv_list(path).records
+    assert fanned == alone
+    assert [(r.address.house, r.address.words) for r in fanned if r.address] == [
+        (r.address.house, r.address.words) for r in alone if r.address
+    ]
