@@ -1,10 +1,11 @@
-"""A big list normalized on several processes: the same records as one process makes, and a
-failing child costs only time."""
+"""A big list normalized and indexed on several processes: the same records and index as one
+process makes, and a failing child costs only time."""
 
 from __future__ import annotations
 
 import csv
 import os
+from array import array
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from subtier import warmup
 from subtier.errors import InputError
 from subtier.lists import fanout, load_csv_list
 from subtier.screen import Record, make_record
+from subtier.screen.index import Index
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -41,14 +43,23 @@ def _no_children_left() -> bool:
 @fork_only
 def test_shares_built_in_children_equal_the_ones_built_here() -> None:
     items = _items(600)
-    fanned = fanout.build_all(items, _build, parts=3)
+    fanned, index = fanout.build_list(items, _build, parts=3)
     assert len({r.status for r in fanned}) == 3  # three processes each built a share
-    here = str(os.getpid())
-    alone = [r if r.status == here else _build(i) for r, i in zip(fanned, items, strict=True)]
+    alone = [_build(i) for i in items]
     # Equal field by field once the building process is left out, in the items' order.
     assert [_without_pid(r) for r in fanned] == [_without_pid(r) for r in alone]
     assert [r.id for r in fanned] == [i[0] for i in items]
+    # The index merged from the three parts is the index of the whole list built at once.
+    assert _contents(index) == _contents(Index(alone))
     assert _no_children_left()
+
+
+def _contents(index: Index) -> tuple[object, ...]:
+    def plain(table: dict[str, int | array[int]]) -> dict[str, list[int]]:
+        return {k: [v] if isinstance(v, int) else list(v) for k, v in table.items()}
+
+    derived = {k: sorted(v) for k, v in index.derived.items()}
+    return plain(index.words), plain(index.postings), derived, index.context
 
 
 def _without_pid(record: Record) -> tuple[object, ...]:
@@ -66,7 +77,7 @@ def test_an_error_in_a_childs_share_is_raised_here() -> None:
         return _build(item)
 
     with pytest.raises(InputError, match="bad entry") as caught:
-        fanout.build_all(items, build, parts=3)
+        fanout.build_list(items, build, parts=3)
     assert caught.value.line == 252
     assert _no_children_left()
 
@@ -89,11 +100,13 @@ def test_a_csv_list_built_on_several_processes_is_the_same_list(
     monkeypatch.setenv("SUBTIER_PREPARED", "0")
     alone = load_csv_list(path).records
     monkeypatch.setattr(fanout, "MIN_SHARE", 100)
-    monkeypatch.setattr(fanout.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert fanout.processes(len(items)) == 2
     assert warmup.can_fork()
-    fanned = load_csv_list(path).records
-    assert fanned == alone
+    loaded = load_csv_list(path)
+    fanned = loaded.records
+    assert list(fanned) == list(alone)
+    assert _contents(loaded.index) == _contents(Index(alone))
     assert [(r.address.house, r.address.words) for r in fanned if r.address] == [
         (r.address.house, r.address.words) for r in alone if r.address
     ]

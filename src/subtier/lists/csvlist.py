@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from subtier.errors import InputError
-from subtier.lists.fanout import build_all
+from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
@@ -70,8 +70,8 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
             _float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")
         ]
         rows.append((values, point))
-    records = build_all(rows, _record)
-    risk_list = RiskList(replace(info, entries=len(records)), tuple(records))
+    records, index = build_list(rows, _record)
+    risk_list = RiskList(replace(info, entries=len(records)), records, prepared=index)
     save_prepared(content, risk_list)
     return risk_list
 

@@ -1,12 +1,14 @@
-"""Normalizing a big list on every core.
+"""Normalizing and indexing a big list on every core.
 
 Normalizing an entry (its names through rigour, its address through usaddress) is most of
 what loading a new list costs: about 25 µs an entry, a second and a quarter for 50,000. The
-entries are independent, so forked children each normalize a share of them and send it back
-packed (see ``screen.packed``), which the parent rebuilds in a fraction of the time.
+entries are independent, so forked children each normalize a share of them, index it, and
+send both back packed (see ``screen.packed``). This process merges the index parts in list
+order, which gives the index built in one go, and rebuilds a child's record only when it is
+used.
 
-Any child that fails, for whatever reason, costs only time: its share is normalized again in
-this process, where an error in the data is raised as it would have been without children.
+Any child that fails, for whatever reason, costs only time: its share is built again in this
+process, where an error in the data is raised as it would have been without children.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import marshal
 import os
 import signal
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from subtier import warmup
 from subtier.bulk import bulk
 from subtier.screen import Record
-from subtier.screen.packed import pack, unpack
+from subtier.screen.index import Index, IndexPart, index_part
+from subtier.screen.packed import LazyRecords, Packed, pack, pack_part, unpack_part
 
 T = TypeVar("T")
 
@@ -40,17 +43,18 @@ def processes(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_PROCESSES, count // MIN_SHARE))
 
 
-def build_all(
+def build_list(
     items: Sequence[T], build: Callable[[T], Record], parts: int | None = None
-) -> list[Record]:
-    """``[build(item) for item in items]``, worked out on every core for a big list
-    (``parts`` processes in all if given, else as many as ``processes`` says)."""
+) -> tuple[Sequence[Record], Index]:
+    """``[build(item) for item in items]`` and their index, worked out on every core for a big
+    list (``parts`` processes in all if given, else as many as ``processes`` says)."""
     parts = processes(len(items)) if parts is None else max(1, min(parts, len(items)))
     if parts > 1 and not warmup.can_fork():
         parts = 1
     if parts == 1:
         with bulk():
-            return [build(item) for item in items]
+            records = tuple(build(item) for item in items)
+        return records, Index(records)
     shares = [PARENT_SHARE, *([1.0] * (parts - 1))]
     total = sum(shares)
     bounds = [0, *(round(len(items) * sum(shares[: k + 1]) / total) for k in range(parts))]
@@ -60,15 +64,26 @@ def build_all(
         for first, end in theirs:
             children.append(_start(items, build, first, end))
         with bulk():
-            records = [build(item) for item in items[own[0] : own[1]]]
+            built: list[Record | None] = [build(item) for item in items[own[0] : own[1]]]
+            packed: list[Packed | None] = [None] * len(built)
+            index_parts = [index_part(cast(list[Record], built))]
             for first, end in theirs:
                 pid, reader = children.pop(0)
-                share = _collect(pid, reader)
-                records.extend([build(i) for i in items[first:end]] if share is None else share)
+                sent = _collect(pid, reader)
+                if sent is None:  # the child failed: its share is built here
+                    share = [build(item) for item in items[first:end]]
+                    built += share
+                    packed += [None] * len(share)
+                    index_parts.append(index_part(share, first))
+                else:
+                    built += [None] * len(sent[0])
+                    packed += sent[0]
+                    index_parts.append(sent[1])
+            lazy = LazyRecords(packed, built)
+            return lazy, Index(lazy, index_parts)
     finally:
         for pid, reader in children:  # interrupted: no child outlives the load
             _stop(pid, reader)
-    return records
 
 
 def _start(
@@ -85,7 +100,9 @@ def _start(
     try:
         os.close(reader)
         with bulk():
-            data = marshal.dumps([pack(build(item)) for item in items[first:end]])
+            share = [build(item) for item in items[first:end]]
+            part = pack_part(index_part(share, first))
+            data = marshal.dumps(([pack(record) for record in share], part))
         with os.fdopen(writer, "wb") as out:
             out.write(data)
         code = 0
@@ -93,8 +110,8 @@ def _start(
         os._exit(code)
 
 
-def _collect(pid: int, reader: int) -> list[Record] | None:
-    """A child's share, or None if the child failed."""
+def _collect(pid: int, reader: int) -> tuple[list[Packed], IndexPart] | None:
+    """A child's share (packed) and its index part, or None if the child failed."""
     try:
         with os.fdopen(reader, "rb") as handle:
             data = handle.read()
@@ -103,7 +120,8 @@ def _collect(pid: int, reader: int) -> list[Record] | None:
     if status != 0:
         return None
     try:
-        return [unpack(packed) for packed in marshal.loads(data)]
+        share, part = marshal.loads(data)
+        return share, unpack_part(part)
     except (ValueError, EOFError, TypeError):
         return None
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -57,10 +58,18 @@ def key_weight(kind: str, size: int) -> float:
 
 def list_context(entries: Sequence[Record]) -> Context:
     """Word weights for a list: a word's IDF is log(1 + entries / entries having the word)."""
+    return _context(_word_counts(entries), len(entries))
+
+
+def _word_counts(entries: Iterable[Record]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for record in entries:
         counts.update({t for n in record.names for t in n.tokens})
-    total = max(len(entries), 1)
+    return counts
+
+
+def _context(counts: Mapping[str, int], entries: int) -> Context:
+    total = max(entries, 1)
     idf = {w: math.log(1 + total / c) for w, c in counts.items()}
     return Context(idf=idf, default_idf=math.log(1 + total))
 
@@ -85,7 +94,47 @@ def record_keys(record: Record) -> set[str]:
     return keys
 
 
-def _add(postings: dict[str, int | array[int]], key: str, position: int) -> None:
+Postings = dict[str, "int | array[int]"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPart:
+    """What a run of consecutive entries adds to an index: built apart (in another process,
+    for a big list) and merged in list order, it gives the index built in one go."""
+
+    words: Postings  # core name word → entry positions
+    postings: Postings  # per-entry key → entry positions
+    counts: Counter[str]  # word → entries having it
+
+
+def index_part(entries: Sequence[Record], offset: int = 0) -> IndexPart:
+    """The part of an index made by ``entries``, the first of them at position ``offset``."""
+    words: Postings = {}
+    postings: Postings = {}
+    for position, record in enumerate(entries, offset):
+        for word in core_words(record):
+            _add(words, word, position)
+        for key in record_keys(record):
+            _add(postings, key, position)
+    return IndexPart(words, postings, _word_counts(entries))
+
+
+def _merge(into: Postings, later: Postings) -> None:
+    # ``later`` holds later positions: appending them keeps every posting in list order.
+    for key, found in later.items():
+        known = into.get(key)
+        if known is None:
+            into[key] = found
+            continue
+        merged = array("i", (known,)) if isinstance(known, int) else known
+        if isinstance(found, int):
+            merged.append(found)
+        else:
+            merged.extend(found)
+        into[key] = merged
+
+
+def _add(postings: Postings, key: str, position: int) -> None:
     # Most keys belong to one entry: those map to its position itself, the rest to an array.
     # A million-entry list would spend a gigabyte on one-element lists otherwise.
     found = postings.get(key)
@@ -100,20 +149,20 @@ def _add(postings: dict[str, int | array[int]], key: str, position: int) -> None
 class Index:
     """Maps candidate keys to entries; ranks candidates by the rarity of the keys they share."""
 
-    def __init__(self, entries: Sequence[Record]) -> None:
+    def __init__(self, entries: Sequence[Record], parts: Sequence[IndexPart] = ()) -> None:
+        """The index of ``entries``; ``parts``, if given, are its parts built already, in
+        list order, covering every entry (see ``index_part``)."""
         self.entries = entries
         with bulk():  # every key and posting lives as long as the index
-            self._build()
+            self._build(parts or (index_part(entries),))
 
-    def _build(self) -> None:
-        entries = self.entries
-        words: dict[str, int | array[int]] = {}
-        postings: dict[str, int | array[int]] = {}
-        for position, record in enumerate(entries):
-            for word in core_words(record):
-                _add(words, word, position)
-            for key in record_keys(record):
-                _add(postings, key, position)
+    def _build(self, parts: Sequence[IndexPart]) -> None:
+        first, *rest = parts
+        words, postings, counts = first.words, first.postings, first.counts
+        for part in rest:
+            _merge(words, part.words)
+            _merge(postings, part.postings)
+            counts.update(part.counts)
         # Each derived key (sound, prefix, deletion) → the words that have it.
         derived: dict[str, list[str]] = {}
         for word in words:
@@ -123,7 +172,7 @@ class Index:
         self.words = words
         self.derived = derived
         self.postings = postings
-        self.context = list_context(entries)
+        self.context = _context(counts, len(self.entries))
         self._arrays: dict[str, Positions] = {}
         self._groups: dict[str, tuple[Positions, Weights, list[tuple[Positions, float]]]] = {}
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import marshal
 from array import array
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from subtier.normalize.addresses import Address
 from subtier.normalize.names import NormName, shared_forms
 from subtier.screen.features import Context
-from subtier.screen.index import Index
+from subtier.screen.index import Index, IndexPart
 from subtier.screen.record import NO_IDENTIFIERS, Record
 
 Packed = tuple[Any, ...]
@@ -57,11 +58,26 @@ def unpack(packed: Packed) -> Record:
 
 
 class LazyRecords(Sequence[Record]):
-    """Packed records, each rebuilt on first use: a query touches a handful of a big list."""
+    """Packed records, each rebuilt on first use: a query touches a handful of a big list.
 
-    def __init__(self, packed: Sequence[Packed]) -> None:
+    ``built`` gives the records already at hand, by position; the others are in ``packed``.
+    """
+
+    def __init__(
+        self, packed: Sequence[Packed | None], built: list[Record | None] | None = None
+    ) -> None:
         self._packed = packed
-        self._built: list[Record | None] = [None] * len(packed)
+        self._built: list[Record | None] = [None] * len(packed) if built is None else built
+
+    def packed(self) -> list[Packed]:
+        """Every record packed: as it came, or packed now if it was at hand."""
+        out: list[Packed] = []
+        for found, record in zip(self._packed, self._built, strict=True):
+            if found is None:
+                assert record is not None  # every position is packed, at hand, or both
+                found = pack(record)
+            out.append(found)
+        return out
 
     def __len__(self) -> int:
         return len(self._packed)
@@ -75,12 +91,25 @@ class LazyRecords(Sequence[Record]):
             return [self[i] for i in range(*position.indices(len(self)))]
         found = self._built[position]
         if found is None:
-            found = self._built[position] = unpack(self._packed[position])
+            packed = self._packed[position]
+            assert packed is not None  # every position is packed, at hand, or both
+            found = self._built[position] = unpack(packed)
         return found
 
     def __iter__(self) -> Iterator[Record]:
         for position in range(len(self)):
             yield self[position]
+
+
+def pack_part(part: IndexPart) -> Packed:
+    """What an index part holds, as plain values."""
+    return _postings(part.words), _postings(part.postings), dict(part.counts)
+
+
+def unpack_part(packed: Packed) -> IndexPart:
+    """The part ``pack_part`` was given."""
+    words, postings, counts = packed
+    return IndexPart(_arrays(words), _arrays(postings), Counter(counts))
 
 
 def _postings(table: dict[str, int | array[int]]) -> dict[str, int | bytes]:
@@ -125,7 +154,8 @@ def unpack_index(packed: Packed, entries: Sequence[Record]) -> Index:
 
 def list_bytes(records: Sequence[Record], index: Index) -> bytes:
     """A list's entries and index as bytes (marshal): what is stored, or sent to a worker."""
-    return marshal.dumps(([pack(r) for r in records], pack_index(index)))
+    packed = records.packed() if isinstance(records, LazyRecords) else [pack(r) for r in records]
+    return marshal.dumps((packed, pack_index(index)))
 
 
 def list_from_bytes(data: bytes) -> tuple[LazyRecords, Index]:
