@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import tempfile
 import time
@@ -206,6 +207,14 @@ def big_list(entries: int, tmp: Path, timeout: float, cap_kb: int) -> None:
     )
     if base.ok() and base.peak_kb and run.peak_kb:
         print(f"  memory vs baseline: {run.peak_kb / base.peak_kb:.1f}x")
+    again = run_timed([sys.executable, "-c", LOAD_AND_INDEX, str(path)], timeout, cap_kb)
+    if again.ok():
+        g = json.loads(again.stdout)
+        print(
+            f"  the same again, list prepared by the first load: {g['load'] + g['index']:6.2f} s, "
+            f"{memory_line(again)}"
+        )
+        run = run if peak(run) >= peak(again) else again
     scale = 1_000_000 / entries
     print(
         f"  target: peak under 4 GB -> {verdict(peak(run) < MEMORY_TARGET_KB)}"
@@ -231,6 +240,8 @@ def main() -> None:
     print(f"screen scale benchmark: {machine()}; {cap}, {args.timeout:g} s limit per run")
     with tempfile.TemporaryDirectory(prefix="bench_screen_scale_") as name:
         tmp = Path(name)
+        # Prepared copies of the generated lists go here, not into the user's own folder.
+        os.environ["SUBTIER_HOME"] = str(tmp / "home")
         if args.skip != "i":
             roster(args.rows, tmp, args.timeout, cap_kb)
         if args.skip != "ii":

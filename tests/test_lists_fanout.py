@@ -58,7 +58,7 @@ def _contents(index: Index) -> tuple[object, ...]:
     def plain(table: dict[str, int | array[int]]) -> dict[str, list[int]]:
         return {k: [v] if isinstance(v, int) else list(v) for k, v in table.items()}
 
-    derived = {k: sorted(v) for k, v in index.derived.items()}
+    derived = {k: sorted([v] if isinstance(v, str) else v) for k, v in index.derived.items()}
     return plain(index.words), plain(index.postings), derived, index.context
 
 

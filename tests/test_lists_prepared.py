@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 
-from subtier.lists import load_csv_list
+from subtier.lists import load_csv_list, load_ftm_list
 from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
 from subtier.screen import RiskList, Screener, make_record
 from subtier.screen.packed import pack, unpack
@@ -99,3 +100,54 @@ def test_short_lists_and_a_switched_off_store_write_nothing(
     load_csv_list(path)
     assert not (home / "prepared").exists()
     assert prepared_path("abc").name.startswith("abc-")
+
+
+def test_a_cut_short_copy_is_prepared_afresh(
+    home: Path, tmp_path: Path, facility_list: RiskList
+) -> None:
+    path = tmp_path / "watch.csv"
+    _write_list(path, facility_list)
+    fresh = load_csv_list(path)
+    (copy,) = (home / "prepared").glob("*.list")
+    whole = copy.read_bytes()
+    copy.write_bytes(whole[: len(whole) // 2])
+    assert list(load_csv_list(path).records) == list(fresh.records)
+    assert copy.read_bytes() == whole  # stored again, whole
+
+
+def _write_ftm(path: Path, facility_list: RiskList) -> None:
+    # Half the entries give their address inline, half refer to an Address entity further on.
+    later: list[dict[str, object]] = []
+    with path.open("w", encoding="utf-8") as handle:
+        for n, record in enumerate(facility_list.records[:PREPARE_MIN_ENTRIES]):
+            a = record.address
+            assert a is not None
+            line = ", ".join(p for p in (a.line, a.city, a.state, a.zip5) if p)
+            props: dict[str, list[str]] = {"name": [record.name], "country": ["us"]}
+            if n % 2:
+                props["address"] = [line]
+            else:
+                props["addressEntity"] = [f"addr-{n}"]
+                later.append(
+                    {"id": f"addr-{n}", "schema": "Address", "properties": {"full": [line]}}
+                )
+            handle.write(json.dumps({"id": record.id, "schema": "Company", "properties": props}))
+            handle.write("\n")
+        handle.writelines(json.dumps(address) + "\n" for address in later)
+
+
+def test_a_long_ftm_list_is_prepared_once_and_read_back_equal(
+    home: Path, tmp_path: Path, facility_list: RiskList
+) -> None:
+    path = tmp_path / "watch.ftm.json"
+    _write_ftm(path, facility_list)
+    fresh = load_ftm_list(path)
+    assert fresh.info.entries == PREPARE_MIN_ENTRIES
+    assert all(r.address is not None for r in fresh.records)  # references resolved too
+    assert len(list((home / "prepared").glob("ftm-*.list"))) == 1
+    again = load_ftm_list(path)
+    assert again.info == fresh.info
+    assert list(again.records) == list(fresh.records)
+    assert again.index.context == fresh.index.context
+    query = make_record("q", "Eddie Warrior Correctional", city="Taft", state="OK")
+    assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)

@@ -41,6 +41,26 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
     prepared = load_prepared(content, info)
     if prepared is not None:
         return prepared
+    rows = _read_rows(raw, path)
+    del raw  # a big list's text and rows are let go as soon as they are used
+    records, index = build_list(rows, _record)
+    del rows
+    risk_list = RiskList(replace(info, entries=len(records)), records, prepared=index)
+    save_prepared(content, risk_list)
+    return risk_list
+
+
+# A row's cells as make_record takes them: id, name, the optional columns' text or None, and
+# latitude, longitude and extent as numbers. Tuples, not dicts: a million rows are held at once.
+_Row = tuple[
+    str, str, str | None, str | None, str | None, str | None, str | None,
+    float | None, float | None, float | None, str | None,
+]  # fmt: skip
+_TEXT = ("address", "city", "state", "zip", "country")
+_NUMBERS = ("latitude", "longitude", "extent_m")
+
+
+def _read_rows(raw: bytes, path: Path) -> list[_Row]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -50,6 +70,7 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
     for required in ("id", "name"):
         if required not in header:
             raise InputError(f"the header has no {required!r} column", file=str(path), line=1)
+    at = [header.get(k, -1) for k in ("id", "name", *_TEXT, *_NUMBERS, "status")]
     rows: list[_Row] = []
     seen: set[str] = set()
     for row in reader:
@@ -57,44 +78,39 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
             continue  # a blank line
         line = reader.line_num
         width = len(row)
-        values = {k: row[i].strip() if i < width else "" for k, i in header.items()}
-        if not values["id"] or not values["name"]:
-            missing = "id" if not values["id"] else "name"
+        cells = [row[i].strip() if 0 <= i < width else "" for i in at]
+        id_, name = cells[0], cells[1]
+        if not id_ or not name:
+            missing = "id" if not id_ else "name"
             raise InputError(f"empty {missing}", file=str(path), line=line, field=missing)
-        if values["id"] in seen:
-            raise InputError(
-                f"duplicate id {values['id']!r}", file=str(path), line=line, field="id"
-            )
-        seen.add(values["id"])
-        point = [
-            _float(values.get(k), path, line, k) for k in ("latitude", "longitude", "extent_m")
-        ]
-        rows.append((values, point))
-    records, index = build_list(rows, _record)
-    risk_list = RiskList(replace(info, entries=len(records)), records, prepared=index)
-    save_prepared(content, risk_list)
-    return risk_list
-
-
-_Row = tuple[
-    dict[str, str], list[float | None]
-]  # a row's cells, and its latitude, longitude, extent
+        if id_ in seen:
+            raise InputError(f"duplicate id {id_!r}", file=str(path), line=line, field="id")
+        seen.add(id_)
+        address, city, state, zip_, country = (c or None for c in cells[2:7])
+        latitude, longitude, extent = (
+            _float(c, path, line, k) for c, k in zip(cells[7:10], _NUMBERS, strict=True)
+        )
+        status = cells[10] or None
+        rows.append(
+            (id_, name, address, city, state, zip_, country, latitude, longitude, extent, status)
+        )
+    return rows
 
 
 def _record(row: _Row) -> Record:
-    values, point = row
+    id_, name, address, city, state, zip_, country, latitude, longitude, extent, status = row
     return make_record(
-        values["id"],
-        values["name"],
-        address=values.get("address") or None,
-        city=values.get("city") or None,
-        state=values.get("state") or None,
-        zip=values.get("zip") or None,
-        country=values.get("country") or None,
-        latitude=point[0],
-        longitude=point[1],
-        extent_m=point[2],  # a facility's grounds radius, as in the bundled list
-        status=values.get("status") or None,
+        id_,
+        name,
+        address=address,
+        city=city,
+        state=state,
+        zip=zip_,
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        extent_m=extent,  # a facility's grounds radius, as in the bundled list
+        status=status,
     )
 
 

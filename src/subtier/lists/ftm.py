@@ -6,9 +6,11 @@ become list entries; ``Address`` entities only serve to resolve the ``addressEnt
 of those entries; every other schema (payments, sanctions, ownership ...) is skipped, because
 it names no one to screen.
 
-The file is read once, line by line: an entry whose address entity has already been seen is
-built at once, and only an entry that refers to an address further down the file is kept, in a
-small form, until the end. Raw entity dicts are dropped as soon as their line is read.
+The file is read once, line by line, and each entry kept in a small form (its names, country,
+identifiers and address parts) until the end, when an entry that refers to an address further
+down the file gets it. Raw entity dicts are dropped as soon as their line is read. The entries
+are then normalized and indexed, on every core for a big list (see ``fanout``), and a big
+list is stored prepared, like a CSV list (see ``prepared``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -25,6 +27,8 @@ from typing import Any, BinaryIO
 import orjson
 
 from subtier.errors import InputError
+from subtier.lists.fanout import build_list
+from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
 # Schemas whose entities are screened. Person is included: a person's name is still a name a
@@ -78,7 +82,8 @@ class _AddressParts:
 
 @dataclass(slots=True)
 class _Pending:
-    """An entry waiting for an Address entity that comes later in the file."""
+    """An entry as read, with its address parts, or the references to them if its Address
+    entity comes later in the file."""
 
     id: str
     name: str
@@ -86,18 +91,41 @@ class _Pending:
     country: str | None
     identifiers: dict[str, str]
     refs: tuple[str, ...]
+    parts: _AddressParts | None = None
 
 
 def load_ftm_list(path: Path, name: str | None = None) -> RiskList:
     """Load an FtM entities file as a list. Malformed entities are errors naming their line."""
-    return read_ftm_list(path, name)[0]
+    try:
+        with path.open("rb") as handle:
+            mtime = os.fstat(handle.fileno()).st_mtime
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", file=str(path)) from None
+    prepared = load_prepared(f"ftm-{digest}", _info(path, name, mtime, digest))
+    if prepared is not None:
+        return prepared
+    risk_list = read_ftm_list(path, name)[0]
+    if risk_list.info.version == _info(path, name, mtime, digest).version:  # not changed since
+        save_prepared(f"ftm-{digest}", risk_list)
+    return risk_list
+
+
+def _info(path: Path, name: str | None, mtime: float, digest: str) -> ListInfo:
+    day = datetime.fromtimestamp(mtime, UTC).date().isoformat()
+    return ListInfo(
+        name=name or _default_name(path),
+        version=f"{day}+sha256:{digest[:12]}",
+        entries=0,
+        source=str(path),
+    )
 
 
 def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmStats]:
     """Load an FtM entities file and say what was skipped (unnamed, other schemas)."""
     where = str(path)
     addresses: dict[str, _AddressParts] = {}
-    entries: list[Record | _Pending] = []
+    entries: list[_Pending] = []
     seen: set[str] = set()
     other: Counter[str] = Counter()
     unnamed = 0
@@ -121,22 +149,14 @@ def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmSta
             else:
                 entries.append(entry)
     unresolved = 0
-    records: list[Record] = []
     for entry in entries:
-        if isinstance(entry, _Pending):
-            parts = next((addresses[r] for r in entry.refs if r in addresses), None)
-            unresolved += parts is None
-            entry = _record(entry, parts)
-        records.append(entry)
-    day = datetime.fromtimestamp(mtime, UTC).date().isoformat()
-    info = ListInfo(
-        name=name or _default_name(path),
-        version=f"{day}+sha256:{digest.hexdigest()[:12]}",
-        entries=len(records),
-        source=where,
-    )
+        if entry.parts is None and entry.refs:
+            entry.parts = next((addresses[r] for r in entry.refs if r in addresses), None)
+            unresolved += entry.parts is None
+    records, index = build_list(entries, _built)
+    info = replace(_info(path, name, mtime, digest.hexdigest()), entries=len(records))
     stats = FtmStats(len(records), unnamed, unresolved, len(addresses), dict(sorted(other.items())))
-    return RiskList(info, tuple(records)), stats
+    return RiskList(info, records, prepared=index), stats
 
 
 def _entities(
@@ -262,9 +282,10 @@ def _entry(
     caption: str | None,
     props: Mapping[str, Any],
     addresses: Mapping[str, _AddressParts],
-) -> Record | _Pending | None:
-    """The entity as a record, as a pending entry if its address comes later, or None when
-    it has no name (an entity can be matched only by its name, so it is not screened)."""
+) -> _Pending | None:
+    """The entity as an entry with its address parts, or with the references to them if its
+    address comes later; None when it has no name (an entity can be matched only by its name,
+    so it is not screened)."""
     names = _values(props, "name")
     if not names:
         return None
@@ -277,27 +298,27 @@ def _entry(
     pending = _Pending(entity_id, primary, aliases, country, identifiers, ())
     line = _first(props, "address")
     if line:
-        return _record(pending, _AddressParts(line))
+        pending.parts = _AddressParts(line)
+        return pending
     refs: list[str] = []
     for ref in props.get("addressEntity") or []:
         if isinstance(ref, dict):  # a nested entity, as some FtM exports write references
             ref_props = ref.get("properties")
             if isinstance(ref_props, dict) and ref.get("schema") == "Address":
-                return _record(pending, _address(ref_props))
+                pending.parts = _address(ref_props)
+                return pending
         elif isinstance(ref, str) and ref.strip():
             refs.append(ref.strip())
-    if not refs:
-        return _record(pending, None)
-    if refs[0] in addresses:
+    if refs and refs[0] in addresses:
         # The first reference wins once the file is read, so a known first one is final now.
-        return _record(pending, addresses[refs[0]])
-    pending.refs = tuple(refs)
+        pending.parts = addresses[refs[0]]
+    else:
+        pending.refs = tuple(refs)
     return pending
 
 
-def _record(entry: _Pending, parts: _AddressParts | None) -> Record:
-    if parts is None:
-        parts = _AddressParts(None)
+def _built(entry: _Pending) -> Record:
+    parts = entry.parts or _AddressParts(None)
     return make_record(
         entry.id,
         entry.name,

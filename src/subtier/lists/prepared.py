@@ -18,14 +18,16 @@ from pathlib import Path
 from subtier import __version__
 from subtier.bulk import bulk
 from subtier.screen import ListInfo, RiskList
-from subtier.screen.packed import list_bytes, list_from_bytes
+from subtier.screen.packed import read_list, write_list
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
 # Bumped when the stored layout changes.
-_LAYOUT = 1
-# The code a prepared list depends on: what normalizes records, makes keys and builds indexes.
+_LAYOUT = 2
+# The code a prepared list depends on: what reads entries from a list file, normalizes them,
+# makes keys and builds indexes.
 _CODE = (
+    ("subtier.lists", ("csvlist.py", "ftm.py")),
     ("subtier.normalize", ("addresses.py", "names.py", "places.py")),
     ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py")),
 )
@@ -58,8 +60,8 @@ def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
         return None
     path = prepared_path(content_digest)
     try:
-        with bulk():
-            entries, index = list_from_bytes(path.read_bytes())
+        with bulk(), path.open("rb") as source:
+            entries, index = read_list(source)
     except (OSError, ValueError, EOFError, TypeError):
         return None  # never prepared, or a damaged copy: prepared afresh
     return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
@@ -72,11 +74,13 @@ def save_prepared(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with bulk():
-            data = list_bytes(risk_list.records, risk_list.index)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        partial.replace(path)  # whole or not at all, whoever reads it meanwhile
+        try:
+            with bulk(), partial.open("wb") as out:
+                write_list(out, risk_list.records, risk_list.index)
+            partial.replace(path)  # whole or not at all, whoever reads it meanwhile
+        finally:
+            partial.unlink(missing_ok=True)
         for stale in path.parent.glob(f"{content_digest}-*.list"):
             if stale != path:
                 stale.unlink(missing_ok=True)

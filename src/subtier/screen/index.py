@@ -95,6 +95,7 @@ def record_keys(record: Record) -> set[str]:
 
 
 Postings = dict[str, "int | array[int]"]
+Derived = dict[str, str | list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +164,20 @@ class Index:
             _merge(words, part.words)
             _merge(postings, part.postings)
             counts.update(part.counts)
-        # Each derived key (sound, prefix, deletion) → the words that have it.
-        derived: dict[str, list[str]] = {}
+        # Each derived key (sound, prefix, deletion) → the word that has it, or the words when
+        # several do. Most have one: a million-entry list has millions of these keys, and a
+        # list apiece would cost half a gigabyte.
+        derived: Derived = {}
         for word in words:
             for key in set(token_keys(word)):
                 if key[0] != "n":
-                    derived.setdefault(key, []).append(word)
+                    known = derived.get(key)
+                    if known is None:
+                        derived[key] = word
+                    elif isinstance(known, str):
+                        derived[key] = [known, word]
+                    else:
+                        known.append(word)
         self.words = words
         self.derived = derived
         self.postings = postings
@@ -181,7 +190,7 @@ class Index:
         cls,
         entries: Sequence[Record],
         words: dict[str, int | array[int]],
-        derived: dict[str, list[str]],
+        derived: Derived,
         postings: dict[str, int | array[int]],
         context: Context,
     ) -> Index:
@@ -205,13 +214,13 @@ class Index:
         if kind == "n":
             found = _as_array(self.words.get(rest))
         elif kind in "pfd":
-            owners = self.derived.get(key, ())
-            if len(owners) == 1:
-                found = self.posting(f"n:{owners[0]}")
-            elif owners:
-                found = np.unique(np.concatenate([self.posting(f"n:{w}") for w in owners]))
-            else:
+            owners = self.derived.get(key)
+            if owners is None:
                 found = _NONE
+            elif isinstance(owners, str):
+                found = self.posting(f"n:{owners}")
+            else:
+                found = np.unique(np.concatenate([self.posting(f"n:{w}") for w in owners]))
         else:
             found = _as_array(self.postings.get(key))
         if len(self._arrays) > _GROUP_CACHE:

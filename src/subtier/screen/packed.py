@@ -7,11 +7,13 @@ query first needs it.
 
 from __future__ import annotations
 
+import io
+import itertools
 import marshal
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, overload
 
 from subtier.normalize.addresses import Address
 from subtier.normalize.names import NormName, shared_forms
@@ -69,10 +71,11 @@ class LazyRecords(Sequence[Record]):
         self._packed = packed
         self._built: list[Record | None] = [None] * len(packed) if built is None else built
 
-    def packed(self) -> list[Packed]:
-        """Every record packed: as it came, or packed now if it was at hand."""
+    def packed(self, start: int, end: int) -> list[Packed]:
+        """The records from ``start`` to ``end`` packed: as they came, or packed now if they
+        were at hand."""
         out: list[Packed] = []
-        for found, record in zip(self._packed, self._built, strict=True):
+        for found, record in zip(self._packed[start:end], self._built[start:end], strict=True):
             if found is None:
                 assert record is not None  # every position is packed, at hand, or both
                 found = pack(record)
@@ -116,7 +119,7 @@ def _postings(table: dict[str, int | array[int]]) -> dict[str, int | bytes]:
     return {k: v if isinstance(v, int) else v.tobytes() for k, v in table.items()}
 
 
-def _arrays(table: dict[str, int | bytes]) -> dict[str, int | array[int]]:
+def _arrays(table: Mapping[str, int | bytes]) -> dict[str, int | array[int]]:
     out: dict[str, int | array[int]] = {}
     for key, value in table.items():
         if isinstance(value, int):
@@ -128,39 +131,96 @@ def _arrays(table: dict[str, int | bytes]) -> dict[str, int | array[int]]:
     return out
 
 
-def pack_index(index: Index) -> Packed:
-    """What an index holds, as plain values."""
+# Records, or dictionary keys, per blob of a stored list: a list is written and read a blob at
+# a time, so that neither holds all its packed values and all its bytes at once (a million
+# entries would need a gigabyte more).
+_CHUNK = 20_000
+_MAGIC = b"subtier-list\x00"
+# No blob comes near this (one is a few megabytes): a larger length means damaged bytes.
+_MAX_BLOB = 1 << 30
+
+
+def write_list(out: BinaryIO, records: Sequence[Record], index: Index) -> None:
+    """Write a list's entries and index (marshal blobs, each after its length)."""
+    lazy = records if isinstance(records, LazyRecords) else None
     ctx = index.context
-    return (
-        _postings(index.words),
-        index.derived,
-        _postings(index.postings),
-        dict(ctx.idf),
-        ctx.default_idf,
-    )
+    tables: list[Mapping[str, Any]] = [index.words, index.derived, index.postings, ctx.idf]
+    counts = [_blobs(len(records)), *(_blobs(len(t)) for t in tables)]
+    out.write(_MAGIC)
+    _write(out, (len(records), counts, ctx.default_idf))
+    for start in range(0, len(records), _CHUNK):
+        end = min(start + _CHUNK, len(records))
+        if lazy is not None:
+            _write(out, lazy.packed(start, end))
+        else:
+            _write(out, [pack(records[i]) for i in range(start, end)])
+    for table in tables:
+        items = iter(table.items())
+        for _ in range(_blobs(len(table))):
+            keys, values = zip(*itertools.islice(items, _CHUNK), strict=True)
+            _write(out, (keys, [v.tobytes() if isinstance(v, array) else v for v in values]))
 
 
-def unpack_index(packed: Packed, entries: Sequence[Record]) -> Index:
-    """The index ``pack_index`` was given, over the same entries."""
-    words, derived, postings, idf, default_idf = packed
-    return Index.restore(
+def read_list(source: BinaryIO) -> tuple[LazyRecords, Index]:
+    """The entries and index ``write_list`` wrote; ValueError, EOFError or TypeError if the
+    stream holds no such list."""
+    if source.read(len(_MAGIC)) != _MAGIC:
+        raise ValueError("not a stored list")
+    size, counts, default_idf = _read(source)
+    packed: list[Packed | None] = []
+    for _ in range(counts[0]):
+        packed.extend(_read(source))
+    if len(packed) != size:
+        raise ValueError("a stored list with entries missing")
+    words, derived, postings, idf = (_read_table(source, count) for count in counts[1:])
+    entries = LazyRecords(packed)
+    index = Index.restore(
         entries,
         _arrays(words),
         derived,
         _arrays(postings),
         Context(idf=idf, default_idf=default_idf),
     )
+    return entries, index
 
 
 def list_bytes(records: Sequence[Record], index: Index) -> bytes:
-    """A list's entries and index as bytes (marshal): what is stored, or sent to a worker."""
-    packed = records.packed() if isinstance(records, LazyRecords) else [pack(r) for r in records]
-    return marshal.dumps((packed, pack_index(index)))
+    """A list's entries and index as bytes: what is sent to a worker."""
+    out = io.BytesIO()
+    write_list(out, records, index)
+    return out.getvalue()
 
 
 def list_from_bytes(data: bytes) -> tuple[LazyRecords, Index]:
     """The entries and index ``list_bytes`` was given; ValueError, EOFError or TypeError if the
     bytes are not such a list."""
-    packed_records, packed_index = marshal.loads(data)
-    entries = LazyRecords(packed_records)
-    return entries, unpack_index(packed_index, entries)
+    return read_list(io.BytesIO(data))
+
+
+def _blobs(size: int) -> int:
+    return -(-size // _CHUNK)
+
+
+def _write(out: BinaryIO, value: Any) -> None:
+    data = marshal.dumps(value)
+    out.write(len(data).to_bytes(8, "little"))
+    out.write(data)
+
+
+def _read(source: BinaryIO) -> Any:
+    head = source.read(8)
+    size = int.from_bytes(head, "little")
+    if size > _MAX_BLOB:
+        raise ValueError("a damaged stored list")
+    data = source.read(size)
+    if len(head) < 8 or len(data) < size:
+        raise EOFError("a stored list cut short")
+    return marshal.loads(data)
+
+
+def _read_table(source: BinaryIO, count: int) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for _ in range(count):
+        keys, values = _read(source)
+        table.update(zip(keys, values, strict=True))
+    return table
