@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import csv
 import os
+import subprocess
+import sys
+import tempfile
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,9 @@ from subtier.errors import InputError
 from subtier.lists import fanout, load_csv_list
 from subtier.screen import Record, make_record
 from subtier.screen.index import Index
+from subtier.screen.packed import LazyRecords
+
+ROOT = Path(__file__).resolve().parent.parent
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -40,8 +47,25 @@ def _no_children_left() -> bool:
     return False
 
 
+def _in_a_forking_process(check: Callable[[], None]) -> None:
+    """Run ``check`` here, or in a fresh interpreter if this one may not fork: some tests (the
+    Spark session's gateway) leave threads running, and with threads a list is built here."""
+    if warmup.can_fork():
+        check()
+        return
+    code = f"from tests.test_lists_fanout import {check.__name__}; {check.__name__}()"
+    ran = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+
+
 @fork_only
 def test_shares_built_in_children_equal_the_ones_built_here() -> None:
+    _in_a_forking_process(_check_shares)
+
+
+def _check_shares() -> None:
     items = _items(600)
     fanned, index = fanout.build_list(items, _build, parts=3)
     assert len({r.status for r in fanned}) == 3  # three processes each built a share
@@ -69,15 +93,19 @@ def _without_pid(record: Record) -> tuple[object, ...]:
 
 @fork_only
 def test_an_error_in_a_childs_share_is_raised_here() -> None:
+    _in_a_forking_process(_check_error)
+
+
+def _failing_build(item: tuple[str, str, str]) -> Record:
+    if item[0] == "e250":  # in the last child's share
+        raise InputError("bad entry", file="list.csv", line=252)
+    return _build(item)
+
+
+def _check_error() -> None:
     items = _items(300)
-
-    def build(item: tuple[str, str, str]) -> Record:
-        if item[0] == "e250":  # in the last child's share
-            raise InputError("bad entry", file="list.csv", line=252)
-        return _build(item)
-
     with pytest.raises(InputError, match="bad entry") as caught:
-        fanout.build_list(items, build, parts=3)
+        fanout.build_list(items, _failing_build, parts=3)
     assert caught.value.line == 252
     assert _no_children_left()
 
@@ -88,23 +116,27 @@ def test_one_process_for_a_small_list() -> None:
 
 
 @fork_only
-def test_a_csv_list_built_on_several_processes_is_the_same_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "big.csv"
-    items = _items(400)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["id", "name", "address"])
-        out.writerows(items)
-    monkeypatch.setenv("SUBTIER_PREPARED", "0")
-    alone = load_csv_list(path).records
-    monkeypatch.setattr(fanout, "MIN_SHARE", 100)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert fanout.processes(len(items)) == 2
-    assert warmup.can_fork()
-    loaded = load_csv_list(path)
+def test_a_csv_list_built_on_several_processes_is_the_same_list() -> None:
+    _in_a_forking_process(_check_csv_list)
+
+
+def _check_csv_list() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.csv"
+        items = _items(400)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["id", "name", "address"])
+            out.writerows(items)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SUBTIER_PREPARED", "0")
+            alone = load_csv_list(path).records
+            patch.setattr(fanout, "MIN_SHARE", 100)
+            patch.setattr(os, "cpu_count", lambda: 2)
+            assert fanout.processes(len(items)) == 2
+            loaded = load_csv_list(path)
     fanned = loaded.records
+    assert isinstance(fanned, LazyRecords)  # built on two processes
     assert list(fanned) == list(alone)
     assert _contents(loaded.index) == _contents(Index(alone))
     assert [(r.address.house, r.address.words) for r in fanned if r.address] == [

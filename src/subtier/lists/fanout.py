@@ -31,8 +31,8 @@ T = TypeVar("T")
 # Fewer entries than this per process, and forking costs more than it saves.
 MIN_SHARE = 10_000
 MAX_PROCESSES = 8
-# This process builds a larger share than each child: packing and sending a share costs a
-# child less time than rebuilding it from what was sent costs this process.
+# This process builds a larger share than each child: a child also packs and sends its share,
+# which costs it more than taking the share in costs this process.
 PARENT_SHARE = 1.25
 
 
