@@ -8,7 +8,8 @@ without. None of these objects is garbage, so the passes find nothing.
 When the outermost block ends, what was built is moved out of the collector's sight
 (``gc.freeze``) rather than left for its next pass to walk (0.08 s for a 50,000-entry list).
 What is built here holds no reference cycles, so it is still freed, by reference counting,
-when its list is dropped.
+when its list is dropped. A cycle formed later among frozen objects would not be collected:
+subtier's commands and its server load their lists once per process.
 """
 
 from __future__ import annotations
