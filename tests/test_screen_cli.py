@@ -155,3 +155,38 @@ def test_screen_against_an_ftm_list(tmp_path: Path) -> None:
     assert out[0]["match_list"] == "t1_entities"
     assert "Revolutionary" in out[0]["match_name"] or "IRGC" in out[0]["match_name"]
     assert out[1]["match_id"] == ""
+
+
+def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path: Path) -> None:
+    # Enough rows for worker processes; facilities' own addresses, made-up ones, and bad rows.
+    from subtier.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
+    from subtier.screen import Screener
+
+    lines = ["id,name,address,city,state,zip"]
+    bad = 0
+    own: dict[str, str] = {}  # row id → the facility it stands at, under its own name
+    for n, record in enumerate(facilities().records[: PARALLEL_MIN_ROWS + 200]):
+        a = record.address
+        assert a is not None
+        street = " ".join(p for p in (a.number, a.direction, a.street) if p)
+        if n % 3 == 0:
+            lines.append(f"{n},Site {n},{n + 11} Elm St,{a.city},{a.state},{a.zip5}")
+        elif n % 97 == 0:
+            lines.append(f"{n},Site {n},too,many,cells,here,and,more")
+            bad += 1
+        else:
+            lines.append(f"{n},{record.name},{street},{a.city},{a.state},{a.zip5}")
+            own[str(n)] = record.id
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    done = run("screen", str(roster), "--list", "facilities", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    alone = screen_rows(open_roster(roster), Screener([facilities()]), workers=1)
+    expected = "".join(chunk.text for chunk in alone)
+    written = target.read_text(encoding="utf-8")
+    assert written.split("\n", 1)[1] == expected  # after the header, byte for byte
+    assert written.count("error: expected 6 fields, found 8") == bad > 0
+    found = {r["id"]: r["match_id"] for r in rows(written)}
+    assert list(found) == [str(n) for n in range(len(lines) - 1)]  # one row each, in order
+    assert sum(found[i] == facility for i, facility in own.items()) >= 0.95 * len(own)

@@ -32,7 +32,7 @@ VERSION_COLUMN = "list_version"
 CHUNK = 2_000
 MIN_CHUNK = 250
 # Below this many rows, one process is quicker than starting workers.
-PARALLEL_MIN_ROWS = 4_000
+PARALLEL_MIN_ROWS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
