@@ -190,3 +190,26 @@ def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path:
     found = {r["id"]: r["match_id"] for r in rows(written)}
     assert list(found) == [str(n) for n in range(len(lines) - 1)]  # one row each, in order
     assert sum(found[i] == facility for i, facility in own.items()) >= 0.95 * len(own)
+
+
+def test_a_big_list_file_is_announced_on_a_terminal(tmp_path: Path) -> None:
+    import os
+
+    from subtier.screenfile import ANNOUNCE_BYTES
+
+    big = tmp_path / "big.csv"
+    padding = "x" * 1_800  # an unrecognized column: it makes the file big, not the list
+    with big.open("w", encoding="utf-8") as handle:
+        handle.write("id,name,city,state,note\n")
+        handle.writelines(f"b{n},Big Site {n},Taft,OK,{padding}\n" for n in range(6_000))
+    assert big.stat().st_size >= ANNOUNCE_BYTES
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    env = {**os.environ, "SUBTIER_HOME": str(tmp_path / "home"), "TTY_COMPATIBLE": "1"}
+    done = run("screen", str(roster), "--list", str(big), "--list", "facilities", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "loading big.csv (11 MB)..." in done.stderr
+    assert "big: 6,000 entries, version " in done.stderr
+    assert "facilities:" not in done.stderr  # the bundled list is not a big file
+    quiet = run("screen", str(roster), "--list", str(big), env={**env, "TTY_COMPATIBLE": "0"})
+    assert "loading" not in quiet.stderr

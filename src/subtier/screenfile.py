@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from subtier import warmup
 from subtier.errors import InputError
 from subtier.lists import load_list
 from subtier.roster import open_roster, output_header, screen_rows, write_csv
-from subtier.screen import DEFAULT_THRESHOLD, Screener
+from subtier.screen import DEFAULT_THRESHOLD, RiskList, Screener
 
 # Show a progress bar from this many rows on.
 PROGRESS_MIN_ROWS = 5_000
+# A list file this big takes seconds to load (a million entries: a minute the first time, then
+# seconds): the terminal says what is going on meanwhile.
+ANNOUNCE_BYTES = 10_000_000
 
 
 def screen_file(
@@ -31,7 +36,7 @@ def screen_file(
     if not list_specs:
         raise InputError("give at least one --list (for example: --list facilities)")
     warmup.begin()
-    lists = [load_list(spec) for spec in list_specs]
+    lists = [_load(spec, console) for spec in list_specs]
     roster = open_roster(roster_path)
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     screener = Screener(lists, threshold=cutoff)
@@ -59,3 +64,21 @@ def screen_file(
             handle.close()
             target.unlink(missing_ok=True)
     return problems
+
+
+def _load(spec: str, console: Console) -> RiskList:
+    """Load one list; on a terminal, a big list file is announced and its load timed."""
+    path = Path(spec)
+    size = path.stat().st_size if console.is_terminal and path.is_file() else 0
+    if size < ANNOUNCE_BYTES:
+        return load_list(spec)
+    console.print(f"loading {escape(path.name)} ({size / 1e6:,.0f} MB)...", highlight=False)
+    began = time.perf_counter()
+    risk_list = load_list(spec)
+    info = risk_list.info
+    console.print(
+        f"{escape(info.name)}: {info.entries:,} entries, version {escape(info.version)}, "
+        f"loaded in {time.perf_counter() - began:.1f} s",
+        highlight=False,
+    )
+    return risk_list
