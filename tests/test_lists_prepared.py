@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,20 +54,29 @@ def test_a_long_list_is_prepared_once_and_read_back_equal(
 ) -> None:
     path = tmp_path / "watch.csv"
     _write_list(path, facility_list)
-    fresh = load_csv_list(path)
-    stored = list((home / "prepared").glob("*.list"))
-    assert len(stored) == 1
-    again = load_csv_list(path)
+    _read_back_equal(load_csv_list, path, home / "prepared", "*.list")
+
+
+_QUERIES = [
+    make_record("q1", "Eddie Warrior Correctional", city="Taft", state="OK"),
+    make_record("q2", "Call center", address="601 N Oak St, Taft, OK 74463"),
+    make_record("q3", "Nowhere Holdings", address="1 Main St, Vineland, NJ 08360"),
+]
+
+
+def _read_back_equal(
+    load: Callable[[Path], RiskList], path: Path, folder: Path, stored: str
+) -> RiskList:
+    """Load a list twice: stored once, then read back equal, and screened the same."""
+    fresh = load(path)
+    assert len(list(folder.glob(stored))) == 1
+    again = load(path)
     assert again.info == fresh.info
     assert list(again.records) == list(fresh.records)
     assert again.index.context == fresh.index.context
-    queries = [
-        make_record("q1", "Eddie Warrior Correctional", city="Taft", state="OK"),
-        make_record("q2", "Call center", address="601 N Oak St, Taft, OK 74463"),
-        make_record("q3", "Nowhere Holdings", address="1 Main St, Vineland, NJ 08360"),
-    ]
-    for query in queries:
+    for query in _QUERIES:
         assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)
+    return fresh
 
 
 def test_a_changed_list_or_a_damaged_copy_is_prepared_afresh(
@@ -141,13 +151,6 @@ def test_a_long_ftm_list_is_prepared_once_and_read_back_equal(
 ) -> None:
     path = tmp_path / "watch.ftm.json"
     _write_ftm(path, facility_list)
-    fresh = load_ftm_list(path)
+    fresh = _read_back_equal(load_ftm_list, path, home / "prepared", "ftm-*.list")
     assert fresh.info.entries == PREPARE_MIN_ENTRIES
     assert all(r.address is not None for r in fresh.records)  # references resolved too
-    assert len(list((home / "prepared").glob("ftm-*.list"))) == 1
-    again = load_ftm_list(path)
-    assert again.info == fresh.info
-    assert list(again.records) == list(fresh.records)
-    assert again.index.context == fresh.index.context
-    query = make_record("q", "Eddie Warrior Correctional", city="Taft", state="OK")
-    assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)
