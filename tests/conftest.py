@@ -3,7 +3,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,16 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None) -> subprocess.Comp
         cwd=ROOT,
         env=dict(env) if env is not None else None,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def subtier_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data folder of the tests' own, for what subtier stores there (prepared lists, the
+    bundled one among them): the suite never writes into the user's own folder."""
+    folder = tmp_path_factory.mktemp("subtier-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUBTIER_HOME", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
 from subtier.bulk import bulk
+from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.normalize.addresses import Address
 from subtier.screen import ListInfo, RiskList, make_record
 
@@ -17,13 +20,26 @@ NAME = "facilities"
 
 @lru_cache(maxsize=1)
 def facilities() -> RiskList:
-    """Load the bundled facility list. Addresses were parsed when the list was built."""
+    """Load the bundled facility list. Addresses were parsed when the list was built; the
+    normalized list is stored prepared on first use, like a user's own big list, since every
+    ``subtier check`` screens against it (0.35 s to build and index, 0.05 s to read back)."""
     data = resources.files("subtier.data")
     meta = json.loads(data.joinpath("facilities.json").read_text(encoding="utf-8"))
+    raw = data.joinpath("facilities.csv").read_bytes()
+    key = f"{NAME}-{hashlib.sha256(raw).hexdigest()}"
+    info = ListInfo(
+        name=NAME,
+        version=f"{meta['data_date']}+sha256:{meta['sha256'][:12]}",
+        entries=0,
+        source=meta["source"],
+        license=meta["license"],
+    )
+    prepared = load_prepared(key, info)
+    if prepared is not None:
+        return prepared
     records = []
-    text = data.joinpath("facilities.csv").read_text(encoding="utf-8")
     with bulk():
-        for row in csv.DictReader(io.StringIO(text, newline="")):
+        for row in csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")):
             parsed = Address(
                 number=row["number"] or None,
                 street=row["street"] or None,
@@ -47,11 +63,6 @@ def facilities() -> RiskList:
                     parsed=parsed,
                 )
             )
-    info = ListInfo(
-        name=NAME,
-        version=f"{meta['data_date']}+sha256:{meta['sha256'][:12]}",
-        entries=len(records),
-        source=meta["source"],
-        license=meta["license"],
-    )
-    return RiskList(info, tuple(records))
+    risk_list = RiskList(replace(info, entries=len(records)), tuple(records))
+    save_prepared(key, risk_list)
+    return risk_list

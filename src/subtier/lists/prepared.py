@@ -27,7 +27,7 @@ _LAYOUT = 2
 # The code a prepared list depends on: what reads entries from a list file, normalizes them,
 # makes keys and builds indexes.
 _CODE = (
-    ("subtier.lists", ("csvlist.py", "ftm.py")),
+    ("subtier.lists", ("csvlist.py", "facilities.py", "ftm.py")),
     ("subtier.normalize", ("addresses.py", "names.py", "places.py")),
     ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py")),
 )
