@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from subtier.lists import load_csv_list, load_ftm_list
+from subtier.lists import facilities, load_csv_list, load_ftm_list
 from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
 from subtier.screen import RiskList, Screener, make_record
 from subtier.screen.packed import pack, unpack
@@ -154,3 +154,16 @@ def test_a_long_ftm_list_is_prepared_once_and_read_back_equal(
     fresh = _read_back_equal(load_ftm_list, path, home / "prepared", "ftm-*.list")
     assert fresh.info.entries == PREPARE_MIN_ENTRIES
     assert all(r.address is not None for r in fresh.records)  # references resolved too
+
+
+def test_the_bundled_list_is_prepared_once_and_read_back_equal(home: Path) -> None:
+    fresh = facilities.__wrapped__()  # not the cached copy of this process
+    assert fresh.info.entries == len(fresh.records) > PREPARE_MIN_ENTRIES
+    (stored,) = (home / "prepared").glob("facilities-*.list")
+    again = facilities.__wrapped__()
+    assert again.info == fresh.info
+    assert list(again.records) == list(fresh.records)
+    assert again.index.context == fresh.index.context
+    for query in _QUERIES:
+        assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)
+    assert stored.exists()

@@ -27,6 +27,11 @@ def begin() -> None:
         _tables.start()
 
 
+def started() -> bool:
+    """Whether ``begin`` has been called in this process."""
+    return _tables is not None
+
+
 def _build() -> None:
     from subtier.screen.record import load_tables
 
