@@ -72,6 +72,9 @@ def organization_record(org: Organization) -> Record:
 
 # Below this many sites, starting worker processes costs more than it saves.
 PARALLEL_MIN_SITES = 20_000
+# Sites whose candidates are looked up at once: one site at a time, numpy's cost per call
+# outweighs the lookup itself.
+_BATCH = 1_000
 _WORK: tuple[Sequence[Site], Screener] | None = None
 
 
@@ -79,10 +82,12 @@ def _screen_slice(bounds: tuple[int, int]) -> dict[str, list[Match]]:
     assert _WORK is not None
     sites, screener = _WORK
     out = {}
-    for site in sites[bounds[0] : bounds[1]]:
-        found = screener.screen(site_record(site), top=3)
-        if found:
-            out[site.id] = found
+    for start in range(bounds[0], min(bounds[1], len(sites)), _BATCH):
+        batch = sites[start : min(start + _BATCH, bounds[1])]
+        records = [site_record(site) for site in batch]
+        for site, found in zip(batch, screener.screen_many(records, top=3), strict=True):
+            if found:
+                out[site.id] = found
     return out
 
 
