@@ -34,6 +34,8 @@ MAX_PROCESSES = 8
 # This process builds a larger share than each child: a child also packs and sends its share,
 # which costs it more than taking the share in costs this process.
 PARENT_SHARE = 1.25
+# A child looks this often (in entries) whether its parent is still there.
+_ORPHAN_CHECK = 2_000
 
 
 def processes(count: int) -> int:
@@ -97,10 +99,15 @@ def _start(
     # The child: build its share, send it packed, and leave without running any of the
     # parent's exit handlers or flushing the parent's buffers.
     code = 1
+    parent = os.getppid()
     try:
         os.close(reader)
         with bulk():
-            share = [build(item) for item in items[first:end]]
+            share: list[Record] = []
+            for start in range(first, end, _ORPHAN_CHECK):
+                if os.getppid() != parent:
+                    os._exit(1)  # the parent is gone (killed): nobody wants the share now
+                share += [build(item) for item in items[start : min(start + _ORPHAN_CHECK, end)]]
             part = pack_part(index_part(share, first))
             data = marshal.dumps(([pack(record) for record in share], part))
         with os.fdopen(writer, "wb") as out:
