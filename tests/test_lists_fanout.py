@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -142,3 +143,46 @@ def _check_csv_list() -> None:
     assert [(r.address.house, r.address.words) for r in fanned if r.address] == [
         (r.address.house, r.address.words) for r in alone if r.address
     ]
+
+
+def _slow_build(item: tuple[str, str, str]) -> Record:
+    time.sleep(0.001)
+    return _build(item)
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has stopped; only its parent's wait is due
+
+
+@fork_only
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_child_stops_soon_after_its_parent_is_killed() -> None:
+    code = (
+        "import os; from tests.test_lists_fanout import _items, _slow_build; "
+        "from subtier.lists import fanout; print(os.getpid(), flush=True); "
+        "fanout.build_list(_items(12_000), _slow_build, parts=2)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    children: list[int] = []
+    for _ in range(100):  # the child is forked once the parent has read its items
+        listed = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True)
+        children = [int(p) for p in listed.stdout.split()]
+        if children:
+            break
+        time.sleep(0.05)
+    assert children
+    parent.kill()
+    parent.wait()
+    # The child's share takes over 5 s to build; it looks for its parent every 2,000 entries.
+    deadline = time.monotonic() + 4
+    while any(_running(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(c) for c in children)
