@@ -79,6 +79,13 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
         load_csv_list(path)
 
 
+def test_a_field_too_long_for_csv_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name\nx-1,Short\nx-2," + "x" * 200_000 + "\n")
+    with pytest.raises(InputError, match="not readable as CSV: field larger") as caught:
+        load_csv_list(path)
+    assert (caught.value.file, caught.value.line) == (str(path), 3)
+
+
 def test_a_header_only_file_is_an_empty_list(tmp_path: Path) -> None:
     risk_list = load_csv_list(write(tmp_path, "id,name,address\n"))
     assert risk_list.info.entries == 0

@@ -8,23 +8,17 @@ import io
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from subtier.errors import InputError
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
 
-OPTIONAL = (
-    "address",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "latitude",
-    "longitude",
-    "extent_m",
-    "status",
-)
+# The columns besides id and name, in the order rows hold them.
+_TEXT = ("address", "city", "state", "zip", "country")
+_NUMBERS = ("latitude", "longitude", "extent_m")
+OPTIONAL = (*_TEXT, *_NUMBERS, "status")
 
 
 def load_csv_list(path: Path, name: str | None = None) -> RiskList:
@@ -56,21 +50,28 @@ _Row = tuple[
     str, str, str | None, str | None, str | None, str | None, str | None,
     float | None, float | None, float | None, str | None,
 ]  # fmt: skip
-_TEXT = ("address", "city", "state", "zip", "country")
-_NUMBERS = ("latitude", "longitude", "extent_m")
 
 
 def _read_rows(raw: bytes, path: Path) -> list[_Row]:
+    """The rows of a CSV list; an error naming the line at the first one that cannot serve."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text (byte {error.start})", file=str(path)) from None
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows_of(reader, path)
+    except csv.Error as error:  # e.g. a field longer than the csv module takes
+        message = f"not readable as CSV: {error}"
+        raise InputError(message, file=str(path), line=reader.line_num) from None
+
+
+def _rows_of(reader: Any, path: Path) -> list[_Row]:
     header = {h.strip().lower(): i for i, h in enumerate(next(reader, []))}
     for required in ("id", "name"):
         if required not in header:
             raise InputError(f"the header has no {required!r} column", file=str(path), line=1)
-    at = [header.get(k, -1) for k in ("id", "name", *_TEXT, *_NUMBERS, "status")]
+    at = [header.get(k, -1) for k in ("id", "name", *OPTIONAL)]
     rows: list[_Row] = []
     seen: set[str] = set()
     for row in reader:

@@ -101,7 +101,7 @@ def load_ftm_list(path: Path, name: str | None = None) -> RiskList:
             mtime = os.fstat(handle.fileno()).st_mtime
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=str(path)) from None
+        raise InputError(f"cannot read: {error.strerror or error}", file=str(path)) from None
     prepared = load_prepared(f"ftm-{digest}", _info(path, name, mtime, digest))
     if prepared is not None:
         return prepared
