@@ -111,6 +111,7 @@ def test_empty_list_matches_nothing(tmp_path: Path) -> None:
         ("", "file is empty"),
         ("foo,bar\n1,2\n", "neither a 'name' nor an 'address' column"),
         ("name,score\nA,1\n", "already has output columns: score"),
+        ("id," + "x" * 200_000 + "\n1,2\n", "1: not readable as CSV: field larger than"),
     ],
 )
 def test_bad_roster(tmp_path: Path, content: str, message: str) -> None:

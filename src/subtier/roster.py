@@ -97,6 +97,8 @@ def _open_csv(path: Path) -> Roster:
         raise InputError("file is empty; expected a header row", file=str(path)) from None
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text ({error.reason})", file=str(path), line=1) from None
+    except csv.Error as error:
+        raise InputError(f"not readable as CSV: {error}", file=str(path), line=1) from None
     columns = header_columns(header, str(path))
     total = _count_lines(path) - 1
     return Roster(header, columns, _csv_rows(reader, header, str(path)), max(total, 0))
