@@ -10,6 +10,10 @@ from subtier.screen.record import Record
 
 # Grid cell size for coordinates, in degrees (about 1.1 km north-south).
 CELL = 0.01
+# Longer words get no one-letter-deletion keys: a word of n letters has n of them, n letters
+# long, so a 100,000-letter "word" (a blob pasted into a name) would take 10 GB. Real words and
+# legal names stay far below this; words run together still meet by their first letters.
+MAX_TYPO_WORD = 40
 
 
 def cell(lat: float, lon: float) -> tuple[int, int]:
@@ -27,7 +31,7 @@ def token_keys(token: str) -> tuple[str, ...]:
     if len(token) >= 6:
         # The first five letters: words run together ("baxlesoweaving") keep their first word's.
         keys.append(f"f:{token[:5]}")
-    if len(token) >= 5:
+    if 5 <= len(token) <= MAX_TYPO_WORD:
         # One letter deleted: a word with one typo shares one of these with the right word.
         keys.extend(f"d:{token[:i]}{token[i + 1 :]}" for i in range(len(token)))
         keys.append(f"d:{token}")
