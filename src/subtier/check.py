@@ -23,6 +23,7 @@ from subtier.screen import (
     make_record,
     score_pair,
 )
+from subtier.screen.engine import BATCH
 from subtier.wages import WageFlow, trace_wages
 
 
@@ -72,9 +73,6 @@ def organization_record(org: Organization) -> Record:
 
 # Below this many sites, starting worker processes costs more than it saves.
 PARALLEL_MIN_SITES = 20_000
-# Sites whose candidates are looked up at once: one site at a time, numpy's cost per call
-# outweighs the lookup itself.
-_BATCH = 1_000
 _WORK: tuple[Sequence[Site], Screener] | None = None
 
 
@@ -82,8 +80,8 @@ def _screen_slice(bounds: tuple[int, int]) -> dict[str, list[Match]]:
     assert _WORK is not None
     sites, screener = _WORK
     out = {}
-    for start in range(bounds[0], min(bounds[1], len(sites)), _BATCH):
-        batch = sites[start : min(start + _BATCH, bounds[1])]
+    for start in range(bounds[0], min(bounds[1], len(sites)), BATCH):
+        batch = sites[start : min(start + BATCH, bounds[1])]
         records = [site_record(site) for site in batch]
         for site, found in zip(batch, screener.screen_many(records, top=3), strict=True):
             if found:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from subtier.fec.records import Disbursement
 from subtier.screen import DEFAULT_THRESHOLD, ListInfo, Record, RiskList, Strength, score_pair
 from subtier.screen import make_record as _make_record
+from subtier.screen.engine import BATCH
 
 _NOT_WORD = re.compile(r"[^A-Z0-9]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -159,8 +160,8 @@ def merge_groups(
 
     as_list = RiskList(ListInfo("payees", "", len(records), "payees"), records)
     index = as_list.index
-    for start in range(0, len(records), _BATCH):
-        found = index.candidates_many(records[start : start + _BATCH], CANDIDATES + 1)
+    for start in range(0, len(records), BATCH):
+        found = index.candidates_many(records[start : start + BATCH], CANDIDATES + 1)
         for i, positions in enumerate(found, start=start):
             for j in positions:
                 if j == i or groups[i].person != groups[j].person or find(i) == find(j):
@@ -170,10 +171,6 @@ def merge_groups(
                     a, b = find(i), find(j)
                     parent[max(a, b)] = min(a, b)
     return [find(i) for i in range(len(groups))]
-
-
-# Payees whose candidates are found at once.
-_BATCH = 1_000
 
 
 def slug(text: str, fallback: str = "payee") -> str:

@@ -15,6 +15,10 @@ from subtier.screen.record import Record
 DEFAULT_THRESHOLD = 0.7
 # Candidates scored per query and list: the best by the rarity of the keys they share.
 SCORED = 5
+# Queries a caller with many hands to screen_many (or Index.candidates_many) at a time: one
+# query at a time, numpy's cost per call outweighs the lookup itself; a thousand keep the
+# arrays small.
+BATCH = 1_000
 
 
 @dataclass(frozen=True)

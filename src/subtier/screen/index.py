@@ -152,7 +152,8 @@ class Index:
 
     def __init__(self, entries: Sequence[Record], parts: Sequence[IndexPart] = ()) -> None:
         """The index of ``entries``; ``parts``, if given, are its parts built already, in
-        list order, covering every entry (see ``index_part``)."""
+        list order, covering every entry (see ``index_part``). The parts are merged into the
+        first, in place: they are not to be used again."""
         self.entries = entries
         with bulk():  # every key and posting lives as long as the index
             self._build(parts or (index_part(entries),))

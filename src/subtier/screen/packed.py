@@ -116,7 +116,12 @@ def unpack_part(packed: Packed) -> IndexPart:
 
 
 def _postings(table: dict[str, int | array[int]]) -> dict[str, int | bytes]:
-    return {k: v if isinstance(v, int) else v.tobytes() for k, v in table.items()}
+    return {k: _plain(v) for k, v in table.items()}
+
+
+def _plain(value: Any) -> Any:
+    # A posting's array goes as its bytes (marshal takes no arrays); anything else as it is.
+    return value.tobytes() if isinstance(value, array) else value
 
 
 def _arrays(table: Mapping[str, int | bytes]) -> dict[str, int | array[int]]:
@@ -158,7 +163,7 @@ def write_list(out: BinaryIO, records: Sequence[Record], index: Index) -> None:
         items = iter(table.items())
         for _ in range(_blobs(len(table))):
             keys, values = zip(*itertools.islice(items, _CHUNK), strict=True)
-            _write(out, (keys, [v.tobytes() if isinstance(v, array) else v for v in values]))
+            _write(out, (keys, [_plain(v) for v in values]))
 
 
 def read_list(source: BinaryIO) -> tuple[LazyRecords, Index]:

@@ -92,8 +92,8 @@ def load_tables() -> None:
 
 
 def warm_up() -> None:
-    """Normalize a few made-up records, so that the tables behind name and address
-    normalization, loaded on first use (about 0.3 s), are loaded now: before worker processes
-    fork, they are loaded once instead of once in every worker."""
+    """Load now what normalization loads on first use, so that worker processes forked next
+    find it loaded instead of each loading it: rigour's tables (``load_tables``; at once if a
+    thread has built them) and usaddress's model, which a made-up US address loads here."""
+    load_tables()
     make_record("", "Acme Holdings LLC", address="1 N Main St, Springfield, IL 62701")
-    make_record("", "深圳贸易有限公司", address="No. 3 Ataturk Boulevard, Shenzhen", country="cn")
