@@ -6,8 +6,10 @@ import csv
 from importlib import resources
 
 import pytest
+import rigour.addresses
 
 from subtier.normalize.addresses import _simple_street, _tag, parse_address
+from subtier.normalize.fingerprint import address_fingerprint
 
 # Lines where the CRF model itself splits the street wrongly; the fast path is right on these.
 MODEL_ERRORS = {
@@ -97,3 +99,19 @@ def test_foreign_address_is_not_parsed_as_us() -> None:
     assert a.country == "ph"
     assert a.number is None
     assert "ayala" in a.line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No. 311 Ataturk Boulevard, Shenzhen",
+        "601 North Oak Street, Taft, OK 74463",
+        "ул. Тверская, д. 17 стр. 1, Москва",
+        "Rue de la Paix 3, 75002 Paris, France",
+        "!!!",
+        "",
+    ],
+)
+def test_fingerprint_is_rigours(text: str) -> None:
+    # subtier calls rigour's native fingerprint directly, to skip loading address templates.
+    assert address_fingerprint(text) == rigour.addresses.address_fingerprint(text)

@@ -18,6 +18,11 @@ from subtier import __version__, warmup
 from subtier.errors import InputError
 from subtier.severity import Severity
 
+# numpy starts a pool of BLAS threads when it is imported, and subtier never multiplies a
+# matrix: the idle pool spins for a while (0.1 s of CPU a screening run) and every forked
+# worker stops it again. numpy is imported after this, by the commands that use it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 if sys.argv[1:2] and sys.argv[1] in warmup.COMMANDS:
     # Building rigour's tables takes 0.3 s, in native code that lets Python run: begun here,
     # it overlaps with importing the rest of the command line instead of following it.

@@ -14,9 +14,9 @@ from sys import intern
 from typing import Any
 
 import usaddress
-from rigour.addresses import address_fingerprint
 from rigour.text import ascii_text
 
+from subtier.normalize.fingerprint import address_fingerprint
 from subtier.normalize.places import country_code, us_state
 
 _DIRECTIONS = {
