@@ -167,3 +167,28 @@ def test_the_bundled_list_is_prepared_once_and_read_back_equal(home: Path) -> No
     for query in _QUERIES:
         assert Screener([again]).rank(query, top=3) == Screener([fresh]).rank(query, top=3)
     assert stored.exists()
+
+
+def test_a_deferred_list_is_stored_when_asked_or_at_the_end(
+    home: Path, tmp_path: Path, facility_list: RiskList
+) -> None:
+    from subtier.lists.prepared import deferred, store_waiting
+
+    path = tmp_path / "watch.csv"
+    _write_list(path, facility_list)
+    folder = home / "prepared"
+    with deferred():
+        load_csv_list(path)
+        assert not list(folder.glob("*.list"))  # held back
+        store_waiting()
+        assert len(list(folder.glob("*.list"))) == 1
+    path.write_text(path.read_text(encoding="utf-8") + "x,Extra Annex,1 Jail Rd,Taft,OK,74463\n")
+
+    def load_then_fail() -> None:
+        with deferred():
+            load_csv_list(path)
+            raise LookupError("the roster could not be read")
+
+    with pytest.raises(LookupError):
+        load_then_fail()
+    assert len(list(folder.glob("*.list"))) == 2  # the changed list stored all the same

@@ -193,6 +193,28 @@ def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path:
     assert sum(found[i] == facility for i, facility in own.items()) >= 0.95 * len(own)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_work_meanwhile_is_done_once_before_the_first_rows_come_back(
+    tmp_path: Path, workers: int
+) -> None:
+    from subtier.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
+    from subtier.screen import Screener
+
+    roster = tmp_path / "roster.csv"
+    rows_ = [f"{n},Site {n},{n} Elm St,Taft,OK,74463" for n in range(PARALLEL_MIN_ROWS + 10)]
+    roster.write_text("id,name,address,city,state,zip\n" + "\n".join(rows_) + "\n")
+    came_back: list[int] = []
+    calls: list[int] = []
+    screened = screen_rows(
+        open_roster(roster), Screener([facilities()]), workers=workers,
+        meanwhile=lambda: calls.append(len(came_back)),
+    )  # fmt: skip
+    for chunk in screened:
+        came_back.append(chunk.rows)
+    assert calls == [0]
+    assert sum(came_back) == len(rows_)
+
+
 def test_a_big_list_file_is_announced_on_a_terminal(tmp_path: Path) -> None:
     import os
 

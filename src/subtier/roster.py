@@ -12,7 +12,7 @@ import io
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,8 +252,12 @@ def screen_rows(
     top: int = 1,
     workers: int | None = None,
     threshold: float | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Screened]:
-    """The roster screened chunk by chunk, in input order, as output CSV text."""
+    """The roster screened chunk by chunk, in input order, as output CSV text.
+
+    ``meanwhile``, if given, is called once while the workers screen the first rows (or first
+    thing, without workers): work this process would otherwise keep them waiting for."""
     global _WORK
     for risk_list in screener.lists:
         risk_list.index  # build once, before any fork  # noqa: B018
@@ -266,6 +270,8 @@ def screen_rows(
     )
     try:
         if not parallel:
+            if meanwhile is not None:
+                meanwhile()
             for chunk in _chunks(roster.rows, CHUNK):
                 yield _screen_chunk(chunk)
             return
@@ -279,7 +285,12 @@ def screen_rows(
             for chunk in _chunks(roster.rows, size):
                 pending.append(pool.submit(_screen_chunk, chunk))
                 if len(pending) >= 2 * workers:  # bounded: the input is never read far ahead
+                    if meanwhile is not None:
+                        meanwhile()
+                        meanwhile = None
                     yield pending.popleft().result()
+            if meanwhile is not None:
+                meanwhile()
             while pending:
                 yield pending.popleft().result()
     finally:

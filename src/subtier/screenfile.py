@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from subtier import warmup
 from subtier.errors import InputError
-from subtier.lists import load_list
+from subtier.lists import load_list, prepared
 from subtier.roster import open_roster, output_header, screen_rows, write_csv
 from subtier.screen import DEFAULT_THRESHOLD, RiskList, Screener
 
@@ -36,7 +36,19 @@ def screen_file(
     if not list_specs:
         raise InputError("give at least one --list (for example: --list facilities)")
     warmup.begin()
-    lists = [_load(spec, console) for spec in list_specs]
+    with prepared.deferred():  # new lists are stored while the first rows are screened
+        return _screen(roster_path, [_load(spec, console) for spec in list_specs], output,
+                       threshold, top, console)  # fmt: skip
+
+
+def _screen(
+    roster_path: Path,
+    lists: list[RiskList],
+    output: Path | None,
+    threshold: float | None,
+    top: int,
+    console: Console,
+) -> list[tuple[int, str]]:
     roster = open_roster(roster_path)
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     screener = Screener(lists, threshold=cutoff)
@@ -52,7 +64,10 @@ def screen_file(
         with progress:
             task = progress.add_task("rows", total=roster.total)
             write_csv(handle).writerow(output_header(roster, top))
-            for screened in screen_rows(roster, screener, top, threshold=cutoff):
+            screening = screen_rows(
+                roster, screener, top, threshold=cutoff, meanwhile=prepared.store_waiting
+            )
+            for screened in screening:
                 handle.write(screened.text)
                 problems.extend(screened.problems)
                 progress.advance(task, screened.rows)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -67,10 +69,46 @@ def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
     return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
 
 
+# Lists waiting to be stored, while ``deferred`` holds them back.
+_waiting: list[tuple[str, RiskList]] | None = None
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold back storing the lists loaded meanwhile until ``store_waiting`` (or the end).
+
+    A run that screens as soon as its lists are loaded stores them while its workers screen,
+    instead of keeping them waiting (a 50,000-entry list takes 0.14 s to store)."""
+    global _waiting
+    outer, _waiting = _waiting, []
+    try:
+        yield
+    except Exception:
+        store_waiting()  # a bad roster does not make the list any worse to keep
+        raise
+    else:
+        store_waiting()
+    finally:
+        _waiting = outer
+
+
+def store_waiting() -> None:
+    """Store the lists ``deferred`` held back so far."""
+    while _waiting:
+        _store(*_waiting.pop(0))
+
+
 def save_prepared(content_digest: str, risk_list: RiskList) -> None:
     """Store a list's entries and index; a failure to store costs only the next run's time."""
     if not enabled() or len(risk_list.records) < PREPARE_MIN_ENTRIES:
         return
+    if _waiting is not None:
+        _waiting.append((content_digest, risk_list))
+        return
+    _store(content_digest, risk_list)
+
+
+def _store(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
