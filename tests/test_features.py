@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from subtier.screen import WEIGHTS, RiskList, make_record
 from subtier.screen.engine import score_pair
 
@@ -122,3 +124,38 @@ def test_screen_gives_the_ranked_matches_over_the_threshold(facility_list: RiskL
                 ranked = screener.rank(query, top=top)
                 want = [m for m in ranked if m.score >= threshold]
                 assert screener.screen(query, top=top) == want, (query.id, threshold, top)
+
+
+def test_a_feature_says_nothing_about_a_pair_lacking_what_it_needs(
+    facility_list: RiskList,
+) -> None:
+    """Features are asked only when both records have what they need (features.NEEDS): for
+    every other pair, each one of them must return None, or leaving it out would change a
+    score."""
+    from subtier.screen.features import _ADDRESS, _COUNTRY, _IDS, _POINT, NEEDS, WEIGHTS
+
+    ctx = facility_list.index.context
+    full: dict[str, Any] = dict(
+        address="601 N Oak St, Taft, OK 74463", country="US", latitude=35.76, longitude=-95.55,
+        identifiers={"hifld": "10003571"},
+    )  # fmt: skip
+    drop = {
+        _IDS: ("identifiers",),
+        _ADDRESS: ("address",),
+        _POINT: ("latitude", "longitude"),
+        _COUNTRY: ("country",),
+    }
+    entries = [*facility_list.records[::200], make_record("e", "Eddie Warrior", **full)]
+    asked = 0
+    for need, fields in drop.items():
+        lacking = make_record(
+            "q", "Eddie Warrior Correctional", **{k: v for k, v in full.items() if k not in fields}
+        )
+        for name, (fn, _topic, _weight) in WEIGHTS.items():
+            if not NEEDS.get(name, 0) & need:
+                continue
+            for entry in entries:
+                assert fn(lacking, entry, ctx) is None, (name, entry.id)
+                assert fn(entry, lacking, ctx) is None, (name, entry.id)
+                asked += 1
+    assert asked > 100

@@ -52,9 +52,14 @@ class Address:
         # Given already (an address rebuilt from its stored fields), they are kept.
         if self.words or self.house is not None or not self.line:
             return
-        words = [w for w in self.line.split() if w not in _LINE_STOPWORDS]
-        object.__setattr__(self, "house", next((w for w in words if w[0].isdigit()), None))
-        object.__setattr__(self, "words", tuple(intern(w) for w in words if w.isalpha()))
+        words = self.line.split()
+        if not _LINE_STOPWORDS.isdisjoint(words):
+            words = [w for w in words if w not in _LINE_STOPWORDS]
+        for word in words:
+            if word[0].isdigit():
+                object.__setattr__(self, "house", word)
+                break
+        object.__setattr__(self, "words", tuple([intern(w) for w in words if w.isalpha()]))
 
     def astuple(self) -> tuple[Any, ...]:
         """Every field, derived ones included, in declaration order: ``Address(*astuple())``

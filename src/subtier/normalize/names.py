@@ -15,7 +15,6 @@ from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text, metaphone
 
 _NON_WORD = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s+")
 # Honorifics that facility and company names carry or drop at will ("Dr. Eddie Warrior ...").
 _TITLES = frozenset({"dr", "st", "mr", "mrs", "ms", "hon", "rev", "gen", "sen"})
 
@@ -38,11 +37,11 @@ class NormName:
 def normalize_name(name: str) -> NormName:
     """Normalize an organization or site name."""
     latin = ascii_text(name).lower()
-    cleaned = _SPACE.sub(" ", _NON_WORD.sub(" ", latin)).strip()
+    cleaned = " ".join(_NON_WORD.sub(" ", latin).split())
     text = replace_org_types_compare(cleaned, generic=True) or cleaned
     # Words are interned and form sets shared: a million-entry list repeats them endlessly.
-    tokens = tuple(intern(t) for t in text.split() if t not in _TITLES)
-    forms = shared_forms(frozenset(t for t in tokens if t in _generic_forms()))
+    tokens = tuple([intern(t) for t in text.split() if t not in _TITLES])
+    forms = shared_forms(_generic_forms().intersection(tokens))
     return NormName(text=" ".join(tokens), tokens=tokens, forms=forms)
 
 

@@ -276,11 +276,47 @@ _COSTLIEST_LAST = (
     "identifier", "address_same", "address_near", "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
 )  # fmt: skip
-# Each feature in that order, with the most the features from it on can still add.
-_STEPS = tuple(
-    (sum(max(0.0, WEIGHTS[f][2]) for f in _COSTLIEST_LAST[i:]), f, *WEIGHTS[f])
-    for i, f in enumerate(_COSTLIEST_LAST)
-)
+# What both records of a pair must have for a feature to say anything: without it, the
+# feature returns None (a test holds each to this), so it is not asked.
+_IDS, _ADDRESS, _POINT, _COUNTRY = 1, 2, 4, 8
+NEEDS: Mapping[str, int] = {
+    "identifier": _IDS,
+    "address_same": _ADDRESS,
+    "address_near": _ADDRESS,
+    "address_line": _ADDRESS,
+    "address_differs": _ADDRESS,
+    "place": _ADDRESS,
+    "place_differs": _ADDRESS,
+    "location": _POINT,
+    "country_differs": _COUNTRY,
+}
+
+
+def _steps(have: int) -> tuple[tuple[float, str, FeatureFn, str, float], ...]:
+    # Each feature the pair can feed, in that order, with the most it and the features after
+    # it can still add.
+    names = [f for f in _COSTLIEST_LAST if not NEEDS.get(f, 0) & ~have]
+    return tuple(
+        (sum(max(0.0, WEIGHTS[f][2]) for f in names[i:]), f, *WEIGHTS[f])
+        for i, f in enumerate(names)
+    )
+
+
+# By what both records have (the sum of the _IDS ... _COUNTRY they share).
+_STEPS = tuple(_steps(have) for have in range(16))
+
+
+def _shared(q: Record, e: Record) -> int:
+    have = _IDS if q.identifiers and e.identifiers else 0
+    if q.address is not None and e.address is not None:
+        have |= _ADDRESS
+    if q.has_point and e.has_point:
+        have |= _POINT
+    if q.country and e.country:
+        have |= _COUNTRY
+    return have
+
+
 _RANK = {name: i for i, name in enumerate(WEIGHTS)}
 
 
@@ -296,7 +332,7 @@ def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Fea
     soon as their total cannot reach ``floor``."""
     out: list[Feature] = []
     total = 0.0
-    for still_possible, fname, fn, topic, weight in _STEPS:
+    for still_possible, fname, fn, topic, weight in _STEPS[_shared(q, e)]:
         if total + still_possible < floor:
             return None
         result = fn(q, e, ctx)

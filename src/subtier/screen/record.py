@@ -56,10 +56,18 @@ def make_record(
     parsed: Address | None = None,
 ) -> Record:
     """Normalize the parts of a record. ``parsed`` skips address parsing when it is known."""
-    names = tuple(dict.fromkeys(normalize_name(n) for n in (name, *aliases) if n and n.strip()))
-    has_address = any(p and p.strip() for p in (address, city, state, zip))
+    if aliases:
+        given = (name, *aliases)
+        names = tuple(dict.fromkeys(normalize_name(n) for n in given if n and n.strip()))
+    else:  # most records: one name, nothing to deduplicate
+        names = (normalize_name(name),) if name and name.strip() else ()
     addr = parsed
-    if addr is None and has_address:
+    if addr is None and (
+        (address and address.strip())
+        or (city and city.strip())
+        or (state and state.strip())
+        or (zip and zip.strip())
+    ):
         addr = parse_address(address, city, state, zip, country)
     code = country_code(country) if country else None
     if code is None and addr is not None:
