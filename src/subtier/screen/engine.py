@@ -131,7 +131,12 @@ class Screener:
                     if threshold is None:
                         matches.append(score_pair(query, entry, risk_list))
                         continue
-                    match = score_pair_above(query, entry, risk_list, threshold)
+                    # A candidate scoring below the query's best ``top`` so far cannot make
+                    # the cut: the bar rises as they are found, and scoring stops sooner.
+                    floor = threshold
+                    if len(matches) >= top:
+                        floor = max(floor, sorted(m.score for m in matches)[-top])
+                    match = score_pair_above(query, entry, risk_list, floor)
                     if match is not None:
                         matches.append(match)
         for matches in scored:

@@ -46,6 +46,9 @@ KIND_WEIGHT = {
 # this many.
 _GROUP_CACHE = 200_000
 
+# Postings this short in all are merged in Python: numpy's cost per call is more than the work.
+_SMALL = 64
+
 Positions = npt.NDArray[np.int32]
 Weights = npt.NDArray[np.float64]
 _NONE: Positions = np.empty(0, dtype=np.int32)
@@ -221,7 +224,12 @@ class Index:
             elif isinstance(owners, str):
                 found = self.posting(f"n:{owners}")
             else:
-                found = np.unique(np.concatenate([self.posting(f"n:{w}") for w in owners]))
+                parts = [self.posting(f"n:{w}") for w in owners]
+                if sum(len(p) for p in parts) <= _SMALL:
+                    union = sorted({p for part in parts for p in part.tolist()})
+                    found = np.array(union, dtype=np.int32)
+                else:
+                    found = np.unique(np.concatenate(parts))
         else:
             found = _as_array(self.postings.get(key))
         if len(self._arrays) > _GROUP_CACHE:
@@ -257,6 +265,9 @@ class Index:
         elif len(found) == 1:
             posting, weight = found[0]
             result = (posting, np.full(len(posting), weight), common)
+        elif sum(len(p) for p, _ in found) <= _SMALL:
+            positions, weights = _heaviest(found)
+            result = (positions, weights, common)
         else:
             positions = np.concatenate([p for p, _ in found])
             weights = np.concatenate([np.full(len(p), w) for p, w in found])
@@ -361,6 +372,17 @@ def _add_common(
         at[at == len(table)] = 0
         hit = rows[table[at] == wanted]
         scores[hit] += added[owner[hit], depth]
+
+
+def _heaviest(found: Sequence[tuple[Positions, float]]) -> tuple[Positions, Weights]:
+    """The positions of a few postings, in order, each with the heaviest weight it has."""
+    best: dict[int, float] = {}
+    for posting, weight in found:
+        for position in posting.tolist():
+            if weight > best.get(position, -1.0):
+                best[position] = weight
+    order = sorted(best)
+    return np.array(order, dtype=np.int32), np.array([best[p] for p in order])
 
 
 def _as_array(found: int | array[int] | None) -> Positions:
