@@ -71,8 +71,11 @@ def name_similarity(
     inverse document frequencies over the list, so "correctional center" counts for little and
     "warrior" for a lot.
     """
-    qt = [t for t in query.tokens if t not in query.forms] or list(query.tokens)
-    et = [t for t in entry.tokens if t not in entry.forms] or list(entry.tokens)
+    forms = query.forms
+    qt = [t for t in query.tokens if t not in forms] if forms else query.tokens
+    forms = entry.forms
+    et = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
+    qt, et = qt or query.tokens, et or entry.tokens
     if not qt or not et:
         return 0.0
     qj, ej = "".join(qt), "".join(et)
@@ -80,12 +83,31 @@ def name_similarity(
         return 1.0
     # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
-    qw = [idf.get(t, default_idf) for t in qt]
-    ew = [idf.get(t, default_idf) for t in et]
-    best_q, best_e = _best_pairs(qt, et)
-    matched = sum(w * s for w, s in zip(qw, best_q, strict=True))
-    matched += sum(w * s for w, s in zip(ew, best_e, strict=True))
-    return max(matched / (sum(qw) + sum(ew)), joined)
+    # Each side's words weighed by IDF and by how alike their best partner is. One loop, not
+    # list upon list: this runs for nearly every candidate. The sums are added up in the
+    # order sum() would, so that scores keep every last digit.
+    best_e = [0.0] * len(et)
+    matched_q = weight_q = 0.0
+    for a in qt:
+        row = _row(a)
+        best = 0.0
+        for j, b in enumerate(et):
+            sim = 1.0 if a == b else row.get(b)
+            if sim is None:
+                sim = _compare(row, a, b)
+            if sim > best_e[j]:
+                best_e[j] = sim
+            if sim > best:
+                best = sim
+        w = idf.get(a, default_idf)
+        weight_q += w
+        matched_q += w * best
+    matched_e = weight_e = 0.0
+    for b, best in zip(et, best_e, strict=True):
+        w = idf.get(b, default_idf)
+        weight_e += w
+        matched_e += w * best
+    return max((matched_q + matched_e) / (weight_q + weight_e), joined)
 
 
 def _best_pairs(query: Sequence[str], entry: Sequence[str]) -> tuple[list[float], list[float]]:
