@@ -8,7 +8,7 @@ one-line address and separate city/state/zip fields are merged before parsing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from sys import intern
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import usaddress
 from rigour.text import ascii_text
 
+from subtier.immutable import immutable
 from subtier.normalize.fingerprint import address_fingerprint
 from subtier.normalize.places import country_code, us_state
 
@@ -29,7 +30,7 @@ _ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
 _NON_WORD = re.compile(r"[^\w\s]")
 
 
-@dataclass(frozen=True, slots=True)
+@immutable(hashable=True)
 class Address:
     """An address in comparable form. Every part is lower-case ASCII or None."""
 

@@ -7,19 +7,20 @@ and "OOO" all compare as the same form), and every script is transliterated to A
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
 
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text, metaphone
 
+from subtier.immutable import immutable
+
 _NON_WORD = re.compile(r"[^\w\s]")
 # Honorifics that facility and company names carry or drop at will ("Dr. Eddie Warrior ...").
 _TITLES = frozenset({"dr", "st", "mr", "mrs", "ms", "hon", "rev", "gen", "sen"})
 
 
-@dataclass(frozen=True, slots=True)
+@immutable(hashable=True)
 class NormName:
     """A name in comparable forms."""
 

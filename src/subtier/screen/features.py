@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
 from subtier.screen.names import name_similarity, soft_overlap
 from subtier.screen.record import Record
@@ -29,7 +30,7 @@ class Context:
     default_idf: float
 
 
-@dataclass(frozen=True, slots=True)
+@immutable(hashable=True)
 class Feature:
     """One feature's verdict on a pair: its value (0 to 1), weight, and explanation."""
 

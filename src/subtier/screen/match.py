@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
+from subtier.immutable import immutable
 from subtier.screen.features import Feature
 
 
@@ -15,7 +15,7 @@ class Strength(StrEnum):
     POSSIBLE = "possible"
 
 
-@dataclass(frozen=True, slots=True)
+@immutable(hashable=True)
 class Match:
     """A subject matched to a list entry, with the score and every feature behind it."""
 

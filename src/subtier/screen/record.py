@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text
 
+from subtier.immutable import immutable
 from subtier.normalize.addresses import Address, parse_address
 from subtier.normalize.fingerprint import address_fingerprint
 from subtier.normalize.names import NormName, normalize_name
@@ -18,7 +19,7 @@ from subtier.normalize.places import country_code
 NO_IDENTIFIERS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@immutable()
 class Record:
     """One subject (a site, an organization, a roster row) or one list entry, normalized."""
 
