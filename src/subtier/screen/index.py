@@ -249,8 +249,15 @@ class Index:
                 return known
         found: list[tuple[Positions, float]] = []
         common: list[tuple[Positions, float]] = []
+        arrays, derived = self._arrays, self.derived
         for key in dict.fromkeys(group):
-            posting = self.posting(key)
+            posting = arrays.get(key)
+            if posting is None:
+                # Most of a word's sound, prefix and deletion keys belong to no word of the
+                # list: passed over here, they cost a lookup each.
+                if key[0] in "pfd" and key not in derived:
+                    continue
+                posting = self.posting(key)
             size = len(posting)
             if not size:
                 continue
