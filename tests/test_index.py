@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from typing import Any
 
 from subtier.screen import Record, RiskList, make_record
 from subtier.screen.index import (
@@ -95,3 +96,38 @@ def test_candidates_for_many_queries_at_once_are_each_querys_own(facility_list: 
         found = index.candidates_many(queries, limit)
         assert found == [_reference(postings, q, limit) for q in queries]
     assert index.candidates_many([], 5) == []
+
+
+def test_an_index_part_holds_each_entrys_words_keys_and_counts(facility_list: RiskList) -> None:
+    """index_part's one-pass build for single-name entries agrees with the definitions
+    (core_words, record_keys, word counts), for entries with aliases, legal forms, no core
+    words, identifiers and points too."""
+    from collections import Counter
+
+    from subtier.screen.index import core_words, index_part, record_keys
+
+    entries = [
+        *facility_list.records[:300],
+        make_record("a", "Romashka LLC", aliases=["OOO Romashka"], identifiers={"inn": "77"}),
+        make_record("b", "LLC", address="1 Main St, Taft, OK 74463"),
+        make_record("c", "Acme Holdings Ltd", latitude=35.7, longitude=-95.5, country="gb"),
+    ]
+    part = index_part(entries, offset=7)
+    words: dict[str, list[int]] = {}
+    keys: dict[str, list[int]] = {}
+    counts: Counter[str] = Counter()
+    for position, record in enumerate(entries, 7):
+        for word in core_words(record):
+            words.setdefault(word, []).append(position)
+        for key in record_keys(record):
+            keys.setdefault(key, []).append(position)
+        counts.update({t for n in record.names for t in n.tokens})
+
+    def plain(table: dict[str, Any]) -> dict[str, list[int]]:
+        return {k: [v] if isinstance(v, int) else list(v) for k, v in table.items()}
+
+    assert plain(part.words) == words
+    assert plain(part.postings) == keys
+    assert part.counts == counts
+    assert "i:inn:77" in keys
+    assert any(k.startswith("g:") for k in keys)

@@ -89,6 +89,10 @@ def record_keys(record: Record) -> set[str]:
         core = [t for t in norm.tokens if t not in norm.forms]
         if core:
             keys.add(f"j:{''.join(core)}")
+    return _with_place_keys(keys, record)
+
+
+def _with_place_keys(keys: set[str], record: Record) -> set[str]:
     keys.update(address_keys(record))
     keys.update(identifier_keys(record))
     if record.latitude is not None and record.longitude is not None:
@@ -115,12 +119,25 @@ def index_part(entries: Sequence[Record], offset: int = 0) -> IndexPart:
     """The part of an index made by ``entries``, the first of them at position ``offset``."""
     words: Postings = {}
     postings: Postings = {}
+    counts: Counter[str] = Counter()
     for position, record in enumerate(entries, offset):
-        for word in core_words(record):
-            _add(words, word, position)
-        for key in record_keys(record):
+        names = record.names
+        if len(names) == 1:  # most entries: core_words, record_keys and counts in one pass
+            norm = names[0]
+            tokens, forms = norm.tokens, norm.forms
+            core = [t for t in tokens if t not in forms] if forms else tokens
+            counts.update(set(tokens))
+            for word in set(core):
+                _add(words, word, position)
+            keys = _with_place_keys({f"j:{''.join(core)}"} if core else set(), record)
+        else:
+            counts.update({t for n in names for t in n.tokens})
+            for word in core_words(record):
+                _add(words, word, position)
+            keys = record_keys(record)
+        for key in keys:
             _add(postings, key, position)
-    return IndexPart(words, postings, _word_counts(entries))
+    return IndexPart(words, postings, counts)
 
 
 def _merge(into: Postings, later: Postings) -> None:
