@@ -6,8 +6,6 @@ import random
 from collections import defaultdict
 from typing import Any
 
-import pytest
-
 from subtier.screen import Record, RiskList, make_record
 from subtier.screen.index import (
     MAX_POSTING,
@@ -85,13 +83,7 @@ def test_candidates_match_a_key_per_entry_index(facility_list: RiskList) -> None
     assert compared > 140
 
 
-@pytest.mark.parametrize("flags", [True, False])
-def test_candidates_for_many_queries_at_once_are_each_querys_own(
-    facility_list: RiskList, monkeypatch: pytest.MonkeyPatch, flags: bool
-) -> None:
-    # Common keys are looked up as flags, or for a big list searched: both give the same.
-    if not flags:
-        monkeypatch.setattr("subtier.screen.index._DENSE_COMMON", 0)
+def test_candidates_for_many_queries_at_once_are_each_querys_own(facility_list: RiskList) -> None:
     entries = list(facility_list.records)
     index = Index(entries)
     rng = random.Random(11)

@@ -46,9 +46,6 @@ KIND_WEIGHT = {
 # this many.
 _GROUP_CACHE = 200_000
 
-# Common keys times entries up to which a batch's common keys are looked up as flags (one byte
-# each): 8 MB at most.
-_DENSE_COMMON = 8_000_000
 # Postings this short in all are merged in Python: numpy's cost per call is more than the work.
 _SMALL = 64
 
@@ -389,21 +386,9 @@ def _add_common(
                 members.append(posting)
             kinds[number, depth] = kind
             added[number, depth] = weight
-    reach = counts[owner]
-    if len(members) * int(width) <= _DENSE_COMMON:
-        # Which entries each common key has, as one row of flags per key: a candidate's
-        # flag is then looked up directly.
-        has = np.zeros((len(members), int(width)), dtype=bool)
-        for k, m in enumerate(members):
-            has[k, m] = True
-        for depth in range(deepest):
-            rows = np.flatnonzero(reach > depth)
-            hit = rows[has[kinds[owner[rows], depth], found_at[rows]]]
-            scores[hit] += added[owner[hit], depth]
-        return
-    # A big list: every common key's members in one sorted array (key number * width +
-    # position), searched.
+    # Every common key's members in one sorted array: key number * width + position.
     table = np.concatenate([k * width + m.astype(np.int64) for k, m in enumerate(members)])
+    reach = counts[owner]
     for depth in range(deepest):
         rows = np.flatnonzero(reach > depth)
         wanted = kinds[owner[rows], depth] * width + found_at[rows]
