@@ -45,3 +45,15 @@ def _started(command: str) -> str:
 def test_screen_starts_the_tables_while_the_command_line_loads() -> None:
     assert _started("screen") == "True"
     assert _started("lists") == "False"
+
+
+def test_the_tables_thread_starts_building_before_importing_anything_heavy() -> None:
+    # The address tables' build lets the command line go on importing meanwhile, but only
+    # once it has begun: what the thread imports before it must take no time.
+    code = (
+        "import sys; import subtier.normalize.tables; "
+        "print(sorted(m for m in ('rigour.names', 'rigour.text', 'numpy', 'usaddress') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,9 +1,10 @@
 """Building the normalization tables in a thread while the lists load.
 
-rigour builds its transliteration, legal-form and address tables on first use (about 0.4 s),
+rigour builds its transliteration, legal-form and address tables on first use (about 0.25 s),
 in native code that lets other threads run meanwhile. Started first, the build overlaps with
-reading the lists. Anything that forks waits for it first: a forked child would otherwise
-inherit half-built tables, and forking while a thread runs is unsafe.
+importing the command line and reading the lists (see ``normalize.tables``). Anything that
+forks waits for it first: a forked child would otherwise inherit half-built tables, and
+forking while a thread runs is unsafe.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def started() -> bool:
 
 
 def _build() -> None:
-    from subtier.screen.record import load_tables
+    from subtier.normalize.tables import load_tables
 
     load_tables()
 

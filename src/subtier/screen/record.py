@@ -6,14 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import field
 from types import MappingProxyType
 
-from rigour.names import replace_org_types_compare
-from rigour.text import ascii_text
-
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address, parse_address
-from subtier.normalize.fingerprint import address_fingerprint
 from subtier.normalize.names import NormName, normalize_name
 from subtier.normalize.places import country_code
+from subtier.normalize.tables import load_tables
 
 # Shared by every record without identifiers (read-only, so that none can change it for all).
 NO_IDENTIFIERS: Mapping[str, str] = MappingProxyType({})
@@ -89,19 +86,6 @@ def make_record(
         ),
         status=status,
     )
-
-
-def load_tables() -> None:
-    """Build the tables behind rigour's transliteration, legal forms and address forms, which
-    it builds on first use (about 0.3 s). rigour builds them in native code that lets other
-    threads run meanwhile, so this can go on in a thread while the lists load.
-
-    Scripts rigour does not romanize itself (Han, Arabic, ...) go through ICU, whose
-    transliterator takes 0.08 s to build and holds the interpreter meanwhile: it is left to
-    the first name that needs it, which most lists and rosters never have."""
-    ascii_text("Atatürk")
-    replace_org_types_compare("acme holdings llc", generic=True)
-    address_fingerprint("No. 3 Ataturk Boulevard, Shenzhen")
 
 
 def warm_up() -> None:
