@@ -44,19 +44,16 @@ def pack(record: Record) -> Packed:
 def unpack(packed: Packed) -> Record:
     """The record ``pack`` was given, equal to it in every field."""
     id_, name, names, address, country, latitude, longitude, extent_m, identifiers, status = packed
+    # marshal keeps the words interned as they were when packed.
+    if len(names) == 1:  # most records; a query rebuilds a few of them each
+        text, tokens, forms = names[0]
+        norms: tuple[NormName, ...] = (NormName(text, tokens, shared_forms(forms)),)
+    else:
+        norms = tuple(NormName(text, tokens, shared_forms(forms)) for text, tokens, forms in names)
     return Record(
-        id=id_,
-        name=name,
-        # marshal keeps the words interned as they were when packed.
-        names=tuple(NormName(text, tokens, shared_forms(forms)) for text, tokens, forms in names),
-        address=None if address is None else Address(*address),
-        country=country,
-        latitude=latitude,
-        longitude=longitude,
-        extent_m=extent_m,
-        identifiers=identifiers or NO_IDENTIFIERS,
-        status=status,
-    )
+        id_, name, norms, None if address is None else Address(*address), country,
+        latitude, longitude, extent_m, identifiers or NO_IDENTIFIERS, status,
+    )  # fmt: skip
 
 
 class LazyRecords(Sequence[Record]):
