@@ -264,7 +264,9 @@ class Index:
             known = self._groups.get(group[0])
             if known is not None:
                 return known
-        found: list[tuple[Positions, float]] = []
+        # By the posting itself: a word of the list reaches its own entries under most of its
+        # keys (its deletions, its sound), and they count once, at the heaviest weight.
+        heaviest: dict[int, tuple[Positions, float]] = {}
         common: list[tuple[Positions, float]] = []
         arrays, derived = self._arrays, self.derived
         for key in dict.fromkeys(group):
@@ -283,7 +285,10 @@ class Index:
                 if key[0] == "n":
                     common.append((posting, weight))
                 continue
-            found.append((posting, weight))
+            kept = heaviest.get(id(posting))
+            if kept is None or weight > kept[1]:
+                heaviest[id(posting)] = (posting, weight)
+        found = list(heaviest.values())
         if not found:
             result = (_NONE, np.empty(0), common)
         elif len(found) == 1:
