@@ -142,6 +142,10 @@ def parse_address(
 ) -> Address:
     """Parse an address given as one line, as separate fields, or both."""
     code = country_code(country) if country else None
+    if code is not None and code != "us" and not (city or state or zip_code):
+        # The commonest shape of a list abroad: one line and a country. Fingerprinted whole.
+        whole = address.strip() if address else ""
+        return Address(country=code, line=_fingerprint(whole) if whole else "")
     state_code = us_state(state) if state else None
     if code is None and state_code is not None:
         code = "us"

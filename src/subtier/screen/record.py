@@ -70,22 +70,13 @@ def make_record(
     code = country_code(country) if country else None
     if code is None and addr is not None:
         code = addr.country
-    return Record(
-        id=id,
-        name=name,
-        names=names,
-        address=addr,
-        country=code,
-        latitude=latitude,
-        longitude=longitude,
-        extent_m=extent_m,
-        identifiers=(
-            {k.lower(): v.strip().upper() for k, v in identifiers.items() if v}
-            if identifiers
-            else NO_IDENTIFIERS
-        ),
-        status=status,
+    ids = (
+        {k.lower(): v.strip().upper() for k, v in identifiers.items() if v}
+        if identifiers
+        else NO_IDENTIFIERS
     )
+    # By position, in the order of Record's fields: quicker than by name, for every entry.
+    return Record(id, name, names, addr, code, latitude, longitude, extent_m, ids, status)
 
 
 def warm_up() -> None:
