@@ -331,7 +331,7 @@ def evaluate(q: Record, e: Record, ctx: Context) -> list[Feature]:
 def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Feature] | None:
     """Every feature that has something to say about the pair, in WEIGHTS' order; or None as
     soon as their total cannot reach ``floor``."""
-    out: list[Feature] = []
+    out: list[tuple[int, Feature]] = []
     total = 0.0
     for still_possible, fname, fn, topic, weight in _STEPS[_shared(q, e)]:
         if total + still_possible < floor:
@@ -339,10 +339,9 @@ def evaluate_above(q: Record, e: Record, ctx: Context, floor: float) -> list[Fea
         result = fn(q, e, ctx)
         if result is not None:
             value, detail = result
-            feature = Feature(fname, topic, value, weight, detail)
-            total += feature.contribution
-            out.append(feature)
+            total += value * weight  # the feature's contribution
+            out.append((_RANK[fname], Feature(fname, topic, value, weight, detail)))
     if total < floor:
         return None
-    out.sort(key=lambda f: _RANK[f.name])
-    return out
+    out.sort()  # by rank: no two features share one
+    return [feature for _, feature in out]
