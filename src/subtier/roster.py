@@ -168,19 +168,18 @@ def _open_xlsx(path: Path) -> Roster:
 def row_record(row: Row, columns: dict[str, int]) -> Record:
     """A roster row as the screening engine sees it; a missing id is the row's line number."""
 
-    def get(key: str) -> str | None:
-        position = columns.get(key)
-        value = row.values[position].strip() if position is not None else ""
-        return value or None
-
+    values = row.values
+    id_, name, address, city, state, zip_, country = (
+        (values[columns[key]].strip() or None) if key in columns else None for key in KNOWN
+    )
     return make_record(
-        get("id") or str(row.line),
-        get("name") or "",
-        address=get("address"),
-        city=get("city"),
-        state=get("state"),
-        zip=get("zip"),
-        country=get("country"),
+        id_ or str(row.line),
+        name or "",
+        address=address,
+        city=city,
+        state=state,
+        zip=zip_,
+        country=country,
     )
 
 
