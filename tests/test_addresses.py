@@ -115,3 +115,30 @@ def test_foreign_address_is_not_parsed_as_us() -> None:
 def test_fingerprint_is_rigours(text: str) -> None:
     # subtier calls rigour's native fingerprint directly, to skip loading address templates.
     assert address_fingerprint(text) == rigour.addresses.address_fingerprint(text)
+
+
+ABROAD = [
+    "No. 311 Ataturk Boulevard, Shenzhen", "1 st Street, London", "3 rd Avenue",
+    "12 de Octubre 45, Quito", "No. 5 5th Avenue", "221B Baker Street",
+    "2 bis rue de la Paix, 75002 Paris", "17 стр. 1, Москва", "5 Saint Petersburg Street",
+    "4 United States Ave", "10 Av. de Mayo, Buenos Aires", "7 e Rue", "12 1/2 Main St",
+    "2 Plaza de España, Madrid", "9 y Calle 5", "No 3 Jalan Sudirman, Jakarta",
+    "800 Jalan Sudirman, Tiruppur", "45 Avenida Reforma, Ciudad de México",
+]  # fmt: skip
+
+
+def test_a_line_fingerprinted_in_two_halves_is_fingerprinted_whole() -> None:
+    # The house number and the rest are fingerprinted apart, the rest once for a whole list:
+    # held here to rigour's fingerprint of the whole line.
+    from subtier.normalize.addresses import _fingerprint, _line_fingerprint
+
+    with resources.files("subtier.data").joinpath("facilities.csv").open(encoding="utf-8") as f:
+        lines = [
+            ", ".join(p for p in (r["address"], r["city"], r["state"], r["zip"]) if p)
+            for r in csv.DictReader(f)
+        ]
+    split = 0
+    for line in [*lines, *ABROAD]:
+        assert _line_fingerprint(line) == _fingerprint(line), line
+        split += line[0].isdigit() or line.startswith("No")
+    assert split > 5_000

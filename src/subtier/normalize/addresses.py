@@ -132,6 +132,32 @@ def _fingerprint(value: str) -> str:
     return address_fingerprint(value) or _clean(value)
 
 
+@lru_cache(maxsize=100_000)
+def _part_fingerprint(value: str) -> str | None:
+    return address_fingerprint(value)
+
+
+# A house number leading a line, "No. 311" or "221B", and what follows it.
+_LEADING_NUMBER = re.compile(r"((?:no\.?\s*)?\d+[a-z]?)\s+(\S.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _line_fingerprint(whole: str) -> str:
+    """A whole address line's fingerprint, its leading house number apart from the rest.
+
+    What follows the number (street and town) is shared by many addresses of a list: 3,831
+    different ones among the 56,000 addresses of the companies benchmark, so each is worked
+    out once. A number never takes part in rigour's keyword or place names, and the two
+    halves give the line's own fingerprint (a test holds them to it on every address in the
+    bundled facility list, and on lines from abroad)."""
+    found = _LEADING_NUMBER.fullmatch(whole)
+    if found is None:
+        return _fingerprint(whole)
+    number, rest = _part_fingerprint(found.group(1)), _part_fingerprint(found.group(2))
+    if not number or not rest:
+        return _fingerprint(whole)
+    return f"{number} {rest}"
+
+
 @lru_cache(maxsize=65_536)
 def parse_address(
     address: str | None,
@@ -145,7 +171,7 @@ def parse_address(
     if code is not None and code != "us" and not (city or state or zip_code):
         # The commonest shape of a list abroad: one line and a country. Fingerprinted whole.
         whole = address.strip() if address else ""
-        return Address(country=code, line=_fingerprint(whole) if whole else "")
+        return Address(country=code, line=_line_fingerprint(whole) if whole else "")
     state_code = us_state(state) if state else None
     if code is None and state_code is not None:
         code = "us"
@@ -162,7 +188,7 @@ def parse_address(
             city=_clean(city) or None,
             zip5=None,
             country=code,
-            line=_fingerprint(whole) if whole else "",
+            line=_line_fingerprint(whole) if whole else "",
         )
     # A street-only line with the town in its own fields can skip the CRF model.
     separate = city is not None or state is not None or zip_code is not None
@@ -209,7 +235,7 @@ def parse_address(
         # Parsed addresses spell their line from the parts; the rest are fingerprinted whole.
         line=" ".join(p for p in (number, direction, street, parsed_city, state_code, zip5) if p)
         if number and street
-        else (_fingerprint(whole) if whole else ""),
+        else (_line_fingerprint(whole) if whole else ""),
     )
 
 
