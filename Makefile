@@ -11,7 +11,11 @@ DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libha
 
 .PHONY: install demo test lint typecheck bench bench-spark data schema clean system-deps
 
+# subtier's own bytecode, brought up to date every time: an editable install writes none, and
+# where PYTHONDONTWRITEBYTECODE is set no run writes it either, so that every command would
+# compile subtier afresh (0.1 s of a 2 s screening run).
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q src/subtier
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
