@@ -130,7 +130,7 @@ ABROAD = [
 def test_a_line_fingerprinted_in_two_halves_is_fingerprinted_whole() -> None:
     # The house number and the rest are fingerprinted apart, the rest once for a whole list:
     # held here to rigour's fingerprint of the whole line.
-    from subtier.normalize.addresses import _fingerprint, _line_fingerprint
+    from subtier.normalize.addresses import _fingerprint, _line_fingerprint, line_words
 
     with resources.files("subtier.data").joinpath("facilities.csv").open(encoding="utf-8") as f:
         lines = [
@@ -141,4 +141,7 @@ def test_a_line_fingerprinted_in_two_halves_is_fingerprinted_whole() -> None:
     for line in [*lines, *ABROAD]:
         assert _line_fingerprint(line) == _fingerprint(line), line
         split += line[0].isdigit() or line.startswith("No")
+        # Abroad, the halves' house number and words too are the whole line's.
+        parsed = parse_address(line, country="fr")
+        assert (parsed.house, parsed.words) == line_words(parsed.line), line
     assert split > 5_000

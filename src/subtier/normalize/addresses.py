@@ -53,14 +53,9 @@ class Address:
         # Given already (an address rebuilt from its stored fields), they are kept.
         if self.words or self.house is not None or not self.line:
             return
-        words = self.line.split()
-        if not _LINE_STOPWORDS.isdisjoint(words):
-            words = [w for w in words if w not in _LINE_STOPWORDS]
-        for word in words:
-            if word[0].isdigit():
-                object.__setattr__(self, "house", word)
-                break
-        object.__setattr__(self, "words", tuple([intern(w) for w in words if w.isalpha()]))
+        house, words = line_words(self.line)
+        object.__setattr__(self, "house", house)
+        object.__setattr__(self, "words", words)
 
     def astuple(self) -> tuple[Any, ...]:
         """Every field, derived ones included, in declaration order: ``Address(*astuple())``
@@ -88,6 +83,20 @@ class Address:
         parts = [" ".join(p for p in (self.number, self.direction, self.street) if p)]
         parts += [p for p in (self.city, self.state, self.zip5) if p]
         return ", ".join(p for p in parts if p) or self.line
+
+
+def line_words(line: str) -> tuple[str | None, tuple[str, ...]]:
+    """A normalized line's house number (its first word that starts with a digit) and its
+    words of letters, "No" and the like left out."""
+    words = line.split()
+    if not _LINE_STOPWORDS.isdisjoint(words):
+        words = [w for w in words if w not in _LINE_STOPWORDS]
+    house = next((w for w in words if w[0].isdigit()), None)
+    return house, tuple([intern(w) for w in words if w.isalpha()])
+
+
+# The same for a part of a line that many addresses share (see _line_address).
+_part_words = lru_cache(maxsize=100_000)(line_words)
 
 
 _STREET_TYPES = frozenset(
@@ -142,20 +151,40 @@ _LEADING_NUMBER = re.compile(r"((?:no\.?\s*)?\d+[a-z]?)\s+(\S.*)", re.IGNORECASE
 
 
 def _line_fingerprint(whole: str) -> str:
-    """A whole address line's fingerprint, its leading house number apart from the rest.
+    """A whole address line's fingerprint (see _line_address)."""
+    parts = _line_parts(whole)
+    return _fingerprint(whole) if parts is None else f"{parts[0]} {parts[1]}"
 
-    What follows the number (street and town) is shared by many addresses of a list: 3,831
-    different ones among the 56,000 addresses of the companies benchmark, so each is worked
-    out once. A number never takes part in rigour's keyword or place names, and the two
-    halves give the line's own fingerprint (a test holds them to it on every address in the
-    bundled facility list, and on lines from abroad)."""
+
+def _line_parts(whole: str) -> tuple[str, str] | None:
+    """A line's leading house number and the rest, each fingerprinted; None for a line that
+    does not start with a number."""
     found = _LEADING_NUMBER.fullmatch(whole)
     if found is None:
-        return _fingerprint(whole)
+        return None
     number, rest = _part_fingerprint(found.group(1)), _part_fingerprint(found.group(2))
-    if not number or not rest:
-        return _fingerprint(whole)
-    return f"{number} {rest}"
+    return (number, rest) if number and rest else None
+
+
+def _line_address(code: str, whole: str) -> Address:
+    """The address of a line from abroad, fingerprinted whole or, when a house number leads
+    it, in two halves.
+
+    What follows the number (street and town) is shared by many addresses of a list: 3,831
+    different ones among the 56,000 addresses of the companies benchmark, so each is
+    fingerprinted, and split into words, once. A number never takes part in rigour's keyword
+    or place names, and the two halves give the line's own fingerprint (a test holds them to
+    it on every address in the bundled facility list, and on lines from abroad)."""
+    parts = _line_parts(whole)
+    if parts is None:
+        return Address(country=code, line=_fingerprint(whole))
+    (number_house, number_words), (rest_house, rest_words) = map(_part_words, parts)
+    return Address(
+        country=code,
+        line=f"{parts[0]} {parts[1]}",
+        house=number_house if number_house is not None else rest_house,
+        words=number_words + rest_words,
+    )
 
 
 @lru_cache(maxsize=65_536)
@@ -171,7 +200,7 @@ def parse_address(
     if code is not None and code != "us" and not (city or state or zip_code):
         # The commonest shape of a list abroad: one line and a country. Fingerprinted whole.
         whole = address.strip() if address else ""
-        return Address(country=code, line=_line_fingerprint(whole) if whole else "")
+        return _line_address(code, whole) if whole else Address(country=code)
     state_code = us_state(state) if state else None
     if code is None and state_code is not None:
         code = "us"
