@@ -236,3 +236,25 @@ def test_a_big_list_file_is_announced_on_a_terminal(tmp_path: Path) -> None:
     assert "facilities:" not in done.stderr  # the bundled list is not a big file
     quiet = run("screen", str(roster), "--list", str(big), env={**env, "TTY_COMPATIBLE": "0"})
     assert "loading" not in quiet.stderr
+
+
+def test_a_long_roster_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
+    import os
+
+    from subtier.screenfile import PROGRESS_MIN_ROWS
+
+    roster = tmp_path / "roster.csv"
+    lines = [f"{n},Site {n},{n} Elm St,Taft,OK,74463" for n in range(PROGRESS_MIN_ROWS)]
+    roster.write_text("id,name,address,city,state,zip\n" + "\n".join(lines) + "\n")
+    out = tmp_path / "out.csv"
+    env = {**os.environ, "SUBTIER_HOME": str(tmp_path / "home"), "TTY_COMPATIBLE": "1"}
+    args = ["screen", str(roster), "--list", "facilities", "--output", str(out)]
+    done = run(*args, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "screening" in done.stderr
+    assert f"{PROGRESS_MIN_ROWS:,}/{PROGRESS_MIN_ROWS:,}".replace(",", "") in done.stderr.replace(
+        ",", ""
+    )
+    quiet = run(*args, env={**env, "TTY_COMPATIBLE": "0"})
+    assert "screening" not in quiet.stderr
+    assert out.read_text(encoding="utf-8").count("\n") == PROGRESS_MIN_ROWS + 1

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from subtier import warmup
 from subtier.errors import InputError
@@ -56,13 +56,8 @@ def _screen(
     target = output.with_name(output.name + ".partial") if output else None
     handle = target.open("w", encoding="utf-8", newline="") if target else sys.stdout
     show = console.is_terminal and (roster.total or 0) >= PROGRESS_MIN_ROWS
-    progress = Progress(
-        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=not show, transient=True,
-    )  # fmt: skip
     try:
-        with progress:
-            task = progress.add_task("rows", total=roster.total)
+        with _progress(console, roster.total, show) as advance:
             write_csv(handle).writerow(output_header(roster, top))
             screening = screen_rows(
                 roster, screener, top, threshold=cutoff, meanwhile=prepared.store_waiting
@@ -70,7 +65,7 @@ def _screen(
             for screened in screening:
                 handle.write(screened.text)
                 problems.extend(screened.problems)
-                progress.advance(task, screened.rows)
+                advance(screened.rows)
         if target and output:
             handle.close()
             target.replace(output)  # the output appears whole or not at all
@@ -79,6 +74,27 @@ def _screen(
             handle.close()
             target.unlink(missing_ok=True)
     return problems
+
+
+@contextmanager
+def _progress(console: Console, total: int | None, show: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on the console, advanced by the callable given; nothing if not shown."""
+    if not show:
+        yield lambda rows: None
+        return
+    # Imported here: only a terminal gets a bar, and rich.progress takes 10 ms to import.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("rows", total=total)
+        yield lambda rows: progress.advance(task, rows)
 
 
 def _load(spec: str, console: Console) -> RiskList:
