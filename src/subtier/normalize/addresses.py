@@ -158,7 +158,7 @@ def _line_fingerprint(whole: str) -> str:
 
 def _line_parts(whole: str) -> tuple[str, str] | None:
     """A line's leading house number and the rest, each fingerprinted; None for a line that
-    does not start with a number."""
+    does not start with a number, or whose halves rigour finds nothing to fingerprint in."""
     found = _LEADING_NUMBER.fullmatch(whole)
     if found is None:
         return None
@@ -198,7 +198,7 @@ def parse_address(
     """Parse an address given as one line, as separate fields, or both."""
     code = country_code(country) if country else None
     if code is not None and code != "us" and not (city or state or zip_code):
-        # The commonest shape of a list abroad: one line and a country. Fingerprinted whole.
+        # The commonest shape of a list abroad: one line and a country, fingerprinted at once.
         whole = address.strip() if address else ""
         return _line_address(code, whole) if whole else Address(country=code)
     state_code = us_state(state) if state else None
