@@ -83,22 +83,12 @@ def name_similarity(
         return 1.0
     # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
-    # Each side's words weighed by IDF and by how alike their best partner is. One loop, not
-    # list upon list: this runs for nearly every candidate. The sums are added up in the
-    # order sum() would, so that scores keep every last digit.
-    best_e = [0.0] * len(et)
+    # Each side's words weighed by IDF and by how alike their best partner is. Added up in
+    # loops, not with sum() over lists: this runs for nearly every candidate. The order is
+    # sum()'s, so that scores keep every last digit.
+    best_q, best_e = _best_pairs(qt, et)
     matched_q = weight_q = 0.0
-    for a in qt:
-        row = _row(a)
-        best = 0.0
-        for j, b in enumerate(et):
-            sim = 1.0 if a == b else row.get(b)
-            if sim is None:
-                sim = _compare(row, a, b)
-            if sim > best_e[j]:
-                best_e[j] = sim
-            if sim > best:
-                best = sim
+    for a, best in zip(qt, best_q, strict=True):
         w = idf.get(a, default_idf)
         weight_q += w
         matched_q += w * best
