@@ -166,7 +166,7 @@ def _line_parts(whole: str) -> tuple[str, str] | None:
     return (number, rest) if number and rest else None
 
 
-def _line_address(code: str, whole: str) -> Address:
+def _line_address(code: str, whole: str, city: str | None = None) -> Address:
     """The address of a line from abroad, fingerprinted whole or, when a house number leads
     it, in two halves.
 
@@ -177,9 +177,10 @@ def _line_address(code: str, whole: str) -> Address:
     it on every address in the bundled facility list, and on lines from abroad)."""
     parts = _line_parts(whole)
     if parts is None:
-        return Address(country=code, line=_fingerprint(whole))
+        return Address(city=city, country=code, line=_fingerprint(whole))
     (number_house, number_words), (rest_house, rest_words) = map(_part_words, parts)
     return Address(
+        city=city,
         country=code,
         line=f"{parts[0]} {parts[1]}",
         house=number_house if number_house is not None else rest_house,
@@ -197,10 +198,12 @@ def parse_address(
 ) -> Address:
     """Parse an address given as one line, as separate fields, or both."""
     code = country_code(country) if country else None
-    if code is not None and code != "us" and not (city or state or zip_code):
-        # The commonest shape of a list abroad: one line and a country, fingerprinted at once.
-        whole = address.strip() if address else ""
-        return _line_address(code, whole) if whole else Address(country=code)
+    if code is not None and code != "us":
+        # Abroad: the parts as one line, fingerprinted; no US street parts to look for.
+        given = (address, city, state, zip_code)
+        whole = ", ".join([p.strip() for p in given if p and p.strip()])
+        town = (_clean(city) or None) if city else None
+        return _line_address(code, whole, town) if whole else Address(city=town, country=code)
     state_code = us_state(state) if state else None
     if code is None and state_code is not None:
         code = "us"
@@ -212,13 +215,6 @@ def parse_address(
             code = "us"
     line_parts = [p for p in (address, city, state, zip_code) if p and p.strip()]
     whole = ", ".join(p.strip() for p in line_parts)
-    if code not in (None, "us"):
-        return Address(
-            city=_clean(city) or None,
-            zip5=None,
-            country=code,
-            line=_line_fingerprint(whole) if whole else "",
-        )
     # A street-only line with the town in its own fields can skip the CRF model.
     separate = city is not None or state is not None or zip_code is not None
     simple = _simple_street(address) if address and separate else None
