@@ -252,9 +252,7 @@ def test_a_long_roster_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     done = run(*args, env=env)
     assert done.returncode == 0, done.stderr
     assert "screening" in done.stderr
-    assert f"{PROGRESS_MIN_ROWS:,}/{PROGRESS_MIN_ROWS:,}".replace(",", "") in done.stderr.replace(
-        ",", ""
-    )
+    assert f"{PROGRESS_MIN_ROWS}/{PROGRESS_MIN_ROWS}" in done.stderr  # rows done, of all
     quiet = run(*args, env={**env, "TTY_COMPATIBLE": "0"})
     assert "screening" not in quiet.stderr
     assert out.read_text(encoding="utf-8").count("\n") == PROGRESS_MIN_ROWS + 1
