@@ -1,0 +1,34 @@
+"""The rules, one module each. Each is a small named function; its docstring is the explanation
+users see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from subtier.policy.config import (
+    DomesticOnly,
+    NoPrisonLabor,
+    SubcontractorsDisclosed,
+    WageFloor,
+)
+from subtier.policy.finding import Finding
+from subtier.policy.rules.context import Context
+from subtier.policy.rules.disclosure import subcontractors_disclosed
+from subtier.policy.rules.domestic import domestic_only
+from subtier.policy.rules.prison import no_prison_labor
+from subtier.policy.rules.wages import wage_floor
+
+Rule = Callable[[Context, Any], Iterator[Finding]]
+
+# Rule name → (function, parameter model). The order is the order of the report.
+RULES: Mapping[str, tuple[Rule, type[BaseModel]]] = {
+    "no-prison-labor": (no_prison_labor, NoPrisonLabor),
+    "domestic-only": (domestic_only, DomesticOnly),
+    "wage-floor": (wage_floor, WageFloor),
+    "subcontractors-disclosed": (subcontractors_disclosed, SubcontractorsDisclosed),
+}
+
+__all__ = ["RULES", "Context", "Rule"]

@@ -1,0 +1,47 @@
+"""What every rule may look at, and the helpers rules share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from subtier.model import Chain, ChainGraph, OrgType
+from subtier.policy.finding import Evidence
+from subtier.screen import Match
+from subtier.wages import WageFlow
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may look at. Built once per check."""
+
+    chain: Chain
+    graph: ChainGraph
+    site_matches: Mapping[str, Sequence[Match]]
+    org_matches: Mapping[str, Sequence[Match]]
+    wages: Sequence[WageFlow]
+
+    def name(self, ident: str) -> str:
+        org = self.chain.organizations_by_id.get(ident)
+        if org is not None:
+            return org.name
+        site = self.chain.sites_by_id.get(ident)
+        return site.name if site is not None else ident
+
+
+def evidence_of(match: Match) -> Evidence:
+    return Evidence(
+        reasons=match.reasons,
+        list=match.list_name,
+        list_version=match.list_version,
+        entry_id=match.entry_id,
+        entry_name=match.entry_name,
+        score=match.score,
+        strength=match.strength.value,
+    )
+
+
+def private_parties(ctx: Context, path: Sequence[str]) -> list[str]:
+    public = {OrgType.AGENCY, OrgType.CORRECTIONAL_INDUSTRIES}
+    orgs = ctx.chain.organizations_by_id
+    return [orgs[i].name for i in path if i in orgs and orgs[i].type not in public]
