@@ -9,11 +9,16 @@ tests fail when the docs and the code disagree.
 from __future__ import annotations
 
 import inspect
+import json
 import re
+from enum import Enum
 from pathlib import Path
+
+from pydantic.fields import FieldInfo
 
 from subtier.policy import RULES
 from subtier.screen import WEIGHTS
+from subtier.screen.programs import SIGNALS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -26,11 +31,27 @@ def features_table() -> str:
     return "\n".join(rows)
 
 
+def programs_table() -> str:
+    rows = ["| signal | topic | what it means |", "|---|---|---|"]
+    for name, (fn, topic) in SIGNALS.items():
+        doc = " ".join((inspect.getdoc(fn) or "").split())
+        rows.append(f"| `{name}` | {topic} | {doc} |")
+    return "\n".join(rows)
+
+
+def _default(field: FieldInfo) -> str:
+    """A parameter's default as a policy file would write it."""
+    value = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+    if isinstance(value, Enum):
+        value = value.value
+    return json.dumps(value)
+
+
 def rules_text() -> str:
     parts = []
     for name, (fn, params) in RULES.items():
         fields = ", ".join(
-            f"`{k}` (default {v.default!r})" if not v.is_required() else f"`{k}`"
+            f"`{k}` (default `{_default(v)}`)" if not v.is_required() else f"`{k}`"
             for k, v in params.model_fields.items()
             if k != "enabled"
         )
@@ -50,6 +71,7 @@ def replace(path: Path, name: str, body: str) -> None:
 
 def main() -> None:
     replace(DOCS / "screening.md", "features", features_table())
+    replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
     print("docs regenerated")
 

@@ -40,7 +40,7 @@ def test_json_report_shape() -> None:
     assert first["rule"] == "no-prison-labor"
     assert first["severity"] == "critical"
     assert first["subject"] == {"kind": "site", "id": "taft"}
-    assert first["path"] == ["campaign", "vendor", "procom", "taft"]
+    assert first["path"] == ["campaign", "vendor", "procom", "oci", "taft"]
     evidence = first["evidence"][0]
     assert {"list", "entry_id", "entry_name", "score", "reasons"} <= set(evidence)
     assert evidence["entry_id"] == "10003571"
@@ -58,6 +58,9 @@ def test_fail_on_nothing_found(tmp_path: Path) -> None:
     data = yaml.safe_load(EXAMPLE.read_text())
     data["workforces"] = []
     data["sites"] = [s for s in data["sites"] if s["id"] != "taft"]
+    # Oklahoma Correctional Industries is a prison labor program wherever its work is done.
+    data["engagements"] = [e for e in data["engagements"] if e["supplier"] != "oci"]
+    data["organizations"] = [o for o in data["organizations"] if o["id"] != "oci"]
     for e in data["engagements"]:
         e["sites"] = [s for s in e.get("sites", []) if s != "taft"]
         e["subcontractors_disclosed"] = True

@@ -31,3 +31,12 @@ def test_every_command_is_in_the_readme() -> None:
     for command in app.registered_commands:
         name = command.name or (command.callback.__name__ if command.callback else "")
         assert f"subtier {name}" in readme, name
+
+
+def test_every_program_signal_is_documented() -> None:
+    from subtier.screen.programs import SIGNALS
+
+    text = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
+    for name, (fn, topic) in SIGNALS.items():
+        doc = " ".join((inspect.getdoc(fn) or "").split())
+        assert f"| `{name}` | {topic} | {doc} |" in text, name

@@ -14,6 +14,7 @@ import pytest
 from subtier.check import CheckResult, check
 from subtier.ingest import load_chain, load_policy
 from subtier.lists import facilities
+from subtier.lists.programs import programs
 from subtier.report.html import render_html, render_pdf
 from subtier.report.json import result_dict
 
@@ -24,7 +25,7 @@ DAY = date(2026, 11, 25)
 
 
 def _result() -> CheckResult:
-    return check(load_chain(EXAMPLE), load_policy(), [facilities()])
+    return check(load_chain(EXAMPLE), load_policy(), [facilities()], programs=programs())
 
 
 def _golden(name: str, actual: str) -> None:

@@ -6,9 +6,9 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from subtier.model import Chain, ChainGraph, Money, Organization, Per, Site
+from subtier.model import Chain, ChainGraph, Money, Organization, OrgType, Per, Site
 from subtier.policy import Context, Finding, Policy, judge
 from subtier.policy.config import WageFloor
 from subtier.screen import (
@@ -24,6 +24,7 @@ from subtier.screen import (
     score_pair,
 )
 from subtier.screen.engine import BATCH
+from subtier.screen.programs import ProgramList, screen_programs
 from subtier.wages import WageFlow, trace_wages
 
 
@@ -39,6 +40,8 @@ class CheckResult:
     lists: list[ListInfo]
     site_matches: Mapping[str, Sequence[Match]]
     org_matches: Mapping[str, Sequence[Match]]
+    # organization id → its match on the correctional-industries program list
+    program_matches: Mapping[str, Match] = field(default_factory=dict)
 
 
 def site_record(site: Site) -> Record:
@@ -169,8 +172,12 @@ def check(
     lists: Sequence[RiskList],
     threshold: float = DEFAULT_THRESHOLD,
     confirmations: Sequence[Confirmation] = (),
+    programs: ProgramList | None = None,
 ) -> CheckResult:
-    """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded."""
+    """Screen, judge and trace the money of one chain. Pure: lists are passed in, loaded.
+
+    ``programs`` is the correctional-industries program list every organization is screened
+    against by name (``subtier.lists.programs()`` is the bundled one)."""
     screener = Screener(lists, threshold=threshold)
     floor_params = policy.params("wage-floor")
     floor = (
@@ -200,14 +207,34 @@ def check(
         found = screener.screen(record, top=3)
         if found:
             org_matches[org.id] = found
-    ctx = Context(chain, graph, site_matches, org_matches, wages)
+    program_matches = screen_organizations(chain.organizations, programs) if programs else {}
+    ctx = Context(chain, graph, site_matches, org_matches, wages, program_matches)
+    infos = [risk_list.info for risk_list in lists]
     return CheckResult(
         chain=chain,
         graph=graph,
         policy=policy,
         findings=judge(ctx, policy),
         wages=wages,
-        lists=[risk_list.info for risk_list in lists],
+        lists=[*infos, programs.info] if programs else infos,
         site_matches=site_matches,
         org_matches=org_matches,
+        program_matches=program_matches,
     )
+
+
+def screen_organizations(
+    organizations: Sequence[Organization], programs: ProgramList
+) -> dict[str, Match]:
+    """Each organization's match on the program list, by its names and state."""
+    out: dict[str, Match] = {}
+    # A person is a worker or a sole trader, never a program: people are not screened by name.
+    named = [org for org in organizations if org.type is not OrgType.INDIVIDUAL]
+    for start in range(0, len(named), BATCH):
+        batch = named[start : start + BATCH]
+        # Names and state are all a program is told by: no street address to parse.
+        records = [make_record(o.id, o.name, aliases=o.aliases, state=o.state) for o in batch]
+        for org, found in zip(batch, screen_programs(records, programs), strict=True):
+            if found is not None:
+                out[org.id] = found
+    return out

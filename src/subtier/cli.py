@@ -134,6 +134,7 @@ def check(
     from subtier.check import check as run_check
     from subtier.ingest import load_chain, load_policy
     from subtier.lists import facilities, load_list
+    from subtier.lists.programs import programs
 
     try:
         loaded = load_chain(chain)
@@ -142,7 +143,7 @@ def check(
     except InputError as error:
         raise _fail(error) from None
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
-    result = run_check(loaded, rules, risk_lists)
+    result = run_check(loaded, rules, risk_lists, programs=programs())
     if save:
         from subtier.monitor import save_check
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from subtier.check import CheckResult, Confirmation, check
+from subtier.lists.programs import programs
 from subtier.model import Chain
 from subtier.monitoring import Delta, compare, confirmed_sites, track
 from subtier.policy import Policy
@@ -29,7 +30,7 @@ def monitor(
         version, chain = workspace.chain(key)
         decisions = workspace.decisions(key)
         confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
-        result = check(chain, policy, lists, confirmations=confirmations)
+        result = check(chain, policy, lists, confirmations=confirmations, programs=programs())
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         previous = workspace.latest_findings(key)
         workspace.record_run(version, tracked, policy.name, result.lists, by=by)

@@ -151,6 +151,9 @@ def test_a_confirmed_match_feeds_back_into_screening(database_url: str) -> None:
     for site in data["sites"]:
         if site["id"] == "taft":
             site["address"] = "400 Oak St"  # a possible match: one severity lower
+    for org in data["organizations"]:
+        if org["id"] == "oci":  # the address alone speaks: no program in the chain
+            org.update(name="Labor Partners LLC", type="company")
     with Workspace(database_url) as ws:
         ws.add_chain(Chain.model_validate(data), key="procom")
         [first] = monitor(ws, policy)

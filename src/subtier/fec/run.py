@@ -29,6 +29,7 @@ from subtier.fec.summary import (
     link_memos,
 )
 from subtier.fec.worklist import WorkItem, worklist
+from subtier.lists.programs import programs
 from subtier.model import OrgType
 from subtier.policy import Context, Policy, judge
 from subtier.screen import Match, RiskList
@@ -143,7 +144,14 @@ def screen_chain(chain_result: CheckResult) -> CheckResult:
         len(kept[k]) == len(v) for k, v in chain_result.org_matches.items()
     ):
         return chain_result
-    ctx = Context(chain, chain_result.graph, chain_result.site_matches, kept, chain_result.wages)
+    ctx = Context(
+        chain,
+        chain_result.graph,
+        chain_result.site_matches,
+        kept,
+        chain_result.wages,
+        chain_result.program_matches,
+    )
     return replace(chain_result, org_matches=kept, findings=judge(ctx, chain_result.policy))
 
 
@@ -205,7 +213,7 @@ def fec_from_rows(
     name = next((f.committee_name for f in filings if f.committee_name), "")
     chain = build_chain(chosen, name, found_payees, flows, list(sources), rules)
     progress("screening and judging", None)
-    result = screen_chain(check(chain, policy, lists))
+    result = screen_chain(check(chain, policy, lists, programs=programs()))
     flags: dict[str, list[str]] = {}
     for finding in result.findings:
         if finding.subject_kind == "organization" and finding.rule != "subcontractors-disclosed":

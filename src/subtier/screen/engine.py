@@ -30,6 +30,10 @@ class ListInfo:
     entries: int
     source: str
     license: str = ""
+    # What the list holds, which decides what a match means: "facilities" (correctional
+    # facilities, matched by where a site is) or "correctional-industries" (programs, matched
+    # by who an organization is).
+    kind: str = "facilities"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from subtier.check import Confirmation, check
 from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
+from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
 from subtier.monitoring import confirmed_sites, track
 from subtier.policy import Evidence, Finding, Policy, Severity
@@ -324,7 +325,9 @@ class Service:
         """Check a version and keep its findings: what makes them show on the dashboard."""
         decisions = self.workspace.decisions(version.key)
         confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
-        result = check(chain, self.policy, self.lists(), confirmations=confirmations)
+        result = check(
+            chain, self.policy, self.lists(), confirmations=confirmations, programs=programs()
+        )
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from subtier.model import Chain, ChainGraph, OrgType
 from subtier.policy.finding import Evidence
@@ -20,6 +20,8 @@ class Context:
     site_matches: Mapping[str, Sequence[Match]]
     org_matches: Mapping[str, Sequence[Match]]
     wages: Sequence[WageFlow]
+    # organization id → its match on the correctional-industries program list
+    program_matches: Mapping[str, Match] = field(default_factory=dict)
 
     def name(self, ident: str) -> str:
         org = self.chain.organizations_by_id.get(ident)
