@@ -43,7 +43,7 @@ def test_html_report_golden() -> None:
 def test_json_report_golden() -> None:
     _golden(
         "check-procom-2019.json",
-        json.dumps(result_dict(_result()), indent=2, ensure_ascii=False) + "\n",
+        json.dumps(result_dict(_result(), DAY), indent=2, ensure_ascii=False) + "\n",
     )
 
 

@@ -161,9 +161,9 @@ def test_cli_writes_docx_and_html(tmp_path: Path) -> None:
     done = run(tmp_path, "--format", "docx")
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert "wrote riders.docx: 4 clause(s)" in done.stderr
+    assert "wrote riders.docx: 5 clause(s)" in done.stderr
     paragraphs = [p.text for p in Document(str(tmp_path / "riders.docx")).paragraphs]
-    assert any(p.startswith("4. Subcontractors. ") for p in paragraphs)
+    assert any(p.startswith("5. Subcontractors. ") for p in paragraphs)
     out = tmp_path / "out" / "rider.html"
     out.parent.mkdir()
     done = run(tmp_path, "--format", "html", "--output", str(out))

@@ -23,7 +23,9 @@ from subtier.screen import (
     make_record,
     score_pair,
 )
+from subtier.screen.details import EntryDetails
 from subtier.screen.engine import BATCH
+from subtier.screen.kinds import PARTY_KINDS, SITE_KINDS, ListKind
 from subtier.screen.programs import ProgramList, screen_programs
 from subtier.wages import WageFlow, trace_wages
 
@@ -42,6 +44,9 @@ class CheckResult:
     org_matches: Mapping[str, Sequence[Match]]
     # organization id → its match on the correctional-industries program list
     program_matches: Mapping[str, Match] = field(default_factory=dict)
+    # organization id → its matches on lists of parties (sanctions, forced labor, PEP, watch)
+    party_matches: Mapping[str, Sequence[Match]] = field(default_factory=dict)
+    details: Mapping[str, Mapping[str, EntryDetails]] = field(default_factory=dict)
 
 
 def site_record(site: Site) -> Record:
@@ -178,7 +183,10 @@ def check(
 
     ``programs`` is the correctional-industries program list every organization is screened
     against by name (``subtier.lists.programs()`` is the bundled one)."""
-    screener = Screener(lists, threshold=threshold)
+    by_kind = {kind: [rl for rl in lists if rl.info.kind is kind] for kind in ListKind}
+    screener = Screener([rl for rl in lists if rl.info.kind in SITE_KINDS], threshold=threshold)
+    facility_screener = Screener(by_kind[ListKind.FACILITIES], threshold=threshold)
+    party_lists = [rl for rl in lists if rl.info.kind in PARTY_KINDS]
     floor_params = policy.params("wage-floor")
     floor = (
         Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
@@ -204,12 +212,21 @@ def check(
         record = organization_record(org)
         if (record.address is None or not record.address.street) and not record.identifiers:
             continue
-        found = screener.screen(record, top=3)
+        found = facility_screener.screen(record, top=3)
         if found:
             org_matches[org.id] = found
     program_matches = screen_organizations(chain.organizations, programs) if programs else {}
-    ctx = Context(chain, graph, site_matches, org_matches, wages, program_matches)
+    party_matches = (
+        screen_parties(chain.organizations, Screener(party_lists, threshold=threshold))
+        if party_lists
+        else {}
+    )
     infos = [risk_list.info for risk_list in lists]
+    details = {rl.info.name: rl.details for rl in lists if rl.details}
+    ctx = Context(
+        chain, graph, site_matches, org_matches, wages, program_matches, party_matches,
+        [*infos, programs.info] if programs else infos, details,
+    )  # fmt: skip
     return CheckResult(
         chain=chain,
         graph=graph,
@@ -220,7 +237,24 @@ def check(
         site_matches=site_matches,
         org_matches=org_matches,
         program_matches=program_matches,
+        party_matches=party_matches,
+        details=details,
     )
+
+
+def screen_parties(
+    organizations: Sequence[Organization], screener: Screener
+) -> dict[str, list[Match]]:
+    """Each organization's and person's matches on the lists of parties, with the engine and
+    explanation of ``subtier screen``: names, aliases, country, address and identifiers."""
+    out: dict[str, list[Match]] = {}
+    for start in range(0, len(organizations), BATCH):
+        batch = organizations[start : start + BATCH]
+        records = [organization_record(org) for org in batch]
+        for org, found in zip(batch, screener.screen_many(records, top=3), strict=True):
+            if found:
+                out[org.id] = found
+    return out
 
 
 def screen_organizations(

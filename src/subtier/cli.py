@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -133,13 +134,13 @@ def check(
     """
     from subtier.check import check as run_check
     from subtier.ingest import load_chain, load_policy
-    from subtier.lists import facilities, load_list
+    from subtier.lists import lists_in_force
     from subtier.lists.programs import programs
 
     try:
         loaded = load_chain(chain)
         rules = load_policy(policy)
-        risk_lists = [facilities(), *(load_list(spec) for spec in lists or [])]
+        risk_lists = lists_in_force(lists or [])
     except InputError as error:
         raise _fail(error) from None
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
@@ -345,9 +346,14 @@ def lists_show(ctx: typer.Context) -> None:
         infos = all_lists()
     except InputError as error:
         raise _fail(error) from None
-    table = Table("name", "version", "entries", "source", "license")
+    table = Table("name", "kind", "version", "entries", "data of", "source", "license")
+    today = date.today()
     for info in infos:
-        table.add_row(info.name, info.version, f"{info.entries:,}", info.source, info.license)
+        dated = info.data_date + (" (over a year old)" if info.stale(today) else "")
+        table.add_row(
+            info.name, info.kind.value, info.version, f"{info.entries:,}", dated, info.source,
+            info.license,
+        )  # fmt: skip
     # Piped output keeps each list on one line.
     Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)
 
@@ -361,16 +367,36 @@ def lists_add(
         Path,
         typer.Argument(help="A CSV list or a FollowTheMoney entities file.", show_default=False),
     ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="What the list holds: facilities, correctional-industries, sanctions,"
+            " forced-labor, pep or watch (default: what its content says, else watch).",
+        ),
+    ] = None,
 ) -> None:
-    """Register a list under a name (a new version if the name exists). It is checked first."""
+    """Register a list under a name (a new version if the name exists). It is checked first.
+
+    Its kind decides what a match on it means: a site at an entry of a `facilities` list is
+    prison labor; a party on a `sanctions`, `forced-labor`, `pep` or `watch` list is a
+    listed-party finding at the severity the policy gives that kind.
+    """
     from subtier.lists import register_list
+    from subtier.screen.kinds import parse_kind
 
     try:
-        info = register_list(name, path)
+        chosen = parse_kind(kind) if kind is not None else None
+    except ValueError as error:
+        raise _fail(InputError(str(error))) from None
+    try:
+        info = register_list(name, path, chosen)
     except InputError as error:
         raise _fail(error) from None
     err.print(
-        f"registered {escape(info.name)} {info.version} ({info.entries:,} entries)", highlight=False
+        f"registered {escape(info.name)} ({info.kind.value}) {info.version}"
+        f" ({info.entries:,} entries)",
+        highlight=False,
     )
 
 
@@ -382,21 +408,32 @@ def lists_update(
     name: Annotated[
         str | None, typer.Option("--name", help="The list it updates (default: the file's name).")
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="What the list holds (see `subtier lists add --help`)."),
+    ] = None,
     database: DatabaseOption = None,
     by: ByOption = None,
 ) -> None:
-    """Bring a new version of a list into the workspace; `subtier monitor` uses it from then on.
+    """Bring a new version of a list into force; every command uses it from then on.
 
-    The file is checked whole first: a bad or partial file keeps the old version in force. Use
-    `--name facilities` to update the bundled facility list.
+    `subtier lists`, `check`, `screen`, `monitor` and the web app all screen against it, and
+    the workspace keeps the version in its audit trail. The file is checked whole first: a bad
+    or partial file keeps the old version in force. Use `--name facilities` to update the
+    bundled facility list.
     """
+    from subtier.screen.kinds import parse_kind
+
     list_name = name or source.name.split(".")[0].lower()
     with _workspace(database) as workspace:
         try:
-            info = workspace.add_list_version(list_name, source, by=by)
+            chosen = parse_kind(kind) if kind is not None else None
+            info = workspace.add_list_version(list_name, source, by=by, kind=chosen)
+        except ValueError as error:
+            raise _fail(InputError(str(error))) from None
         except InputError as error:
             raise _fail(error) from None
-    print(f"{info.name} is now {info.version} ({info.entries:,} entries)")
+    print(f"{info.name} ({info.kind.value}) is now {info.version} ({info.entries:,} entries)")
 
 
 @lists_app.command("remove")

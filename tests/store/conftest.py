@@ -154,3 +154,16 @@ def make_database_url(
 def database_url(make_database_url: Callable[[], str]) -> str:
     """URL of a fresh, empty database for this test (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
     return make_database_url()
+
+
+@pytest.fixture(autouse=True)
+def own_lists(subtier_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder per test: a list version one test brings in is in force for every command
+    (the file registry is the machine's), so it must not reach the next test. Prepared lists
+    are shared: they are keyed by content, whoever made them."""
+    folder = tmp_path / "subtier-home"
+    folder.mkdir()
+    (subtier_home / "prepared").mkdir(exist_ok=True)
+    (folder / "prepared").symlink_to(subtier_home / "prepared")
+    monkeypatch.setenv("SUBTIER_HOME", str(folder))
+    return folder

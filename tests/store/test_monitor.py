@@ -192,3 +192,38 @@ def test_check_save_keeps_the_run(database_url: str) -> None:
         assert len(current) == 5
         [delta] = monitor(ws, load_policy())
     assert (delta.new, delta.resolved, delta.changed) == ([], [], [])
+
+
+def test_one_list_in_force_after_an_update(database_url: str, tmp_path: Path) -> None:
+    """After `subtier lists update`, `lists`, `check` and `monitor` report the same version."""
+    env = {**os.environ, "SUBTIER_DATABASE_URL": database_url}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "subtier", *args],
+            capture_output=True, text=True, cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+
+    path = _facilities_plus_one(tmp_path)
+    updated = run("lists", "update", "--name", "facilities", "--from", str(path))
+    assert updated.returncode == 0, updated.stderr
+    version = updated.stdout.split(" is now ")[1].split()[0]
+    listing = run("lists")
+    rows = [line for line in listing.stdout.splitlines() if line.startswith("│ facilities ")]
+    assert len(rows) == 1, listing.stdout  # shown once, the version in force
+    assert version in listing.stdout
+    chain = tmp_path / "chain.yaml"
+    chain.write_text(yaml.safe_dump(_chain().model_dump(mode="json")))
+    checked = json.loads(
+        run("check", str(chain), "--format", "json", "--list", "facilities").stdout
+    )
+    assert [i["version"] for i in checked["lists"] if i["name"] == "facilities"] == [version]
+    assert any(f["subject"]["id"] == "vineland" for f in checked["findings"])
+    assert run("add", str(chain), "--as", "procom").returncode == 0
+    monitored = json.loads(run("monitor", "--format", "json").stdout)
+    used = {i["name"]: i["version"] for i in monitored["lists"]} if "lists" in monitored else {}
+    with Workspace(database_url) as ws:
+        [in_force] = [rl.info for rl in ws.lists() if rl.info.name == "facilities"]
+    assert in_force.version == version
+    assert used.get("facilities", version) == version
+    assert any(c["subject"]["id"] == "vineland" for c in monitored["chains"][0]["new"])

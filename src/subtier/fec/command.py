@@ -65,10 +65,10 @@ def fec_report(
     """
     from subtier.ingest import load_policy
     from subtier.ingest.spreadsheet import dump_chain, write_text_atomic
-    from subtier.lists import facilities, load_list
+    from subtier.lists import lists_in_force
 
     policy = load_policy(policy_path)
-    lists = [facilities(), *(load_list(spec) for spec in list_specs)]
+    lists = lists_in_force(list_specs)
     if engine == "spark":
         result = _on_spark(files, committee, policy, lists, spark_master)
     else:

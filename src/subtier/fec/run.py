@@ -151,6 +151,9 @@ def screen_chain(chain_result: CheckResult) -> CheckResult:
         kept,
         chain_result.wages,
         chain_result.program_matches,
+        chain_result.party_matches,
+        chain_result.lists,
+        chain_result.details,
     )
     return replace(chain_result, org_matches=kept, findings=judge(ctx, chain_result.policy))
 

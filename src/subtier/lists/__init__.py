@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from subtier.errors import InputError
@@ -20,8 +21,11 @@ from subtier.lists.registry import (
 from subtier.screen import ListInfo, RiskList
 
 __all__ = [
+    "FACILITIES",
     "all_lists",
     "facilities",
+    "facilities_in_force",
+    "lists_in_force",
     "load_csv_list",
     "load_ftm_list",
     "load_list",
@@ -38,7 +42,7 @@ def load_list(spec: str) -> RiskList:
     file; registered names cannot contain dots or slashes, so the two rarely meet.
     """
     if spec == FACILITIES:
-        return facilities()
+        return facilities_in_force()
     path = Path(spec)
     if path.is_file():
         return load_path(path)
@@ -52,6 +56,29 @@ def load_list(spec: str) -> RiskList:
     )
 
 
+def facilities_in_force() -> RiskList:
+    """The facility list every command screens against: the version brought in with
+    ``subtier lists update --name facilities``, else the bundled one."""
+    if find_registration(FACILITIES) is not None:
+        return load_registered(FACILITIES)
+    return facilities()
+
+
+def lists_in_force(specs: Sequence[str] = ()) -> list[RiskList]:
+    """The facility list in force, then each list ``specs`` names, each once."""
+    out = [facilities_in_force()]
+    seen = {(out[0].info.name, out[0].info.version)}
+    for spec in specs:
+        found = load_list(spec)
+        if (found.info.name, found.info.version) not in seen:
+            seen.add((found.info.name, found.info.version))
+            out.append(found)
+    return out
+
+
 def all_lists() -> list[ListInfo]:
-    """The bundled list, then every registered list."""
-    return [facilities().info, *registered_lists()]
+    """The facility list in force, the bundled program list, then every other registered list."""
+    from subtier.lists.programs import programs
+
+    others = [info for info in registered_lists() if info.name != FACILITIES]
+    return [facilities_in_force().info, programs().info, *others]

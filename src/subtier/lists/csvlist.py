@@ -1,28 +1,43 @@
-"""A user's own list as CSV: ``id,name[,address,city,state,zip,country]``."""
+"""A user's own list as CSV: ``id,name[,aliases,address,city,state,zip,country,identifiers,kind]``.
+
+OpenSanctions' ``targets.simple.csv`` is read as it is: its ``aliases``, ``identifiers``,
+``addresses``, ``countries``, ``sanctions``, ``dataset``, ``first_seen`` and ``last_seen``
+columns fill the same fields. Several values in one cell are separated by semicolons.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from subtier.errors import InputError
 from subtier.lists.fanout import build_list
+from subtier.lists.ftm import topic_label
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
+from subtier.screen.details import EntryDetails
+from subtier.screen.kinds import ListKind, kind_from_metadata, parse_kind
 
 # The columns besides id and name, in the order rows hold them.
 _TEXT = ("address", "city", "state", "zip", "country")
 _NUMBERS = ("latitude", "longitude", "extent_m")
 OPTIONAL = (*_TEXT, *_NUMBERS, "status")
+# Columns of many values, and where OpenSanctions' simple export names a column differently.
+_MANY = ("aliases", "identifiers", "sanctions", "topics", "dataset", "first_seen", "last_seen")
+_OTHER_NAMES = {"addresses": "address", "countries": "country", "datasets": "dataset"}
 
 
-def load_csv_list(path: Path, name: str | None = None) -> RiskList:
-    """Load a CSV list. Rows without an id or a name are errors naming their line."""
+def load_csv_list(path: Path, name: str | None = None, kind: ListKind | None = None) -> RiskList:
+    """Load a CSV list. Rows without an id or a name are errors naming their line.
+
+    Its kind is ``kind`` when given, else its ``kind`` column's, else ``sanctions`` for a
+    list whose rows name sanctions, else what its topics say, else ``watch``."""
     raw = path.read_bytes()
     content = hashlib.sha256(raw).hexdigest()
     day = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
@@ -32,14 +47,20 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
         entries=0,
         source=str(path),
     )
-    prepared = load_prepared(content, info)
+    prepared = load_prepared(content, info, kind)
     if prepared is not None:
         return prepared
-    rows = _read_rows(raw, path)
+    rows, extras = _read_rows(raw, path)
     del raw  # a big list's text and rows are let go as soon as they are used
     records, index = build_list(rows, _record)
     del rows
-    risk_list = RiskList(replace(info, entries=len(records)), records, prepared=index)
+    found = kind or extras.kind or kind_from_metadata(extras.topics, extras.datasets)
+    if found is None and extras.sanctioned:
+        found = ListKind.SANCTIONS
+    info = replace(
+        info, entries=len(records), kind=found or ListKind.WATCH, data_date=extras.last_seen[:10]
+    )
+    risk_list = RiskList(info, records, prepared=index, details=extras.details)
     save_prepared(content, risk_list)
     return risk_list
 
@@ -48,11 +69,23 @@ def load_csv_list(path: Path, name: str | None = None) -> RiskList:
 # latitude, longitude and extent as numbers. Tuples, not dicts: a million rows are held at once.
 _Row = tuple[
     str, str, str | None, str | None, str | None, str | None, str | None,
-    float | None, float | None, float | None, str | None,
+    float | None, float | None, float | None, str | None, tuple[str, ...], dict[str, str] | None,
 ]  # fmt: skip
 
 
-def _read_rows(raw: bytes, path: Path) -> list[_Row]:
+@dataclass
+class _Extras:
+    """What the rows say about the list as a whole, and about entries beyond their record."""
+
+    kind: ListKind | None = None
+    topics: Counter[str] = field(default_factory=Counter)
+    datasets: Counter[str] = field(default_factory=Counter)
+    sanctioned: bool = False
+    last_seen: str = ""
+    details: dict[str, EntryDetails] = field(default_factory=dict)
+
+
+def _read_rows(raw: bytes, path: Path) -> tuple[list[_Row], _Extras]:
     """The rows of a CSV list; an error naming the line at the first one that cannot serve."""
     try:
         text = raw.decode("utf-8-sig")
@@ -66,15 +99,22 @@ def _read_rows(raw: bytes, path: Path) -> list[_Row]:
         raise InputError(message, file=str(path), line=reader.line_num) from None
 
 
-def _rows_of(reader: Any, path: Path) -> list[_Row]:
-    header = {h.strip().lower(): i for i, h in enumerate(next(reader, []))}
+def _rows_of(reader: Any, path: Path) -> tuple[list[_Row], _Extras]:
+    header: dict[str, int] = {}
+    for i, h in enumerate(next(reader, [])):
+        key = h.strip().lower()
+        header.setdefault(key, i)
+        if key in _OTHER_NAMES:
+            header.setdefault(_OTHER_NAMES[key], i)
     for required in ("id", "name"):
         if required not in header:
             raise InputError(f"the header has no {required!r} column", file=str(path), line=1)
-    at = [header.get(k, -1) for k in ("id", "name", *OPTIONAL)]
+    at = [header.get(k, -1) for k in ("id", "name", *OPTIONAL, *_MANY, "kind")]
     width = max(at) + 1
     rows: list[_Row] = []
     seen: set[str] = set()
+    extras = _Extras()
+    many = any(i >= 0 for i in at[len(OPTIONAL) + 2 :])
     for row in reader:
         if not row:
             continue  # a blank line
@@ -88,14 +128,66 @@ def _rows_of(reader: Any, path: Path) -> list[_Row]:
         latitude, longitude, extent = (
             _numbers(c, path, reader.line_num) if c[7] or c[8] or c[9] else (None, None, None)
         )
+        aliases: tuple[str, ...] = ()
+        identifiers = None
+        if many:
+            aliases, identifiers = _many(c, id_, extras, path, reader.line_num)
         # Spelled out, not looped over: a million rows pass through here.
         rows.append(
             (
-                id_, name, c[2] or None, c[3] or None, c[4] or None, c[5] or None, c[6] or None,
-                latitude, longitude, extent, c[10] or None,
+                id_, name, _first(c[2]), c[3] or None, c[4] or None, c[5] or None, _first(c[6]),
+                latitude, longitude, extent, c[10] or None, aliases, identifiers,
             )
         )  # fmt: skip
-    return rows
+    return rows, extras
+
+
+def _first(cell: str) -> str | None:
+    # OpenSanctions' addresses and countries cells may hold several: the first is the entry's.
+    return cell.split(";", 1)[0].strip() or None if cell else None
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in cell.split(";") if v.strip()))
+
+
+def _many(
+    c: list[str], id_: str, extras: _Extras, path: Path, line: int
+) -> tuple[tuple[str, ...], dict[str, str] | None]:
+    """A row's aliases and identifiers, and what it says of why the entry is listed."""
+    aliases_cell, ids_cell, sanctions, topics, datasets, first, last, kind = c[11:19]
+    if kind:
+        try:
+            found = parse_kind(kind)
+        except ValueError as error:
+            raise InputError(str(error), file=str(path), line=line, field="kind") from None
+        if extras.kind is not None and found is not extras.kind:
+            message = f"one list, one kind: {found.value!r} here, {extras.kind.value!r} above"
+            raise InputError(message, file=str(path), line=line, field="kind")
+        extras.kind = found
+    identifiers: dict[str, str] = {}
+    for n, value in enumerate(_split(ids_cell), 1):
+        # "ein:12-3456789" names its scheme; a bare value is numbered ("id", "id2" ...).
+        scheme, sep, rest = value.partition(":")
+        if sep and scheme.strip().isidentifier() and rest.strip():
+            identifiers[scheme.strip().lower()] = rest.strip()
+        else:
+            identifiers["id" if n == 1 else f"id{n}"] = value
+    codes, names, programs = _split(topics), _split(datasets), _split(sanctions)
+    extras.topics.update(codes)
+    extras.datasets.update(names)
+    extras.sanctioned = extras.sanctioned or bool(programs)
+    extras.last_seen = max(extras.last_seen, last.strip())
+    if codes or names or programs or first or last:
+        extras.details[id_] = EntryDetails(
+            topics=codes,
+            topic_labels=tuple(topic_label(code) for code in codes),
+            datasets=names,
+            programs=programs,
+            first_seen=first.strip() or None,
+            last_seen=last.strip() or None,
+        )
+    return _split(aliases_cell), identifiers or None
 
 
 def _bad_row(id_: str, name: str, path: Path, line: int) -> NoReturn:
@@ -115,10 +207,13 @@ def _numbers(
 
 
 def _record(row: _Row) -> Record:
-    id_, name, address, city, state, zip_, country, latitude, longitude, extent, status = row
+    id_, name, address, city, state, zip_, country, latitude, longitude, extent, status = row[:11]
+    aliases, identifiers = row[11], row[12]
     return make_record(
         id_,
         name,
+        aliases=aliases,
+        identifiers=identifiers,
         address=address,
         city=city,
         state=state,

@@ -14,6 +14,7 @@ from subtier.bulk import bulk
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.normalize.addresses import Address
 from subtier.screen import ListInfo, RiskList, make_record
+from subtier.screen.kinds import ListKind
 
 NAME = "facilities"
 
@@ -33,8 +34,10 @@ def facilities() -> RiskList:
         entries=0,
         source=meta["source"],
         license=meta["license"],
+        kind=ListKind.FACILITIES,
+        data_date=meta["data_date"],
     )
-    prepared = load_prepared(key, info)
+    prepared = load_prepared(key, info, ListKind.FACILITIES)
     if prepared is not None:
         return prepared
     records = []

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -30,6 +31,8 @@ from subtier.errors import InputError
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
+from subtier.screen.details import EntryDetails
+from subtier.screen.kinds import ListKind, kind_from_metadata
 
 # Schemas whose entities are screened. Person is included: a person's name is still a name a
 # roster or a chain can carry (a sole proprietor, a director).
@@ -92,20 +95,24 @@ class _Pending:
     identifiers: dict[str, str]
     refs: tuple[str, ...]
     parts: _AddressParts | None = None
+    details: EntryDetails | None = None
 
 
-def load_ftm_list(path: Path, name: str | None = None) -> RiskList:
-    """Load an FtM entities file as a list. Malformed entities are errors naming their line."""
+def load_ftm_list(path: Path, name: str | None = None, kind: ListKind | None = None) -> RiskList:
+    """Load an FtM entities file as a list. Malformed entities are errors naming their line.
+
+    The list's kind is ``kind`` when given, else what its entities' topics and datasets say
+    (sanctions, forced labor, PEP), else ``watch``."""
     try:
         with path.open("rb") as handle:
             mtime = os.fstat(handle.fileno()).st_mtime
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", file=str(path)) from None
-    prepared = load_prepared(f"ftm-{digest}", _info(path, name, mtime, digest))
+    prepared = load_prepared(f"ftm-{digest}", _info(path, name, mtime, digest), kind)
     if prepared is not None:
         return prepared
-    risk_list = read_ftm_list(path, name)[0]
+    risk_list = read_ftm_list(path, name, kind)[0]
     if risk_list.info.version == _info(path, name, mtime, digest).version:  # not changed since
         save_prepared(f"ftm-{digest}", risk_list)
     return risk_list
@@ -121,7 +128,9 @@ def _info(path: Path, name: str | None, mtime: float, digest: str) -> ListInfo:
     )
 
 
-def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmStats]:
+def read_ftm_list(
+    path: Path, name: str | None = None, kind: ListKind | None = None
+) -> tuple[RiskList, FtmStats]:
     """Load an FtM entities file and say what was skipped (unnamed, other schemas)."""
     where = str(path)
     addresses: dict[str, _AddressParts] = {}
@@ -129,6 +138,10 @@ def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmSta
     seen: set[str] = set()
     other: Counter[str] = Counter()
     unnamed = 0
+    topics: Counter[str] = Counter()
+    datasets: Counter[str] = Counter()
+    programs: dict[str, list[str]] = {}  # entity id → sanction programs of Sanction entities
+    last_seen = ""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         mtime = os.fstat(handle.fileno()).st_mtime
@@ -137,6 +150,12 @@ def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmSta
             if schema == "Address":
                 _unique(entity_id, addresses, where, line, label)
                 addresses[entity_id] = _address(props)
+                continue
+            if schema == "Sanction":
+                program = _program(props)
+                for ref in _values(props, "entity"):
+                    programs.setdefault(ref, []).append(program)
+                other[schema] += 1
                 continue
             if schema not in SCREENABLE:
                 other[schema] += 1
@@ -147,16 +166,77 @@ def read_ftm_list(path: Path, name: str | None = None) -> tuple[RiskList, FtmSta
             if entry is None:
                 unnamed += 1
             else:
+                assert isinstance(entity, dict)  # _check made sure
+                entry.details = _details(entity, props)
+                topics.update(entry.details.topics)
+                datasets.update(entry.details.datasets)
+                last_seen = max(last_seen, entry.details.last_seen or "")
                 entries.append(entry)
     unresolved = 0
     for entry in entries:
         if entry.parts is None and entry.refs:
             entry.parts = next((addresses[r] for r in entry.refs if r in addresses), None)
             unresolved += entry.parts is None
+    details: dict[str, EntryDetails] = {}
+    for entry in entries:
+        found = entry.details or EntryDetails()
+        extra = tuple(dict.fromkeys(programs.get(entry.id, ())))
+        if extra:
+            found = replace(found, programs=tuple(dict.fromkeys((*found.programs, *extra))))
+        if found != EntryDetails():
+            details[entry.id] = found
     records, index = build_list(entries, _built)
-    info = replace(_info(path, name, mtime, digest.hexdigest()), entries=len(records))
+    info = replace(
+        _info(path, name, mtime, digest.hexdigest()),
+        entries=len(records),
+        kind=kind or kind_from_metadata(topics, datasets) or ListKind.WATCH,
+        data_date=last_seen[:10],
+    )
     stats = FtmStats(len(records), unnamed, unresolved, len(addresses), dict(sorted(other.items())))
-    return RiskList(info, records, prepared=index), stats
+    return RiskList(info, records, prepared=index, details=details), stats
+
+
+def _program(props: Mapping[str, Any]) -> str:
+    """A Sanction entity as one line: "EU: Belarus", the authority and its program."""
+    program = _first(props, "program", "programId", "reason") or "sanctioned"
+    authority = _first(props, "authority", "country")
+    return f"{authority}: {program}" if authority and authority not in program else program
+
+
+def _details(entity: Mapping[str, Any], props: Mapping[str, Any]) -> EntryDetails:
+    """Why an entity is listed: its topics, datasets, nested sanctions and target flag."""
+    codes = tuple(dict.fromkeys(_values(props, "topics")))
+    raw_datasets = entity.get("datasets")
+    names = raw_datasets if isinstance(raw_datasets, list) else []
+    nested = []
+    for item in props.get("sanctions") or []:
+        # targets.nested.json writes an entity's Sanction entities inside it.
+        if isinstance(item, dict) and isinstance(item.get("properties"), dict):
+            nested.append(_program(item["properties"]))
+    target = entity.get("target")
+    first, last = entity.get("first_seen"), entity.get("last_seen")
+    return EntryDetails(
+        topics=codes,
+        topic_labels=tuple(topic_label(code) for code in codes),
+        datasets=tuple(str(d) for d in names if isinstance(d, str) and d.strip()),
+        programs=tuple(dict.fromkeys(nested)),
+        target=target if isinstance(target, bool) else None,
+        first_seen=first if isinstance(first, str) else None,
+        last_seen=last if isinstance(last, str) else None,
+    )
+
+
+def topic_label(code: str) -> str:
+    """An FtM topic as people read it ("sanction" → "Sanctioned"), from followthemoney's own
+    table; a code it does not know is shown as it is."""
+    return _topic_labels().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def _topic_labels() -> dict[str, str]:
+    from followthemoney import registry  # 0.2 s to import: only lists with topics pay it
+
+    return {code: str(label) for code, label in registry.topic.names.items()}
 
 
 def _entities(

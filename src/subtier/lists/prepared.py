@@ -9,6 +9,7 @@ normalization changes, is prepared afresh. ``SUBTIER_PREPARED=0`` turns this off
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,18 +21,20 @@ from pathlib import Path
 from subtier import __version__
 from subtier.bulk import bulk
 from subtier.screen import ListInfo, RiskList
+from subtier.screen.details import EntryDetails
+from subtier.screen.kinds import ListKind
 from subtier.screen.packed import read_list, write_list
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
 # Bumped when the stored layout changes.
-_LAYOUT = 2
+_LAYOUT = 3
 # The code a prepared list depends on: what reads entries from a list file, normalizes them,
 # makes keys and builds indexes.
 _CODE = (
     ("subtier.lists", ("csvlist.py", "facilities.py", "ftm.py")),
     ("subtier.normalize", ("addresses.py", "names.py", "places.py")),
-    ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py")),
+    ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py")),
 )
 
 
@@ -56,17 +59,29 @@ def prepared_path(content_digest: str) -> Path:
     return home() / "prepared" / f"{content_digest}-{code_stamp()}.list"
 
 
-def load_prepared(content_digest: str, info: ListInfo) -> RiskList | None:
-    """The list as prepared before, or None if it never was (or cannot be read back)."""
+def load_prepared(
+    content_digest: str, info: ListInfo, kind: ListKind | None = None
+) -> RiskList | None:
+    """The list as prepared before, or None if it never was (or cannot be read back).
+
+    The kind and data date its content gave are kept with it; ``kind`` overrides the kind."""
     if not enabled():
         return None
     path = prepared_path(content_digest)
     try:
         with bulk(), path.open("rb") as source:
             entries, index = read_list(source)
+            stored_kind, data_date, raw_details = marshal.load(source)
+        details = {key: EntryDetails(*value) for key, value in raw_details.items()}
+        found = replace(
+            info,
+            entries=len(entries),
+            kind=kind or ListKind(stored_kind),
+            data_date=data_date or info.data_date,
+        )
     except (OSError, ValueError, EOFError, TypeError):
         return None  # never prepared, or a damaged copy: prepared afresh
-    return RiskList(replace(info, entries=len(entries)), entries, prepared=index)
+    return RiskList(found, entries, prepared=index, details=details)
 
 
 # Lists waiting to be stored, while ``deferred`` holds them back.
@@ -116,6 +131,9 @@ def _store(content_digest: str, risk_list: RiskList) -> None:
         try:
             with bulk(), partial.open("wb") as out:
                 write_list(out, risk_list.records, risk_list.index)
+                details = {k: v.astuple() for k, v in risk_list.details.items()}
+                info = risk_list.info
+                marshal.dump((info.kind.value, info.data_date, details), out)
             partial.replace(path)  # whole or not at all, whoever reads it meanwhile
         finally:
             partial.unlink(missing_ok=True)

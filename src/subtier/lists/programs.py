@@ -39,5 +39,6 @@ def programs() -> ProgramList:
         source=meta["source"],
         license=meta["license"],
         kind=KIND,
+        data_date=meta["data_date"],
     )
     return ProgramList(info, tuple(records), tuple(found))

@@ -31,6 +31,7 @@ from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
 from subtier.lists.ftm import FTM_SUFFIXES, load_ftm_list
 from subtier.screen import ListInfo, RiskList
+from subtier.screen.kinds import ListKind
 
 Format = Literal["csv", "ftm"]
 
@@ -40,7 +41,7 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 RESERVED = frozenset({FACILITIES})
 CSV_SUFFIXES = (".csv",)
 _EXTENSIONS: dict[Format, str] = {"csv": ".csv", "ftm": ".ftm.json"}
-_LOADERS: dict[Format, Callable[[Path, str | None], RiskList]] = {
+_LOADERS: dict[Format, Callable[[Path, str | None, ListKind | None], RiskList]] = {
     "csv": load_csv_list,
     "ftm": load_ftm_list,
 }
@@ -56,6 +57,7 @@ class Registration:
     format: Format
     original: str  # the path it was registered from
     registered_at: str  # ISO 8601, UTC
+    kind_given: ListKind | None = None  # the kind the user gave when registering, if any
 
 
 def home() -> Path:
@@ -85,30 +87,39 @@ def list_format(path: Path) -> Format:
     )
 
 
-def load_path(path: Path, name: str | None = None) -> RiskList:
-    """Load a list file in the format its name says."""
-    return _LOADERS[list_format(path)](path, name)
+def load_path(path: Path, name: str | None = None, kind: ListKind | None = None) -> RiskList:
+    """Load a list file in the format its name says; ``kind`` overrides what its content says."""
+    return _LOADERS[list_format(path)](path, name, kind)
 
 
-def check_name(name: str) -> str:
-    """The name if it can be registered; else an error saying what a name may be."""
+def check_name(name: str, bundled: bool = False) -> str:
+    """The name if it can be registered; else an error saying what a name may be. A bundled
+    list's name is taken only by a new version of it (``bundled``)."""
     if not NAME_PATTERN.fullmatch(name):
         raise InputError(
             f"bad list name {name!r}: use 1 to 64 lower-case letters, digits, '-' or '_', "
             "starting with a letter or digit"
         )
-    if name in RESERVED:
-        raise InputError(f"the list name {name!r} is reserved for the bundled list")
+    if name in RESERVED and not bundled:
+        raise InputError(
+            f"the list name {name!r} is reserved for the bundled list; bring in a new version"
+            f" of it with: subtier lists update --name {name} --from FILE"
+        )
     return name
 
 
-def register_list(name: str, path: Path) -> ListInfo:
+def register_list(
+    name: str, path: Path, kind: ListKind | None = None, bundled: bool = False
+) -> ListInfo:
     """Validate a list file by loading it, then store a copy under ``name``.
 
     Registering an existing name replaces it. Load errors name the original file, and leave
-    any earlier registration of the name as it was.
+    any earlier registration of the name as it was. ``kind`` is kept with the registration;
+    without it, the kind is what the list's content says (``watch`` when it says nothing).
     """
-    check_name(name)
+    check_name(name, bundled)
+    if name == FACILITIES:
+        kind = ListKind.FACILITIES  # a new version of the bundled list is what it replaces
     fmt = list_format(path)
     if not path.is_file():
         raise InputError("no such file", file=str(path))
@@ -120,7 +131,7 @@ def register_list(name: str, path: Path) -> ListInfo:
     try:
         try:
             # Load the copy, not the original: what is validated is exactly what is stored.
-            loaded = _LOADERS[fmt](data_tmp, name)
+            loaded = _LOADERS[fmt](data_tmp, name, kind)
         except InputError as error:
             raise InputError(
                 error.message, file=str(path), line=error.line, field=error.field
@@ -133,7 +144,11 @@ def register_list(name: str, path: Path) -> ListInfo:
             "registered_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "version": info.version,
             "entries": info.entries,
+            "kind": info.kind.value,
+            "data_date": info.data_date,
         }
+        if kind is not None:
+            sidecar["kind_given"] = True
         meta_tmp = _write_temp(folder, name, json.dumps(sidecar, indent=2).encode() + b"\n")
         os.replace(data_tmp, target)
         os.replace(meta_tmp, folder / f"{name}{_SIDECAR}")
@@ -180,7 +195,7 @@ def load_registered(name: str) -> RiskList:
         raise InputError(
             f"the stored copy of list {name!r} is missing; register it again", file=str(stored)
         )
-    return _LOADERS[found.format](stored, name)
+    return _LOADERS[found.format](stored, name, found.kind_given)
 
 
 def remove_list(name: str) -> None:
@@ -243,13 +258,18 @@ def _read_sidecar(path: Path) -> Registration:
         fmt = data["format"]
         if data["name"] != name or fmt not in _EXTENSIONS:
             raise ValueError
+        # Sidecars written before lists had kinds: every list was screened as a watch list.
+        kind = ListKind(data.get("kind", ListKind.WATCH.value))
         info = ListInfo(
             name=name,
             version=str(data["version"]),
             entries=int(data["entries"]),
             source=str(path.parent / f"{name}{_EXTENSIONS[fmt]}"),
+            kind=kind,
+            data_date=str(data.get("data_date", "")),
         )
-        return Registration(info, fmt, str(data["original"]), str(data["registered_at"]))
+        given = kind if data.get("kind_given") else None
+        return Registration(info, fmt, str(data["original"]), str(data["registered_at"]), given)
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError(
             "damaged list registration; remove the list and register it again", file=str(path)

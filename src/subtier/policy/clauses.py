@@ -15,6 +15,7 @@ from rigour.territories import get_territory
 
 from subtier.policy.config import (
     DomesticOnly,
+    ListedParty,
     NoPrisonLabor,
     Policy,
     SubcontractorsDisclosed,
@@ -80,11 +81,22 @@ def subcontractors_disclosed(params: SubcontractorsDisclosed) -> str:
     )
 
 
+def listed_party(params: ListedParty) -> str:
+    return (
+        "Neither the Supplier nor any subcontractor at any tier, nor any person or entity"
+        " owning or controlling them, is designated on a sanctions list, on a government list"
+        " of entities that use forced labor, or on a list the Buyer has shared with the"
+        " Supplier. The Supplier screens each subcontractor before engaging it and notifies the"
+        " Buyer at once if any of them is designated while this agreement is in force."
+    )
+
+
 Clause = Callable[[Any], str]
 
 # Rule name → (heading, clause function). Same names and order as RULES.
 CLAUSES: Mapping[str, tuple[str, Clause]] = {
     "no-prison-labor": ("No prison labor", no_prison_labor),
+    "listed-party": ("Sanctioned and listed parties", listed_party),
     "domestic-only": ("Where the work is done", domestic_only),
     "wage-floor": ("Minimum pay", wage_floor),
     "subcontractors-disclosed": ("Subcontractors", subcontractors_disclosed),

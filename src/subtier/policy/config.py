@@ -6,6 +6,7 @@
       domestic-only: {countries: [US], severity: high}
       wage-floor: {hourly: 15.00, currency: USD, severity: high}
       subcontractors-disclosed: {severity: medium}
+      listed-party: {sanctions: critical, forced-labor: critical, pep: low, watch: high}
 
 A rule that is absent, or has ``enabled: false``, is off.
 """
@@ -64,6 +65,23 @@ class SubcontractorsDisclosed(_Params):
     severity: Severity = Severity.MEDIUM
 
 
+class ListedParty(_Params):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    severity: Severity = Field(
+        default=Severity.HIGH, description="For a match on a list whose kind is not named here."
+    )
+    sanctions: Severity = Severity.CRITICAL
+    forced_labor: Severity = Field(default=Severity.CRITICAL, alias="forced-labor")
+    pep: Severity = Severity.LOW
+    watch: Severity = Severity.HIGH
+
+    def for_kind(self, kind: str) -> Severity:
+        """The severity of a certain match on a list of ``kind``."""
+        value: Severity = getattr(self, kind.replace("-", "_"), self.severity)
+        return value if isinstance(value, Severity) else self.severity
+
+
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -73,6 +91,7 @@ class Rules(BaseModel):
     subcontractors_disclosed: SubcontractorsDisclosed | None = Field(
         default=None, alias="subcontractors-disclosed"
     )
+    listed_party: ListedParty | None = Field(default=None, alias="listed-party")
 
 
 class Policy(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import orjson
@@ -97,8 +98,10 @@ def wage_dict(w: WageFlow) -> dict[str, Any]:
     }
 
 
-def result_dict(result: CheckResult) -> dict[str, Any]:
-    """The whole result. Keys are stable within a format version."""
+def result_dict(result: CheckResult, today: date | None = None) -> dict[str, Any]:
+    """The whole result. Keys are stable within a format version. A list is ``stale`` when its
+    data is more than a year older than ``today`` (default: the day it runs)."""
+    day = today or date.today()
     return {
         "format": FORMAT_VERSION,
         "chain": {"name": result.chain.name, "root": result.chain.root},
@@ -106,7 +109,15 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in result.findings],
         "wages": [wage_dict(w) for w in result.wages],
         "lists": [
-            {"name": i.name, "version": i.version, "entries": i.entries} for i in result.lists
+            {
+                "name": i.name,
+                "version": i.version,
+                "entries": i.entries,
+                "kind": i.kind.value,
+                "data_date": i.data_date or None,
+                "stale": i.stale(day),
+            }
+            for i in result.lists
         ],
     }
 

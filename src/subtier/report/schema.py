@@ -90,6 +90,11 @@ class ListOut(_Out):
     name: str
     version: str = Field(description="Content hash and date.")
     entries: int
+    kind: str = Field(
+        description="facilities, correctional-industries, sanctions, forced-labor, pep or watch."
+    )
+    data_date: str | None = Field(description="When the list's data was current, if it says.")
+    stale: bool = Field(description="The list's data is more than a year older than the report.")
 
 
 class ChainOut(_Out):

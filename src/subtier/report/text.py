@@ -6,6 +6,7 @@ Lines are printed with soft wrapping, so a report piped to a file keeps one line
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from rich.console import Console
 from rich.text import Text
@@ -98,8 +99,17 @@ def _money(result: CheckResult, w: WageFlow) -> list[Text]:
 def render(result: CheckResult, console: Console) -> None:
     """Print the report."""
     lines = [Text(f"subtier check: {result.chain.name}", style="bold")]
-    lists = ", ".join(f"{i.name} {i.version} ({i.entries:,} entries)" for i in result.lists)
+    lists = ", ".join(
+        f"{i.name}{'' if i.name == i.kind.value else f' ({i.kind.value})'} {i.version}"
+        f" ({i.entries:,} entries)"
+        for i in result.lists
+    )
     lines.append(Text(f"lists: {lists}; policy: {result.policy.name}", style="dim"))
+    today = date.today()
+    for info in result.lists:
+        warning = info.age_warning(today)
+        if warning:
+            lines.append(Text(f"warning: {warning}", style="yellow"))
     lines.append(Text())
     counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in reversed(counts.items()) if n) or "none"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
+from subtier.screen.details import EntryDetails
 from subtier.screen.features import CERTAIN, ESTIMATES, Feature, evaluate, evaluate_above
 from subtier.screen.index import Index
+from subtier.screen.kinds import ListKind
 from subtier.screen.match import Match, Strength
 from subtier.screen.record import Record
 
 # Calibrated default: see docs/screening.md for how it was chosen.
 DEFAULT_THRESHOLD = 0.7
+# A list's data older than this many days is reported as such.
+STALE_DAYS = 365
 # Candidates scored per query and list: the best by the rarity of the keys they share.
 SCORED = 5
 # Queries a caller with many hands to screen_many (or Index.candidates_many) at a time: one
@@ -30,10 +35,28 @@ class ListInfo:
     entries: int
     source: str
     license: str = ""
-    # What the list holds, which decides what a match means: "facilities" (correctional
-    # facilities, matched by where a site is) or "correctional-industries" (programs, matched
-    # by who an organization is).
-    kind: str = "facilities"
+    # What the list holds, which decides what a match on it means (see ``kinds``).
+    kind: ListKind = ListKind.FACILITIES
+    data_date: str = ""  # when its data was current (ISO date), if the list says
+
+    def stale(self, today: date) -> bool:
+        """Its data is more than a year old on ``today`` (facilities open, close and move)."""
+        if not self.data_date:
+            return False
+        try:
+            day = date.fromisoformat(self.data_date[:10])
+        except ValueError:
+            return False
+        return (today - day).days > STALE_DAYS
+
+    def age_warning(self, today: date) -> str | None:
+        """What a report says of a list whose data is more than a year old."""
+        if not self.stale(today):
+            return None
+        return (
+            f"list {self.name} holds data of {self.data_date}, more than a year old: what"
+            " has changed since (openings, closures, new listings) is not in it"
+        )
 
 
 @dataclass(frozen=True)
@@ -43,6 +66,8 @@ class RiskList:
     info: ListInfo
     records: Sequence[Record]
     prepared: Index | None = field(default=None, compare=False, repr=False)
+    # Why entries are listed (topics, programs ...), by entry id; only for lists that say.
+    details: Mapping[str, EntryDetails] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def index(self) -> Index:

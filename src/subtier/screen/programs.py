@@ -26,11 +26,12 @@ from subtier.normalize.places import us_state
 from subtier.screen.engine import SCORED, ListInfo, RiskList
 from subtier.screen.features import Context, Feature
 from subtier.screen.index import Index, list_context
+from subtier.screen.kinds import ListKind
 from subtier.screen.match import Match, Strength
 from subtier.screen.names import name_similarity
 from subtier.screen.record import Record, make_record
 
-KIND = "correctional-industries"
+KIND = ListKind.CORRECTIONAL_INDUSTRIES
 # Words every program's name is made of: a name of only these ("Correctional Industries")
 # says what an organization is, not which program it is.
 GENERIC_WORDS = frozenset(

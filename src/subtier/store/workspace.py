@@ -28,6 +28,7 @@ from subtier.model import Chain
 from subtier.monitoring import CONFIRM, DISMISS, Decision, Tracked
 from subtier.policy import Severity
 from subtier.screen import ListInfo, RiskList
+from subtier.screen.kinds import ListKind
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
 
@@ -235,36 +236,44 @@ class Workspace:
 
     # Lists ---------------------------------------------------------------------------------
 
-    def add_list_version(self, name: str, path: Path, by: str | None = None) -> ListInfo:
+    def add_list_version(
+        self, name: str, path: Path, by: str | None = None, kind: ListKind | None = None
+    ) -> ListInfo:
         """Bring in a new version of a list from a file. It is loaded and checked first, and
-        saved in one transaction, so a bad or partial file leaves the current version in force."""
-        from subtier.lists.registry import list_format, load_path
+        saved in one transaction, so a bad or partial file leaves the current version in force.
+
+        The version is registered as the list in force for every command (``subtier lists``,
+        ``check``, ``screen``), and kept here with its content for the audit trail and for
+        workspaces on other machines."""
+        from subtier.lists.registry import list_format, register_list
 
         check_list_name(name)
-        risk_list = load_path(path, name)  # raises InputError naming the file and line
+        registered = register_list(name, path, kind, bundled=True)  # InputError names the line
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         who = actor(by)
         with _Writer(self.engine) as conn:
             now = _now()
-            version = f"{now.date().isoformat()}+sha256:{digest[:12]}"
+            version = registered.version  # the same version every command reports
             conn.execute(
                 insert(t.list_versions).values(
                     name=name, version=version, format=list_format(path),
-                    entries=risk_list.info.entries, content=raw, content_hash=digest,
+                    entries=registered.entries, content=raw, content_hash=digest,
                     source=str(path), created_at=now, created_by=who,
                 )
             )  # fmt: skip
             _append_audit(
                 conn, who, "list.update", f"{name} {version}",
-                {"source": str(path), "entries": risk_list.info.entries}, digest, now,
+                {"source": str(path), "entries": registered.entries}, digest, now,
             )  # fmt: skip
-        return replace(risk_list.info, version=version)
+        return registered
 
     def lists(self) -> list[RiskList]:
-        """The lists in force: the newest saved version of each, and the bundled facilities
-        unless a newer version of them was brought in."""
-        from subtier.lists import facilities
+        """The lists in force: the facility list every command uses, and each list brought in
+        here, in the version registered on this machine (the newest stored one where this
+        machine has none registered)."""
+        from subtier.lists import FACILITIES, facilities_in_force
+        from subtier.lists.registry import find_registration, load_registered
 
         newest = (
             select(func.max(t.list_versions.c.id))
@@ -277,9 +286,19 @@ class Workspace:
                 .where(t.list_versions.c.id.in_(newest))
                 .order_by(t.list_versions.c.name)
             ).all()
-        loaded = {row.name: _load_stored(row) for row in rows}
-        bundled = [] if "facilities" in loaded else [facilities()]
-        return [*bundled, *loaded.values()]
+        loaded: dict[str, RiskList] = {}
+        for row in rows:
+            if find_registration(row.name) is not None:
+                loaded[row.name] = load_registered(row.name)
+            elif row.name != FACILITIES:
+                loaded[row.name] = _load_stored(row)
+        if FACILITIES not in loaded:
+            stored = [r for r in rows if r.name == FACILITIES]
+            in_force = facilities_in_force()
+            if stored and in_force.info.version != stored[0].version:
+                in_force = _load_stored(stored[0])  # brought in on another machine
+            loaded[FACILITIES] = in_force
+        return [loaded.pop(FACILITIES), *loaded.values()]
 
     # Runs and review ------------------------------------------------------------------------
 
@@ -418,9 +437,10 @@ def _load_stored(row: Any) -> RiskList:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{row.name}{suffix}"
         path.write_bytes(row.content)
-        loaded = load_path(path, row.name)
+        kind = ListKind.FACILITIES if row.name == "facilities" else None
+        loaded = load_path(path, row.name, kind)
     info = replace(loaded.info, version=row.version, source=row.source or "workspace")
-    return RiskList(info, loaded.records)
+    return RiskList(info, loaded.records, loaded.prepared, loaded.details)
 
 
 def _utc(at: datetime) -> datetime:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from subtier.policy.config import (
     DomesticOnly,
+    ListedParty,
     NoPrisonLabor,
     SubcontractorsDisclosed,
     WageFloor,
@@ -18,6 +19,7 @@ from subtier.policy.finding import Finding
 from subtier.policy.rules.context import Context
 from subtier.policy.rules.disclosure import subcontractors_disclosed
 from subtier.policy.rules.domestic import domestic_only
+from subtier.policy.rules.listed import listed_party
 from subtier.policy.rules.prison import no_prison_labor
 from subtier.policy.rules.wages import wage_floor
 
@@ -26,6 +28,7 @@ Rule = Callable[[Context, Any], Iterator[Finding]]
 # Rule name → (function, parameter model). The order is the order of the report.
 RULES: Mapping[str, tuple[Rule, type[BaseModel]]] = {
     "no-prison-labor": (no_prison_labor, NoPrisonLabor),
+    "listed-party": (listed_party, ListedParty),
     "domestic-only": (domestic_only, DomesticOnly),
     "wage-floor": (wage_floor, WageFloor),
     "subcontractors-disclosed": (subcontractors_disclosed, SubcontractorsDisclosed),

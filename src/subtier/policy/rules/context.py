@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from subtier.model import Chain, ChainGraph, OrgType
 from subtier.policy.finding import Evidence
-from subtier.screen import Match
+from subtier.screen import ListInfo, Match
+from subtier.screen.details import EntryDetails
+from subtier.screen.kinds import ListKind
 from subtier.wages import WageFlow
 
 
@@ -22,6 +24,27 @@ class Context:
     wages: Sequence[WageFlow]
     # organization id → its match on the correctional-industries program list
     program_matches: Mapping[str, Match] = field(default_factory=dict)
+    # organization id → its matches, by name, on lists of parties (sanctions, watch ...)
+    party_matches: Mapping[str, Sequence[Match]] = field(default_factory=dict)
+    lists: Sequence[ListInfo] = ()
+    # list name → entry id → why the entry is listed, for lists that say
+    details: Mapping[str, Mapping[str, EntryDetails]] = field(default_factory=dict)
+
+    def kind_of(self, list_name: str) -> ListKind:
+        """The kind of the list a match is on (a list not given is a facility list, as every
+        list was before lists had kinds)."""
+        for info in self.lists:
+            if info.name == list_name:
+                return info.kind
+        return ListKind.FACILITIES
+
+    def facility_matches(self, site_id: str) -> list[Match]:
+        """A site's matches on correctional facility lists, best first."""
+        found = self.site_matches.get(site_id, ())
+        return [m for m in found if self.kind_of(m.list_name) is ListKind.FACILITIES]
+
+    def details_of(self, match: Match) -> EntryDetails | None:
+        return self.details.get(match.list_name, {}).get(match.entry_id)
 
     def name(self, ident: str) -> str:
         org = self.chain.organizations_by_id.get(ident)

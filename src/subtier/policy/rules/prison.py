@@ -69,7 +69,7 @@ def _programs(ctx: Context) -> dict[str, _Program]:
 def _site_signals(ctx: Context, site_id: str, programs: dict[str, _Program]) -> list[_Signal]:
     signals: list[_Signal] = []
     site = ctx.chain.sites_by_id[site_id]
-    for match in ctx.site_matches.get(site_id, ()):
+    for match in ctx.facility_matches(site_id):
         certain = match.strength is Strength.MATCH
         kind = "is at" if certain else "may be on the grounds of"
         signals.append(
@@ -186,7 +186,7 @@ def no_prison_labor(ctx: Context, params: NoPrisonLabor) -> Iterator[Finding]:
             continue
         shown.update(s.via for s in signals if s.via is not None)
         evidence = [e for s in signals for e in s.evidence]
-        evidence += [evidence_of(m) for m in list(ctx.site_matches.get(site.id, ()))[1:]]
+        evidence += [evidence_of(m) for m in ctx.facility_matches(site.id)[1:]]
         tier = ctx.graph.site_tier(site.id)
         where = f"{site.name} (tier {tier})" if tier is not None else site.name
         clauses = list(dict.fromkeys(s.clause for s in signals))
