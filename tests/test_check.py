@@ -201,3 +201,49 @@ def test_a_person_has_no_subcontractors_to_disclose(
     }
     assert data["engagements"][0]["id"] in before
     assert data["engagements"][0]["id"] not in after
+
+
+@pytest.mark.parametrize(
+    ("address", "code", "said"),
+    [
+        ("Cebu IT Park, Cebu City, Philippines", "PH", "Philippines"),
+        (
+            "Whitefield, Bengaluru, KA 560066, IN",
+            "IN",
+            "India (IN after KA 560066: a region of India)",
+        ),
+    ],
+)
+def test_offshore_address_breaks_domestic_only_whatever_its_operator(
+    make_chain: MakeChain,
+    facility_list: RiskList,
+    default_policy: Policy,
+    address: str,
+    code: str,
+    said: str,
+) -> None:
+    chain = make_chain(address=address)
+    assert chain.organizations_by_id["procom"].country == "US"  # the site's operator
+    result = check(chain, default_policy, [facility_list])
+    [finding] = [f for f in result.findings if f.rule == "domestic-only"]
+    assert finding.subject_id == "taft"
+    assert finding.severity is Severity.HIGH
+    assert f"is in {code}" in finding.summary
+    assert finding.evidence[0].reasons == f"country from the address text: {said}"
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        {"address": "1 Monument Cir, Indianapolis, IN 46204"},
+        {"address": "1 Main St, Portland, OR"},
+        {"address": "1 Main St, Paris, TX 75460"},
+        {"address": "3400 Georgia Ave NW, Washington, DC"},
+        {"address": "1 Main St", "city": "Manila", "state": "AR"},
+    ],
+)
+def test_us_addresses_with_ambiguous_tails_stay_domestic(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy, site: dict[str, Any]
+) -> None:
+    result = check(make_chain(**site), default_policy, [facility_list])
+    assert [f for f in result.findings if f.rule == "domestic-only"] == []

@@ -164,3 +164,18 @@ def test_import_ocds(tmp_path: Path) -> None:
     assert deeper, "the subcontracting extension should give a second tier"
     report = json.loads(run("check", str(target), "--format", "json").stdout)
     assert report["chain"]["root"] == chain["root"]
+
+
+def test_offshore_address_is_reported_with_where_its_country_came_from(tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    for site in data["sites"]:
+        if site["id"] == "taft":
+            for key in ("city", "state", "zip", "country"):
+                site.pop(key, None)
+            site["address"] = "Cebu IT Park, Cebu City, Philippines"
+    path = tmp_path / "offshore.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = run("check", str(path)).stdout
+    assert "domestic-only  site taft" in out
+    assert "Taft call center is in PH, outside the allowed countries (US)." in out
+    assert "evidence: country from the address text: Philippines" in out
