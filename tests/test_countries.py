@@ -95,6 +95,14 @@ def test_a_us_state_outweighs_a_foreign_town_name() -> None:
     assert _site(address="1 Main St", city="Paris", state="TX", zip="75460") == (
         "country from the state: TX (a US state)"
     )
+    assert _site(address="1 Main St, Ontario", state="CA") == (
+        "country from the state: CA (a US state)"
+    )
+    assert _site(address="1 Main St, Peru", state="IN") == "country from the state: IN (a US state)"
+    # A street, a town and a country is the country, whatever the state field says.
+    assert _site(address="Cebu IT Park, Cebu City, Philippines", state="OK") == (
+        "country from the address text: Philippines"
+    )
 
 
 def test_a_state_code_with_a_foreign_postal_code_is_not_a_us_state() -> None:

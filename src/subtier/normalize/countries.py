@@ -110,9 +110,11 @@ def site_country(
     # needs names in other languages ("Pilipinas").
     reading = read_address(line, deep=not in_us_state) if line else None
     if reading is not None and reading.strong:
-        # A town named like a country in a US state (Lebanon, PA) is the town.
+        # With a US state given, a country's name right after the street is the town: US towns
+        # are called Lebanon, Peru and Ontario. A street, a town and a country is the country.
         named_like_town = city is not None and _key(city) == _key(reading.said)
-        if not (in_us_state and named_like_town):
+        street_then_name = len(_SEGMENTS.split(line)) < 3
+        if not in_us_state or reading.code == US or not (named_like_town or street_then_name):
             return SiteCountry(reading.code, "the address text", reading.said)
     if in_us_state:
         return SiteCountry(US, "the state", f"{state} (a US state)")
