@@ -201,3 +201,102 @@ def test_a_person_has_no_subcontractors_to_disclose(
     }
     assert data["engagements"][0]["id"] in before
     assert data["engagements"][0]["id"] not in after
+
+
+@pytest.mark.parametrize(
+    ("address", "code", "said"),
+    [
+        ("Cebu IT Park, Cebu City, Philippines", "PH", "Philippines"),
+        (
+            "Whitefield, Bengaluru, KA 560066, IN",
+            "IN",
+            "India (IN after KA 560066: a region of India)",
+        ),
+    ],
+)
+def test_offshore_address_breaks_domestic_only_whatever_its_operator(
+    make_chain: MakeChain,
+    facility_list: RiskList,
+    default_policy: Policy,
+    address: str,
+    code: str,
+    said: str,
+) -> None:
+    chain = make_chain(address=address)
+    assert chain.organizations_by_id["procom"].country == "US"  # the site's operator
+    result = check(chain, default_policy, [facility_list])
+    [finding] = [f for f in result.findings if f.rule == "domestic-only"]
+    assert finding.subject_id == "taft"
+    assert finding.severity is Severity.HIGH
+    assert f"is in {code}" in finding.summary
+    assert finding.evidence[0].reasons == f"country from the address text: {said}"
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        {"address": "1 Monument Cir, Indianapolis, IN 46204"},
+        {"address": "1 Main St, Portland, OR"},
+        {"address": "1 Main St, Paris, TX 75460"},
+        {"address": "3400 Georgia Ave NW, Washington, DC"},
+        {"address": "1 Main St", "city": "Manila", "state": "AR"},
+    ],
+)
+def test_us_addresses_with_ambiguous_tails_stay_domestic(
+    make_chain: MakeChain, facility_list: RiskList, default_policy: Policy, site: dict[str, Any]
+) -> None:
+    result = check(make_chain(**site), default_policy, [facility_list])
+    assert [f for f in result.findings if f.rule == "domestic-only"] == []
+
+
+def _paid_to_program(example_data: dict[str, Any], **workforce: Any) -> Chain:
+    data = dict(example_data)
+    data["workforces"] = [{**example_data["workforces"][0], "paid_to": "oci", **workforce}]
+    return Chain.model_validate(data)
+
+
+def test_pay_to_an_organization_below_the_floor_is_a_violation(
+    example_data: dict[str, Any], facility_list: RiskList, default_policy: Policy
+) -> None:
+    result = check(_paid_to_program(example_data), default_policy, [facility_list])
+    [finding] = [f for f in result.findings if f.rule == "wage-floor"]
+    assert finding.severity is Severity.HIGH
+    assert finding.subject_id == "taft-callers"
+    assert finding.summary == (
+        "Workers at Taft call center: at most USD 1.45 an hour reaches the worker"
+        " (paid to Oklahoma Correctional Industries), below the floor of USD 15.00."
+        " Raising it to the floor costs at least USD 13.55 per hour worked"
+        " (at least USD 2,348.67 per full-time worker-month)."
+    )
+    assert "an upper bound on what reaches the worker" in finding.evidence[0].reasons
+
+
+def test_pay_to_an_organization_above_the_floor_cannot_be_verified(
+    example_data: dict[str, Any], facility_list: RiskList, default_policy: Policy
+) -> None:
+    chain = _paid_to_program(example_data, pay={"amount": 16, "per": "hour"})
+    result = check(chain, default_policy, [facility_list])
+    wage = [f for f in result.findings if f.rule == "wage-floor"]
+    info = [f for f in wage if f.severity is Severity.INFO]
+    assert len(info) == 1
+    assert "at most USD 16.00 an hour reaches the worker" in info[0].summary
+    # 16 an hour is also more than the 7.25 the program is paid for the work.
+    [low] = [f for f in wage if f.severity is Severity.LOW]
+    assert "USD 16.00 an hour" in low.summary
+    assert "USD 7.25 an hour ProCom pays Oklahoma Correctional Industries" in low.summary
+
+
+def test_pay_above_the_price_of_the_work_is_flagged(
+    example_data: dict[str, Any], facility_list: RiskList, default_policy: Policy
+) -> None:
+    data = dict(example_data)
+    data["workforces"] = [{**example_data["workforces"][0], "pay": {"amount": 20, "per": "hour"}}]
+    result = check(Chain.model_validate(data), default_policy, [facility_list])
+    [finding] = [f for f in result.findings if f.rule == "wage-floor"]
+    assert finding.severity is Severity.LOW
+    assert finding.summary == (
+        "Workers at Taft call center: the pay of USD 20.00 an hour to workers is more than the"
+        " USD 7.25 an hour ProCom pays Oklahoma Correctional Industries for the work; one of"
+        " the figures is wrong, so the wage cannot be relied on."
+    )
+    assert finding.evidence[0].reasons == "pay: $20.00/hour; price of engagement labor: $7.25/hour"

@@ -167,3 +167,37 @@ def test_import_ocds(tmp_path: Path) -> None:
     assert deeper, "the subcontracting extension should give a second tier"
     report = json.loads(run("check", str(target), "--format", "json").stdout)
     assert report["chain"]["root"] == chain["root"]
+
+
+def test_offshore_address_is_reported_with_where_its_country_came_from(tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    for site in data["sites"]:
+        if site["id"] == "taft":
+            for key in ("city", "state", "zip", "country"):
+                site.pop(key, None)
+            site["address"] = "Cebu IT Park, Cebu City, Philippines"
+    path = tmp_path / "offshore.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = run("check", str(path)).stdout
+    assert "domestic-only  site taft" in out
+    assert "Taft call center is in PH, outside the allowed countries (US)." in out
+    assert "evidence: country from the address text: Philippines" in out
+
+
+def test_money_flow_shows_pay_to_an_organization_as_an_upper_bound(tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["workforces"][0]["paid_to"] = "oci"
+    path = tmp_path / "paid-to-program.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = run("check", str(path)).stdout
+    money = out[out.index("MONEY FLOW") :]
+    assert "worker: at most USD 1.45/hour (paid to Oklahoma Correctional Industries)" in money
+    assert "worker gets at most 20%" in money
+    assert "remediation to the USD 15.00/hour floor: at least USD 13.55 per hour worked" in money
+    assert "at most USD 1.45 an hour reaches the worker" in out[: out.index("MONEY FLOW")]
+    output = json.loads(run("check", str(path), "--format", "json").stdout)
+    shipped = json.loads((ROOT / "src/subtier/data/check-output.schema.json").read_text())
+    jsonschema.validate(output, shipped)
+    [wage] = output["wages"]
+    assert wage["worker_hourly"]["upper_bound"] is True
+    assert wage["remediation"]["lower_bound"] is True

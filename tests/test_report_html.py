@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from subtier.check import CheckResult, check
 from subtier.ingest import load_chain, load_policy
 from subtier.lists import facilities
 from subtier.lists.programs import programs
+from subtier.model import Chain
 from subtier.report.html import render_html, render_pdf
 from subtier.report.json import result_dict
 
@@ -74,3 +76,14 @@ def test_pdf_renders_with_its_text(tmp_path: Path) -> None:
     assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in text
     assert "Remediation options" in text
     assert "page 1 of" in text
+
+
+def test_html_shows_pay_to_an_organization_as_an_upper_bound(example_data: dict[str, Any]) -> None:
+    data = dict(example_data)
+    data["workforces"] = [{**example_data["workforces"][0], "paid_to": "oci"}]
+    result = check(Chain.model_validate(data), load_policy(), [facilities()])
+    page = render_html(result, DAY)
+    assert "worker (paid to Oklahoma Correctional Industries)" in page
+    assert "at most USD 1.45" in page
+    assert "at most 20%" in page
+    assert "at least USD 13.55 per hour worked" in page  # the remediation option

@@ -85,12 +85,54 @@ def test_deductions_reduce_what_reaches_the_worker() -> None:
     assert "80% deducted" in flow.worker_hourly.assumption
 
 
-def test_pay_to_an_organization_is_not_the_worker_wage() -> None:
-    chain = _chain({"pay": {"amount": 10, "per": "hour"}, "paid_to": "c"})
+def test_pay_to_an_organization_is_an_upper_bound() -> None:
+    chain = _chain({"pay": {"amount": 1.45, "per": "hour"}, "paid_to": "c", "headcount": 2})
     [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=15, per=Per.HOUR))
-    assert flow.worker_hourly is None
+    hourly = flow.worker_hourly
+    assert hourly is not None
+    assert hourly.amount == pytest.approx(1.45)
+    assert hourly.upper_bound
+    assert flow.notes == ("pay goes to C, not to the worker: the worker gets at most this",)
+    r = flow.remediation
+    assert r is not None
+    assert r.lower_bound  # from at most 1.45, at least 13.55 is owed
+    assert r.gap_per_hour == pytest.approx(13.55)
+
+
+def test_deductions_apply_to_an_upper_bound_too() -> None:
+    chain = _chain({"pay": {"amount": 10, "per": "hour"}, "paid_to": "c", "deductions": 0.5})
+    [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=15, per=Per.HOUR))
+    assert flow.worker_hourly is not None
+    assert flow.worker_hourly.amount == pytest.approx(5.0)
+    assert flow.worker_hourly.upper_bound
+
+
+def test_an_upper_bound_at_the_floor_owes_nothing_that_can_be_told() -> None:
+    chain = _chain({"pay": {"amount": 9, "per": "hour"}, "paid_to": "c"})
+    [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=8, per=Per.HOUR))
     assert flow.remediation is None
-    assert flow.notes == ("pay goes to C, not to the worker: what reaches the worker is unknown",)
+
+
+def test_pay_to_the_worker_is_not_a_bound() -> None:
+    chain = _chain({"pay": {"amount": 5, "per": "hour"}})
+    [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=15, per=Per.HOUR))
+    assert flow.worker_hourly is not None
+    assert not flow.worker_hourly.upper_bound
+    assert flow.remediation is not None
+    assert not flow.remediation.lower_bound
+
+
+def test_pay_above_the_price_of_the_work_is_inconsistent() -> None:
+    chain = _chain({"pay": {"amount": 12, "per": "hour"}})  # the engagement pays 10 an hour
+    [flow] = trace_wages(chain, ChainGraph.build(chain), Money(amount=15, per=Per.HOUR))
+    assert flow.above_price is not None
+    assert flow.above_price.engagement == "bc"
+    assert flow.notes[-1] == (
+        "inconsistent: pay of USD 12.00 an hour is more than the USD 10.00 an hour"
+        " its supplier is paid for the work"
+    )
+    [flow] = trace_wages(_chain({"pay": {"amount": 10, "per": "hour"}}), ChainGraph.build(chain))
+    assert flow.above_price is None  # equal is not more
 
 
 def test_other_currency_is_not_compared_with_the_floor() -> None:

@@ -46,11 +46,12 @@ def remedies(result: CheckResult) -> list[Remedy]:
         r = w.remediation
         if r is not None and r.gap_per_hour and r.gap_per_hour > 0:
             place = chain.sites_by_id[w.site].name
-            cost = f"{r.currency} {r.gap_per_hour:,.2f} per hour worked; {r.currency} {r.per_worker_month:,.2f} per full-time worker-month"
+            c = f"at least {r.currency}" if r.lower_bound else r.currency
+            cost = f"{c} {r.gap_per_hour:,.2f} per hour worked; {c} {r.per_worker_month:,.2f} per full-time worker-month"
             if r.monthly is not None:
-                cost += f"; {r.currency} {r.monthly:,.2f} a month for {w.headcount} workers"
+                cost += f"; {c} {r.monthly:,.2f} a month for {w.headcount} workers"
             if r.total is not None:
-                cost += f"; {r.currency} {r.total:,.2f} for the hours worked"
+                cost += f"; {c} {r.total:,.2f} for the hours worked"
             out.append(
                 Remedy(
                     f"Raise pay at {place} to the floor of {r.currency} {r.floor:,.2f} an hour, paid to the worker.",

@@ -30,6 +30,7 @@ def _hourly(hourly: Hourly | None) -> dict[str, Any] | None:
         "amount": _round(hourly.amount),
         "currency": hourly.currency,
         "assumption": hourly.assumption,
+        "upper_bound": hourly.upper_bound,
     }
 
 
@@ -93,6 +94,7 @@ def wage_dict(w: WageFlow) -> dict[str, Any]:
             "per_worker_month": _round(r.per_worker_month, 2),
             "monthly": _round(r.monthly, 2),
             "total": _round(r.total, 2),
+            "lower_bound": r.lower_bound,
         },
         "notes": list(w.notes),
     }

@@ -26,6 +26,10 @@ class HourlyOut(_Out):
     amount: float | None = Field(description="Per hour; null when it cannot be converted.")
     currency: str
     assumption: str = Field(description="What the conversion assumed; empty when nothing.")
+    upper_bound: bool = Field(
+        default=False,
+        description="At most this much: pay handed to an organization rather than the worker.",
+    )
 
 
 class EvidenceOut(_Out):
@@ -70,6 +74,10 @@ class RemediationOut(_Out):
     per_worker_month: float | None
     monthly: float | None = Field(description="All workers, a month; when the headcount is known.")
     total: float | None = Field(description="For the hours worked; when they are known.")
+    lower_bound: bool = Field(
+        default=False,
+        description="At least this much: worked out from an upper bound on the worker's pay.",
+    )
 
 
 class WageOut(_Out):

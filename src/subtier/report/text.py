@@ -63,14 +63,16 @@ def _remedy(w: WageFlow) -> Text | None:
     c = r.currency
     if r.gap_per_hour <= 0:
         return Text(f"  at or above the {c} {r.floor:,.2f}/hour floor", style="green")
+    # From an upper bound on the pay, every figure of the cost is a lower bound.
+    least = "at least " if r.lower_bound else ""
     cost = (
-        f"  remediation to the {c} {r.floor:,.2f}/hour floor: {c} {r.gap_per_hour:,.2f} per hour"
-        f" worked, {c} {r.per_worker_month:,.2f} per full-time worker-month"
+        f"  remediation to the {c} {r.floor:,.2f}/hour floor: {least}{c} {r.gap_per_hour:,.2f}"
+        f" per hour worked, {least}{c} {r.per_worker_month:,.2f} per full-time worker-month"
     )
     if r.monthly is not None:
-        cost += f", {c} {r.monthly:,.2f} a month for {w.headcount} workers"
+        cost += f", {least}{c} {r.monthly:,.2f} a month for {w.headcount} workers"
     if r.total is not None:
-        cost += f", {c} {r.total:,.2f} for the hours worked"
+        cost += f", {least}{c} {r.total:,.2f} for the hours worked"
     return Text(cost, style="green")
 
 
@@ -81,15 +83,24 @@ def _money(result: CheckResult, w: WageFlow) -> list[Text]:
         price = str(t.price) if t.price else "price not disclosed"
         if t.hourly and t.hourly.assumption and t.hourly.amount is not None:
             price += f" (≈ {t.hourly.amount:,.2f}/hour: {t.hourly.assumption})"
-        share = f"   worker gets {worker_share:.0%}" if worker_share is not None else ""
+        most = "at most " if w.worker_hourly is not None and w.worker_hourly.upper_bound else ""
+        share = f"   worker gets {most}{worker_share:.0%}" if worker_share is not None else ""
         lines.append(
             Text(f"  tier {t.tier}  {names(result, [t.buyer, t.supplier])}: {price}{share}")
         )
     hourly = w.worker_hourly
+    notes = list(w.notes)
     if hourly is not None and hourly.amount is not None:
-        note = f" ({hourly.assumption})" if hourly.assumption else ""
-        lines.append(Text(f"  worker: {hourly.currency} {hourly.amount:,.2f}/hour{note}"))
-    lines.extend(Text(f"  {note}", style="dim") for note in w.notes)
+        said = [hourly.assumption] if hourly.assumption else []
+        most = ""
+        if hourly.upper_bound:
+            most = "at most "
+            said.append(f"paid to {names(result, [w.paid_to])}")
+            # The worker line says it; the note would say it again.
+            notes = [n for n in notes if not n.startswith("pay goes to ")]
+        note = f" ({'; '.join(said)})" if said else ""
+        lines.append(Text(f"  worker: {most}{hourly.currency} {hourly.amount:,.2f}/hour{note}"))
+    lines.extend(Text(f"  {note}", style="dim") for note in notes)
     remedy = _remedy(w)
     if remedy is not None:
         lines.append(remedy)

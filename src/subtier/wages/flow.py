@@ -2,6 +2,10 @@
 
 Pay in other units becomes hourly with stated assumptions: 8 hours a day, the workforce's
 ``hours_per_week`` (40 if not given), 52 weeks a year, so a month is 173.3 hours at 40 a week.
+
+Pay handed to an organization (a correctional-industries program, an agency) rather than to the
+worker is an upper bound: the worker gets at most that, after any stated deductions. The cost of
+raising it to a floor is then a lower bound.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ class Hourly:
     amount: float | None
     currency: str
     assumption: str = ""
+    upper_bound: bool = False  # at most this much: pay that passes through an organization
 
 
 def to_hourly(money: Money, hours_per_week: float, total_hours: float | None = None) -> Hourly:
@@ -70,6 +75,7 @@ class Remediation:
     per_worker_month: float
     monthly: float | None  # for the whole workforce each month, when the headcount is known
     total: float | None  # for the hours worked, when known
+    lower_bound: bool = False  # at least this much: worked out from an upper bound on the pay
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,8 @@ class WageFlow:
     shares: tuple[float | None, ...] = ()  # per tier: the worker's hourly pay over its price
     remediation: Remediation | None = None
     notes: tuple[str, ...] = ()
+    paid_hourly: Hourly | None = None  # the pay per hour as stated, before deductions
+    above_price: TierPrice | None = None  # the workforce's engagement, when pay exceeds its price
 
 
 def trace_wages(chain: Chain, graph: ChainGraph, floor: Money | None = None) -> list[WageFlow]:
@@ -110,23 +118,27 @@ class _Tracer:
     def flow(self, index: int, wf: Workforce, floor: Money | None) -> WageFlow:
         week = wf.hours_per_week or DEFAULT_HOURS_PER_WEEK
         notes: list[str] = []
+        paid = to_hourly(wf.pay, week, wf.hours) if wf.pay is not None else None
         worker: Hourly | None = None
-        if wf.pay is not None and wf.paid_to == WORKER:
-            worker = to_hourly(wf.pay, week, wf.hours)
-            if worker.amount is not None and wf.deductions:
-                deducted = f"{wf.deductions:.0%} deducted before it reaches the worker"
-                worker = Hourly(
-                    worker.amount * (1 - wf.deductions),
-                    worker.currency,
-                    _join(worker.assumption, deducted),
-                )
-        elif wf.pay is not None:
-            payee = self.chain.organizations_by_id[wf.paid_to].name
-            notes.append(
-                f"pay goes to {payee}, not to the worker: what reaches the worker is unknown"
-            )
+        if paid is not None and wf.paid_to != WORKER:
+            # The payee passes on no more than it receives, so this bounds the worker's pay.
+            worker = Hourly(paid.amount, paid.currency, paid.assumption, upper_bound=True)
+        elif paid is not None:
+            worker = paid
         else:
             notes.append("pay not disclosed")
+        if worker is not None and worker.amount is not None and wf.deductions:
+            deducted = f"{wf.deductions:.0%} deducted before it reaches the worker"
+            worker = Hourly(
+                worker.amount * (1 - wf.deductions),
+                worker.currency,
+                _join(worker.assumption, deducted),
+                worker.upper_bound,
+            )
+        if worker is not None and worker.upper_bound:
+            payee = self.chain.organizations_by_id[wf.paid_to].name
+            bound = "the worker gets at most this" if worker.amount is not None else "unknown"
+            notes.append(f"pay goes to {payee}, not to the worker: {bound}")
         engagement = self.chain.engagements_by_id[wf.engagement]
         tiers = (
             *self._above(engagement.buyer, week, wf.hours),
@@ -135,6 +147,9 @@ class _Tracer:
         remediation = None
         if floor is not None and worker is not None and worker.amount is not None:
             remediation = _remediate(wf, worker, floor, week, notes)
+        inconsistent = _price_note(paid, tiers[-1])
+        if inconsistent is not None:
+            notes.append(inconsistent)
         return WageFlow(
             workforce=self.chain.workforce_id(index),
             site=wf.site,
@@ -148,6 +163,8 @@ class _Tracer:
             shares=tuple(_share(worker, t.hourly) for t in tiers),
             remediation=remediation,
             notes=tuple(notes),
+            paid_hourly=paid,
+            above_price=tiers[-1] if inconsistent is not None else None,
         )
 
     def _tier(self, engagement: Engagement, week: float, hours: float | None) -> TierPrice:
@@ -182,6 +199,23 @@ def _share(worker: Hourly | None, price: Hourly | None) -> float | None:
     return worker.amount / price.amount if worker.currency == price.currency else None
 
 
+def _price_note(paid: Hourly | None, tier: TierPrice) -> str | None:
+    """A note when the pay per hour is more than the tier's price per hour, same currency.
+
+    No one pays a worker more than the buyer pays for the work, so one of the figures is wrong.
+    """
+    price = tier.hourly
+    if paid is None or price is None or paid.amount is None or price.amount is None:
+        return None
+    if paid.currency != price.currency or paid.amount <= price.amount:
+        return None
+    c = paid.currency
+    return (
+        f"inconsistent: pay of {c} {paid.amount:,.2f} an hour is more than the"
+        f" {c} {price.amount:,.2f} an hour its supplier is paid for the work"
+    )
+
+
 def _remediate(
     wf: Workforce, worker: Hourly, floor: Money, week: float, notes: list[str]
 ) -> Remediation | None:
@@ -190,6 +224,8 @@ def _remediate(
         notes.append(f"pay is in {worker.currency}, the floor in {floor.currency}: not compared")
         return None
     gap = max(0.0, floor.amount - worker.amount)
+    if worker.upper_bound and gap == 0:
+        return None  # at most the floor or more: what is owed cannot be told
     month = week * 52 / 12
     return Remediation(
         floor=floor.amount,
@@ -198,6 +234,7 @@ def _remediate(
         per_worker_month=gap * month,
         monthly=gap * month * wf.headcount if wf.headcount else None,
         total=gap * wf.hours if wf.hours is not None else None,
+        lower_bound=worker.upper_bound,
     )
 
 
