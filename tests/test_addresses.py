@@ -17,6 +17,16 @@ MODEL_ERRORS = {
     "26650 NORTH ANGELES FOREST HIGHWAY",
     "1130 MSH 4TH STREET",
     "111 CAMINO NUEVO ROAD",
+    # The model leaves these whole lines untagged, or keeps the type in the name.
+    "4000 JUSTICE CENTER",
+    "3 COUNTY CENTER",
+    "600 CIVIC CENTER",
+    "1 ECHO HILL",
+    # The model drops a name word, or reads a type out of the town.
+    "170 ROAD CAMP RD",
+    "207 COURT ST",
+    "100 COURT PARK",
+    "1007 SPRUCE STREET EXTENSION",
 }
 PARTS = [
     "AddressNumber",

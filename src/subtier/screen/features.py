@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
@@ -62,11 +65,45 @@ def _same_place(a: Address, b: Address) -> str | None:
 
 
 def _same_street(a: Address, b: Address) -> bool:
+    return _street_edits(a, b) == 0
+
+
+def _allowed_edits(length: int) -> int:
+    # "Oak" and "Elm" must never meet; a long name survives a slip or two.
+    return 0 if length <= 3 else (1 if length <= 7 else 2)
+
+
+@lru_cache(maxsize=100_000)
+def _name_edits(x: str, y: str) -> int | None:
+    """Letters to change between two street names (a swap counting one), if few enough for
+    their length; numbers ("14th", "38a") must agree exactly."""
+    if x == y:
+        return 0
+    xs, ys = x.split(), y.split()
+    if [w for w in xs if not w.isalpha()] != [w for w in ys if not w.isalpha()]:
+        return None
+    xa, ya = " ".join(w for w in xs if w.isalpha()), " ".join(w for w in ys if w.isalpha())
+    allowed = _allowed_edits(min(len(xa.replace(" ", "")), len(ya.replace(" ", ""))))
+    if not allowed:
+        return None
+    edits = OSA.distance(xa, ya, score_cutoff=allowed)
+    return edits if edits <= allowed else None
+
+
+def _street_edits(a: Address, b: Address) -> int | None:
+    """How far apart two streets are spelled: 0 for the same street (with or without its
+    type), a letter or two for a typo, None for different streets. Directionals that
+    differ make different streets; one side without one does not."""
     if not a.street or not b.street:
-        return False
+        return None
     if a.direction and b.direction and a.direction != b.direction:
-        return False
-    return a.street == b.street or a.street_name == b.street_name
+        return None
+    if a.street == b.street:
+        return 0
+    x, y = a.street_name, b.street_name
+    assert x is not None
+    assert y is not None
+    return _name_edits(x, y)
 
 
 def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -84,6 +121,43 @@ def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
         return None
     place = _same_place(a, b)
     return (1.0, f"same number and street in same {place}") if place else None
+
+
+def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same house number in the same ZIP or town, and the street spelled a letter or two
+    apart (one for a short name, two for a long one; never in its numbers): the same place."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.number or a.number != b.number:
+        return None
+    edits = _street_edits(a, b)
+    if not edits:
+        return None
+    place = _same_place(a, b)
+    if place is None:
+        return None
+    letters = "a letter" if edits == 1 else f"{edits} letters"
+    return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({letters} off)"
+
+
+def po_box(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The same P.O. box in the same ZIP or town."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.po_box or a.po_box != b.po_box:
+        return None
+    place = _same_place(a, b)
+    return (1.0, f"same P.O. box {a.po_box} in same {place}") if place else None
+
+
+def street_only(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The same street in the same ZIP or town, one side giving no house number: possibly
+    on the same grounds (a rural facility often gives its road alone)."""
+    a, b = q.address, e.address
+    if a is None or b is None or (a.number and b.number) or a.po_box or b.po_box:
+        return None
+    if not _same_street(a, b):
+        return None
+    place = _same_place(a, b)
+    return (1.0, f"same street in same {place}, no house number") if place else None
 
 
 def _distance_m(q: Record, e: Record) -> float | None:
@@ -213,10 +287,10 @@ def _line_overlap(a: Address, b: Address) -> float:
 def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Both give a street address with a house number, and they are not the same place."""
     a, b = q.address, e.address
-    if a is None or b is None:
+    if a is None or b is None or po_box(q, e, ctx) or street_only(q, e, ctx):
         return None
     if _parsed(a) and _parsed(b):
-        if address_same(q, e, ctx) or address_near(q, e, ctx):
+        if address_same(q, e, ctx) or address_typo(q, e, ctx) or address_near(q, e, ctx):
             return None
         return 1.0, "different street address"
     if a.house is None or b.house is None or address_line(q, e, ctx):
@@ -253,7 +327,10 @@ def _forms(record: Record) -> frozenset[str]:
 WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "identifier": (identifier, "identifier", 1.0),
     "address_same": (address_same, "address", 0.95),
+    "address_typo": (address_typo, "address", 0.9),
+    "po_box": (po_box, "address", 0.9),
     "address_near": (address_near, "address", 0.8),
+    "street_only": (street_only, "address", 0.65),
     "address_line": (address_line, "address", 0.65),
     "location": (location, "location", 0.8),
     "name": (name, "name", 1.1),
@@ -265,16 +342,17 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.
-ESTIMATES = frozenset({"address_near", "location"})
+ESTIMATES = frozenset({"address_near", "street_only", "location"})
 # Evidence that settles identity on its own.
-CERTAIN = frozenset({"identifier", "address_same"})
+CERTAIN = frozenset({"identifier", "address_same", "address_typo", "po_box"})
 
 
 # The order features are worked out in when a pair is wanted only if it can reach a score:
 # the costly ones (comparing address words, comparing names) last, so that a pair the cheap
 # ones already rule out (another country, another legal form) never gets to them.
 _COSTLIEST_LAST = (
-    "identifier", "address_same", "address_near", "location", "place", "place_differs",
+    "identifier", "address_same", "address_typo", "po_box", "address_near", "street_only",
+    "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
@@ -283,7 +361,10 @@ _IDS, _ADDRESS, _POINT, _COUNTRY = 1, 2, 4, 8
 NEEDS: Mapping[str, int] = {
     "identifier": _IDS,
     "address_same": _ADDRESS,
+    "address_typo": _ADDRESS,
+    "po_box": _ADDRESS,
     "address_near": _ADDRESS,
+    "street_only": _ADDRESS,
     "address_line": _ADDRESS,
     "address_differs": _ADDRESS,
     "place": _ADDRESS,
