@@ -462,6 +462,12 @@ def business_name(city: str, rng: random.Random) -> str:
 # --- building a split ------------------------------------------------------------------------
 
 
+# How far, in house numbers, a negative on a facility's street stays from every facility on
+# it: about half a mile where numbers run 1,000 to the mile, five blocks in a city grid. Some
+# grounds are over a kilometre across, so a site 100 numbers from the gate may be inside them.
+FAR = 500
+
+
 class Table:
     """The whole HIFLD table, indexed crudely for the checks on negatives."""
 
@@ -490,7 +496,7 @@ class Table:
 
     def clashes(self, address: str, city: str, state: str, zip5: str) -> bool:
         """True when a made-up address could be a facility's: the same number and street in
-        the ZIP or the town, within 100 of a facility's number on that street, or its box."""
+        the ZIP or the town, within FAR of a facility's number on that street, or its box."""
         number, street = crude_key(address)
         if box_number(address):
             return (box_number(address), zip5) in self.boxes
@@ -499,7 +505,7 @@ class Table:
         if not number.isdigit():
             return True  # no number to tell it from a facility on that street
         near = self.numbers.get((street, zip5), []) + self.numbers.get((street, city + state), [])
-        return any(abs(int(number) - n) < 100 for n in near)
+        return any(abs(int(number) - n) < FAR for n in near)
 
 
 def usable(f: Facility) -> bool:
@@ -581,7 +587,7 @@ def negative(
         number, street = crude_key(f.address)
         kind = rng.choices(("far", "other", "borrowed", "box"), (4, 3, 2, 1))[0]
         if kind == "far" and number.isdigit() and street and not box_number(f.address):
-            step = rng.choice((rng.randint(2, 9) * 100, rng.randint(1, 9) * 1000))
+            step = rng.choice((rng.randint(5, 9) * 100, rng.randint(1, 9) * 1000))
             new = (
                 int(number) + step
                 if rng.random() < 0.6 or int(number) <= step
