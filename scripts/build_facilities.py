@@ -65,7 +65,8 @@ def build(source: Path) -> list[dict[str, str]]:
                     "id": row["FACILITYID"],
                     "name": clean(row["NAME"]),
                     "address": clean(row["ADDRESS"]),
-                    "city": clean(row["CITY"]),
+                    # As parsed ("ST JOHNSBURY" for "ST. JOHNSBURY"): compared as it is.
+                    "city": (parsed.city or "").upper(),
                     "state": clean(row["STATE"]),
                     "zip": zip5,
                     "country": "US",

@@ -204,7 +204,7 @@ def parse_address(
         " ".join(p for p in (parts.get("OccupancyType"), parts.get("OccupancyIdentifier")) if p)
     )
     box = _clean(parts.get("USPSBoxID")) or None
-    parsed_city = _clean(city) or _clean(parts.get("PlaceName")) or None
+    parsed_city = usps.town(_clean(city) or _clean(parts.get("PlaceName"))) or None
     if state_code is None:
         state_code = us_state(parts.get("StateName"))
     if zip5 is None and parts.get("ZipCode"):
@@ -249,6 +249,7 @@ def _street(parts: dict[str, str]) -> tuple[str | None, str | None]:
         _clean(parts.get("StreetName")),
         _clean(parts.get("StreetNamePostType")),
         _clean(parts.get("StreetNamePreModifier")),
+        "" if parts.get("OccupancyType") else _clean(parts.get("OccupancyIdentifier")),
     )
 
 

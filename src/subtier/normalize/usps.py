@@ -18,17 +18,24 @@ from rapidfuzz.distance import OSA
 from rigour._core import ordinals_dict
 from scourgify.address_constants import (
     AMBIGUOUS_DIRECTIONALS,
+    CITY_ABBRS,
     DIRECTIONAL_REPLACEMENTS,
     LONGHAND_STREET_TYPES,
+    OCCUPANCY_TYPE_ABBREVIATIONS,
     STATE_ABBREVIATIONS,
     STREET_TYPE_ABBREVIATIONS,
 )
 
-__all__ = ["DIRECTIONS", "SPELLED_TYPES", "STREET_TYPES", "direction", "us_street"]
+__all__ = [
+    "DIRECTIONS", "SPELLED", "SPELLED_TYPES", "STREET_TYPES", "direction", "town", "us_street",
+]  # fmt: skip
 
 # Every written form of a street type, lower-case, to its standard abbreviation ("plaza" and
 # "plz" to "plz", "state highway" to "state hwy").
 STREET_TYPES: dict[str, str] = {k.lower(): v.lower() for k, v in STREET_TYPE_ABBREVIATIONS.items()}
+# Each standard abbreviation's spelled-out form ("st" to "street"), which a typo in a type
+# ("Sttreet") is measured against.
+SPELLED: dict[str, str] = {k.lower(): v.lower() for k, v in LONGHAND_STREET_TYPES.items()}
 # The spelled-out street types, upper-case as Publication 28 gives them ("AVENUE", "PARK").
 SPELLED_TYPES = frozenset(LONGHAND_STREET_TYPES.values())
 # Every written form of a directional to its abbreviation ("northwest", "north-west" and "nw").
@@ -68,8 +75,19 @@ def _ordinals() -> dict[str, str]:
     return out
 
 
+# Saint, Mount and Fort, abbreviated as in town names (scourgify's table, less "Virginia").
+_PLACE_WORDS = {v.lower(): k.lower() for k, v in CITY_ABBRS.items() if k != "VA"}
 # Name words written out or abbreviated alike; spelled ordinals too (rigour's table).
-_NAME_WORDS = {"saint": "st", "mount": "mt", "fort": "ft", **_ordinals()}
+_NAME_WORDS = {**_PLACE_WORDS, **_ordinals()}
+
+
+@lru_cache(maxsize=100_000)
+def town(cleaned: str) -> str:
+    """A cleaned town name with Saint, Mount and Fort abbreviated ("ft stockton")."""
+    words = cleaned.split()
+    if _PLACE_WORDS.keys().isdisjoint(words):
+        return cleaned
+    return " ".join(_PLACE_WORDS.get(w, w) for w in words)
 # A figure's ordinal ending ("2nd", "22d"), dropped as rigour does: "2nd St" is "2 st".
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th|d)")
 
@@ -114,11 +132,13 @@ def _route(words: str) -> str | None:
 
 
 def _fuzzy(word: str, table: dict[str, str]) -> str | None:
-    """The table's value for a word one letter off one of its keys (a swap counts as one)."""
+    """The table's value for a word one letter off one of its keys (a swap counts as one),
+    or two off for a word of seven letters or more."""
     if len(word) < 4 or not word.isalpha():
         return None
+    most = 1 if len(word) < 7 else 2
     for key, value in table.items():
-        if abs(len(key) - len(word)) <= 1 and OSA.distance(word, key, score_cutoff=1) <= 1:
+        if abs(len(key) - len(word)) <= most and OSA.distance(word, key, score_cutoff=most) <= most:
             return value
     return None
 
@@ -138,19 +158,62 @@ def _type(words: str) -> str:
     return " ".join(STREET_TYPES.get(w, w) for w in words.split())
 
 
+# Words of route names, which a typo ("Stae Rte 4", "Higghway 390") must not keep from meeting.
+_ROUTE_WORDS = {
+    **{w: w for w in ("state", "route", "highway", "county", "road", "farm", "interstate")},
+    "rte": "rte",
+}
+# Words that make a street a numbered route, whose number the parser may take for a unit's
+# ("777 Farm Road 3497": "3497" read as the unit).
+_ROUTE_MARKS = frozenset({"state", "route", "rte", "rt", "highway", "hwy", "county", "farm", "fm"})
+# Unit designators (Publication 28 secondary units) that the parser leaves in a street name
+# ("Hwy 101 Room 17"): the name ends before one that is followed by its number.
+_UNITS = frozenset(
+    {k.lower() for k in OCCUPANCY_TYPE_ABBREVIATIONS}
+    | {v.lower() for v in OCCUPANCY_TYPE_ABBREVIATIONS.values()}
+)
+
+
+def _without_unit(words: list[str]) -> list[str]:
+    for i in range(1, len(words) - 1):
+        if words[i] in _UNITS and any(c.isdigit() for c in words[i + 1]):
+            return words[:i]
+    return words
+
+
+def _route_words(words: list[str]) -> list[str]:
+    """A route name's words with their typos mended, for a street with a number in it."""
+    if not any(w[0].isdigit() for w in words):
+        return words
+    return [
+        w if w in STREET_TYPES or w in _ROUTE_WORDS else (_fuzzy(w, _ROUTE_WORDS) or w)
+        for w in words
+    ]
+
+
 @lru_cache(maxsize=100_000)
 def us_street(
-    pre_type: str, name: str, post_type: str, modifier: str = ""
+    pre_type: str, name: str, post_type: str, modifier: str = "", unit: str = ""
 ) -> tuple[str | None, str | None]:
     """A US street in USPS form from its cleaned parts, and a directional found misspelled at
-    the start of its name ("notrh main" is "main", going "n")."""
+    the start of its name ("notrh main" is "main", going "n"). ``unit`` is a unit number
+    given without a designator: a route's own number, if the street is a route without one."""
     found_direction = None
-    words = name.split()
+    words = _without_unit(name.split())
+    number = unit.split()[0] if unit else ""
+    if number[:1].isdigit() and not any(c.isdigit() for c in name + pre_type + post_type):
+        marks = {w for w in _route_words([*pre_type.split(), *words, *post_type.split(), "0"])}
+        if not marks.isdisjoint(_ROUTE_MARKS):
+            if post_type:
+                words, post_type = [*words, post_type], ""
+            words = [*words, number]
     if not pre_type and len(words) > 1 and words[0] not in DIRECTIONS:
         found_direction = _fuzzy(words[0], _LONG_DIRECTIONS)
         if found_direction is not None:
             words = words[1:]
-    if not post_type and len(words) > 1 and words[-1] not in STREET_TYPES:
+    if post_type and post_type not in STREET_TYPES:
+        post_type = _fuzzy(post_type, _LONG_TYPES) or post_type
+    elif not post_type and len(words) > 1 and words[-1] not in STREET_TYPES:
         # A misspelled street type ("Downing Treet") is left in the name by the parser.
         typed = _fuzzy(words[-1], _LONG_TYPES)
         if typed is not None:
@@ -158,7 +221,7 @@ def us_street(
     whole = " ".join(p for p in (modifier, pre_type, " ".join(words), post_type) if p)
     if not whole:
         return None, found_direction
-    route = _route(whole)
+    route = _route(" ".join(_route_words(whole.split())))
     if route is not None:
         return route, found_direction
     named = " ".join(_name_word(w) for w in " ".join(words).split())

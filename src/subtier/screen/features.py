@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
+from subtier.normalize.usps import SPELLED, STREET_TYPES
 from subtier.screen.names import name_similarity, soft_overlap
 from subtier.screen.record import Record
 
@@ -65,45 +66,67 @@ def _same_place(a: Address, b: Address) -> str | None:
 
 
 def _same_street(a: Address, b: Address) -> bool:
-    return _street_edits(a, b) == 0
+    if not a.street or not b.street or not _directions_agree(a, b):
+        return False
+    return a.street == b.street or a.street_name == b.street_name
+
+
+def _directions_agree(a: Address, b: Address) -> bool:
+    # Different directionals are different streets; one left out is not.
+    return not (a.direction and b.direction and a.direction != b.direction)
 
 
 def _allowed_edits(length: int) -> int:
-    # "Oak" and "Elm" must never meet; a long name survives a slip or two.
-    return 0 if length <= 3 else (1 if length <= 7 else 2)
+    # "Oak" and "Elm" must never meet; a long word survives a slip or two.
+    return 0 if length <= 3 else (1 if length <= 5 else (2 if length <= 9 else 3))
+
+
+def _word_edits(x: str, y: str) -> int | None:
+    """Letters to change between two words of a street name (a swap counting one), if few
+    enough for their length; a word with a figure in it ("14th", "38a") must agree exactly,
+    and a word typed for a street type is measured against the type spelled out."""
+    if x == y:
+        return 0
+    if not (x.isalpha() and y.isalpha()):
+        return None
+    if x in STREET_TYPES and y in STREET_TYPES:
+        return 0 if STREET_TYPES[x] == STREET_TYPES[y] else None
+    if x in STREET_TYPES or y in STREET_TYPES:
+        typed, other = (x, y) if x in STREET_TYPES else (y, x)
+        x, y = SPELLED.get(STREET_TYPES[typed], typed), other
+    allowed = _allowed_edits(max(len(x), len(y)))
+    edits = OSA.distance(x, y, score_cutoff=allowed) if allowed else allowed + 1
+    return edits if edits <= allowed else None
 
 
 @lru_cache(maxsize=100_000)
 def _name_edits(x: str, y: str) -> int | None:
-    """Letters to change between two street names (a swap counting one), if few enough for
-    their length; numbers ("14th", "38a") must agree exactly."""
-    if x == y:
-        return 0
+    """Letters to change between two streets, word by word, or None if any word is too far."""
     xs, ys = x.split(), y.split()
-    if [w for w in xs if not w.isalpha()] != [w for w in ys if not w.isalpha()]:
+    if len(xs) != len(ys):
         return None
-    xa, ya = " ".join(w for w in xs if w.isalpha()), " ".join(w for w in ys if w.isalpha())
-    allowed = _allowed_edits(min(len(xa.replace(" ", "")), len(ya.replace(" ", ""))))
-    if not allowed:
-        return None
-    edits = OSA.distance(xa, ya, score_cutoff=allowed)
-    return edits if edits <= allowed else None
+    total = 0
+    for u, v in zip(xs, ys, strict=True):
+        edits = _word_edits(u, v)
+        if edits is None:
+            return None
+        total += edits
+    return total
 
 
 def _street_edits(a: Address, b: Address) -> int | None:
     """How far apart two streets are spelled: 0 for the same street (with or without its
-    type), a letter or two for a typo, None for different streets. Directionals that
-    differ make different streets; one side without one does not."""
-    if not a.street or not b.street:
+    type), a few letters for typos, None for different streets."""
+    if not a.street or not b.street or not _directions_agree(a, b):
         return None
-    if a.direction and b.direction and a.direction != b.direction:
-        return None
-    if a.street == b.street:
+    if a.street == b.street or a.street_name == b.street_name:
         return 0
+    found = [_name_edits(a.street, b.street)]
     x, y = a.street_name, b.street_name
-    assert x is not None
-    assert y is not None
-    return _name_edits(x, y)
+    if x is not None and y is not None and (x != a.street or y != b.street):
+        found.append(_name_edits(x, y))
+    known = [f for f in found if f is not None]
+    return min(known) if known else None
 
 
 def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -124,8 +147,9 @@ def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
 
 
 def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
-    """Same house number in the same ZIP or town, and the street spelled a letter or two
-    apart (one for a short name, two for a long one; never in its numbers): the same place."""
+    """Same house number in the same ZIP or town, and the street spelled a few letters apart:
+    the same place. Each word may be one letter off at 4 or 5 letters, two at 6 to 9, three
+    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm")."""
     a, b = q.address, e.address
     if a is None or b is None or not a.number or a.number != b.number:
         return None
@@ -135,7 +159,7 @@ def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
     place = _same_place(a, b)
     if place is None:
         return None
-    letters = "a letter" if edits == 1 else f"{edits} letters"
+    letters = "one letter" if edits == 1 else f"{edits} letters"
     return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({letters} off)"
 
 
