@@ -27,7 +27,7 @@ from scourgify.address_constants import (
 )
 
 __all__ = [
-    "DIRECTIONS", "SPELLED", "SPELLED_TYPES", "STREET_TYPES", "direction", "town", "us_street",
+    "DIRECTIONS", "ORDINAL_WORDS", "SPELLED", "SPELLED_TYPES", "STREET_TYPES", "direction", "town", "us_street",
 ]  # fmt: skip
 
 # Every written form of a street type, lower-case, to its standard abbreviation ("plaza" and
@@ -75,10 +75,25 @@ def _ordinals() -> dict[str, str]:
     return out
 
 
+def _spelled_ordinals(ordinals: dict[str, str]) -> dict[str, str]:
+    # The shortest spelling of each, Roman ones ("lxviith") aside: what a typo is measured
+    # against.
+    out: dict[str, str] = {}
+    for word, figure in ordinals.items():
+        if set(word[:-2]) <= set("ivxlcdm"):
+            continue
+        known = out.get(figure)
+        if known is None or len(word) < len(known):
+            out[figure] = word
+    return out
+
+
 # Saint, Mount and Fort, abbreviated as in town names (scourgify's table, less "Virginia").
-_PLACE_WORDS = {v.lower(): k.lower() for k, v in CITY_ABBRS.items() if k != "VA"}
+_PLACE_WORDS: dict[str, str] = {v.lower(): k.lower() for k, v in CITY_ABBRS.items() if k != "VA"}
 # Name words written out or abbreviated alike; spelled ordinals too (rigour's table).
 _NAME_WORDS = {**_PLACE_WORDS, **_ordinals()}
+# A figure to its ordinal spelled out ("4" to "fourth"), for a typo in one ("Furoth St").
+ORDINAL_WORDS = _spelled_ordinals(_ordinals())
 
 
 @lru_cache(maxsize=100_000)
@@ -88,6 +103,8 @@ def town(cleaned: str) -> str:
     if _PLACE_WORDS.keys().isdisjoint(words):
         return cleaned
     return " ".join(_PLACE_WORDS.get(w, w) for w in words)
+
+
 # A figure's ordinal ending ("2nd", "22d"), dropped as rigour does: "2nd St" is "2 st".
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th|d)")
 
@@ -131,12 +148,12 @@ def _route(words: str) -> str | None:
     return None
 
 
-def _fuzzy(word: str, table: dict[str, str]) -> str | None:
+def _fuzzy(word: str, table: dict[str, str], longer: int = 7) -> str | None:
     """The table's value for a word one letter off one of its keys (a swap counts as one),
-    or two off for a word of seven letters or more."""
+    or two off for a word of ``longer`` letters or more."""
     if len(word) < 4 or not word.isalpha():
         return None
-    most = 1 if len(word) < 7 else 2
+    most = 1 if len(word) < longer else 2
     for key, value in table.items():
         if abs(len(key) - len(word)) <= most and OSA.distance(word, key, score_cutoff=most) <= most:
             return value
@@ -160,8 +177,8 @@ def _type(words: str) -> str:
 
 # Words of route names, which a typo ("Stae Rte 4", "Higghway 390") must not keep from meeting.
 _ROUTE_WORDS = {
-    **{w: w for w in ("state", "route", "highway", "county", "road", "farm", "interstate")},
-    "rte": "rte",
+    w: w
+    for w in ("state", "states", "route", "rte", "highway", "county", "road", "farm", "interstate")
 }
 # Words that make a street a numbered route, whose number the parser may take for a unit's
 # ("777 Farm Road 3497": "3497" read as the unit).
@@ -171,6 +188,7 @@ _ROUTE_MARKS = frozenset({"state", "route", "rte", "rt", "highway", "hwy", "coun
 _UNITS = frozenset(
     {k.lower() for k in OCCUPANCY_TYPE_ABBREVIATIONS}
     | {v.lower() for v in OCCUPANCY_TYPE_ABBREVIATIONS.values()}
+    | {"dock"}  # not a Publication 28 unit, but vendors' sites have them
 )
 
 
@@ -186,7 +204,8 @@ def _route_words(words: list[str]) -> list[str]:
     if not any(w[0].isdigit() for w in words):
         return words
     return [
-        w if w in STREET_TYPES or w in _ROUTE_WORDS else (_fuzzy(w, _ROUTE_WORDS) or w)
+        # Two letters off from five: few words lie that near a route word and before a number.
+        w if w in STREET_TYPES or w in _ROUTE_WORDS else (_fuzzy(w, _ROUTE_WORDS, 5) or w)
         for w in words
     ]
 
@@ -199,7 +218,10 @@ def us_street(
     the start of its name ("notrh main" is "main", going "n"). ``unit`` is a unit number
     given without a designator: a route's own number, if the street is a route without one."""
     found_direction = None
-    words = _without_unit(name.split())
+    words = name.split()
+    if any(c.isdigit() for c in post_type):  # "Road 22 Dock 1": "1" is no street type
+        words, post_type = [*words, *post_type.split()], ""
+    words = _without_unit(words)
     number = unit.split()[0] if unit else ""
     if number[:1].isdigit() and not any(c.isdigit() for c in name + pre_type + post_type):
         marks = {w for w in _route_words([*pre_type.split(), *words, *post_type.split(), "0"])}

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
-from subtier.normalize.usps import SPELLED, STREET_TYPES
+from subtier.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
 from subtier.screen.names import name_similarity, soft_overlap
 from subtier.screen.record import Record
 
@@ -88,7 +88,12 @@ def _word_edits(x: str, y: str) -> int | None:
     if x == y:
         return 0
     if not (x.isalpha() and y.isalpha()):
-        return None
+        # An ordinal as a figure meets its spelling with a typo ("4" and "furoth").
+        figure, other = (x, y) if y.isalpha() else (y, x)
+        spelled = ORDINAL_WORDS.get(figure)
+        if spelled is None or not other.isalpha():
+            return None
+        x, y = spelled, other
     if x in STREET_TYPES and y in STREET_TYPES:
         return 0 if STREET_TYPES[x] == STREET_TYPES[y] else None
     if x in STREET_TYPES or y in STREET_TYPES:
@@ -140,7 +145,9 @@ def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
 def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number and street in the same ZIP or town: the same place, whatever its name."""
     a, b = q.address, e.address
-    if a is None or b is None or not a.number or a.number != b.number or not _same_street(a, b):
+    if a is None or b is None or not a.number or a.number != b.number:
+        return None
+    if _street_edits(a, b) != 0:
         return None
     place = _same_place(a, b)
     return (1.0, f"same number and street in same {place}") if place else None
