@@ -55,6 +55,7 @@ typecheck: install
 bench: install
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_screen.py
+	$(BIN)/python benchmarks/bench_facilities.py
 	$(BIN)/python benchmarks/bench_screen_scale.py
 	$(BIN)/python benchmarks/bench_monitor.py
 	$(BIN)/python benchmarks/bench_fec.py

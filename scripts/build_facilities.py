@@ -24,7 +24,7 @@ DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "hifld_prison_boundaries"
 OUT = ROOT / "src" / "subtier" / "data"
 COLUMNS = [
     "id", "name", "address", "city", "state", "zip", "country", "type", "status", "capacity",
-    "security", "latitude", "longitude", "extent_m", "number", "direction", "street",
+    "security", "latitude", "longitude", "extent_m", "number", "direction", "street", "po_box",
 ]  # fmt: skip
 MIN_EXTENT_M = 50.0
 
@@ -65,7 +65,8 @@ def build(source: Path) -> list[dict[str, str]]:
                     "id": row["FACILITYID"],
                     "name": clean(row["NAME"]),
                     "address": clean(row["ADDRESS"]),
-                    "city": clean(row["CITY"]),
+                    # As parsed ("ST JOHNSBURY" for "ST. JOHNSBURY"): compared as it is.
+                    "city": (parsed.city or "").upper(),
                     "state": clean(row["STATE"]),
                     "zip": zip5,
                     "country": "US",
@@ -79,6 +80,7 @@ def build(source: Path) -> list[dict[str, str]]:
                     "number": parsed.number or "",
                     "direction": parsed.direction or "",
                     "street": parsed.street or "",
+                    "po_box": parsed.po_box or "",
                 }
             )
     rows.sort(key=lambda r: int(r["id"]))

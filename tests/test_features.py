@@ -168,3 +168,73 @@ def test_a_feature_says_nothing_about_a_pair_lacking_what_it_needs(
                 assert fn(entry, lacking, ctx) is None, (name, entry.id)
                 asked += 1
     assert asked > 100
+
+
+def _entry(facility_list: RiskList, entry_id: str) -> Any:
+    return next(r for r in facility_list.records if r.id == entry_id)
+
+
+def _features(facility_list: RiskList, entry_id: str, address: str) -> dict[str, str]:
+    query = make_record("q", "Acme Staffing LLC", address=address)
+    match = score_pair(query, _entry(facility_list, entry_id), facility_list)
+    return {f.name: f.detail for f in match.features}
+
+
+def test_a_typo_in_the_street_at_the_same_number_and_zip_is_the_same_place(
+    facility_list: RiskList,
+) -> None:
+    # 10003571 is 601 N Oak St, Taft, OK 74463; 10000101 is 1612 Dawkins Rd, LaGrange, KY 40031.
+    found = _features(facility_list, "10000101", "1612 Dawkns Rd, LaGrange, KY 40031")
+    assert found["address_typo"] == (
+        "same number in same ZIP, street dawkns rd vs dawkins rd (one letter off)"
+    )
+    assert "address_differs" not in found
+    assert "address_same" in _features(facility_list, "10003571", "601 Notrh Oak St, Taft OK 74463")
+    assert "address_same" in _features(facility_list, "10003571", "601 Oak Street, Taft OK 74463")
+    # Short names must agree: Oak never meets Elm, nor Oka.
+    for other in ("601 N Elm St, Taft OK 74463", "601 N Oka St, Taft OK 74463"):
+        found = _features(facility_list, "10003571", other)
+        assert "address_typo" not in found
+        assert "address_same" not in found
+        assert found["address_differs"] == "different street address"
+
+
+def test_figures_in_a_street_must_agree() -> None:
+    from subtier.screen.features import _name_edits
+
+    assert _name_edits("14 st", "15 st") is None
+    assert _name_edits("rte 38a", "rte 38b") is None
+    assert _name_edits("4 st", "furoth st") == 2
+    assert _name_edits("industial blvd", "industrial blvd") == 1
+    assert _name_edits("college sttreet", "college st") == 1
+
+
+def test_po_box_matches_and_a_road_alone_is_possible(facility_list: RiskList) -> None:
+    from subtier.screen import Screener, Strength
+
+    screener = Screener([facility_list], 0.7)
+    box = screener.screen(make_record("q", "Acme", address="PO Box 69, LaGrange, KY 40031"))
+    assert [(m.entry_id, m.strength) for m in box] == [("10000102", Strength.MATCH)]
+    assert "same P.O. box 69 in same ZIP" in [f.detail for f in box[0].features]
+    other_box = screener.screen(make_record("q", "Acme", address="PO Box 70, LaGrange, KY 40031"))
+    assert not other_box
+    road = screener.screen(make_record("q", "Acme", address="Glen Ray Rd, Alderson, WV"))
+    assert [(m.entry_id, m.strength) for m in road] == [("10006152", Strength.POSSIBLE)]
+
+
+def test_route_forms_meet(facility_list: RiskList) -> None:
+    # 10001167 is Oldham County Jail, 3405 KY-146, LaGrange, KY 40031.
+    for written in (
+        "3405 Route 146",
+        "3405 State Highway 146",
+        "3405 SR 146",
+        "3405 Kentucky Rooute 146",
+    ):
+        found = _features(facility_list, "10001167", f"{written}, LaGrange, KY 40031")
+        assert found.get("address_same") == "same number and street in same ZIP", written
+
+
+def test_a_typod_street_is_a_candidate(facility_list: RiskList) -> None:
+    query = make_record("q", "Acme Staffing LLC", address="1612 Dawkns Rd, LaGrange, KY 40031")
+    positions = facility_list.index.candidates(query)
+    assert "10000101" in [facility_list.records[p].id for p in positions]

@@ -79,7 +79,12 @@ def test_registered_lists_and_all_lists(tmp_path: Path) -> None:
     assert ftm.source.endswith("sanctions.ftm.json")
     assert ftm.entries == 6
     everything = all_lists()
-    assert [i.name for i in everything] == ["facilities", "correctional-industries", "alpha", "sanctions"]
+    assert [i.name for i in everything] == [
+        "facilities",
+        "correctional-industries",
+        "alpha",
+        "sanctions",
+    ]
     assert load_list("sanctions").info == ftm
 
 

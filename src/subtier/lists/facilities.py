@@ -47,6 +47,7 @@ def facilities() -> RiskList:
                 number=row["number"] or None,
                 street=row["street"] or None,
                 direction=row["direction"] or None,
+                po_box=row["po_box"] or None,
                 city=row["city"].lower() or None,
                 state=row["state"].lower() or None,
                 zip5=row["zip"] or None,

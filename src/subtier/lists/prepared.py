@@ -33,7 +33,7 @@ _LAYOUT = 3
 # makes keys and builds indexes.
 _CODE = (
     ("subtier.lists", ("csvlist.py", "facilities.py", "ftm.py")),
-    ("subtier.normalize", ("addresses.py", "names.py", "places.py")),
+    ("subtier.normalize", ("addresses.py", "names.py", "places.py", "usps.py")),
     ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py")),
 )
 

@@ -1,8 +1,8 @@
 """Street addresses to comparable parts.
 
-US addresses are parsed with usaddress (a CRF trained on US addresses); street names and types
-are abbreviated the USPS way by rigour, so "601 North Oak Street" and "601 N Oak St" agree. A
-one-line address and separate city/state/zip fields are merged before parsing.
+US addresses are parsed with usaddress (a CRF trained on US addresses); street types and
+directionals are abbreviated the USPS way (``usps``), so "601 North Oak Street" and "601 N Oak
+St" agree. A one-line address and separate city/state/zip fields are merged before parsing.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ import usaddress
 from rigour.text import ascii_text
 
 from subtier.immutable import immutable
+from subtier.normalize import usps
 from subtier.normalize.fingerprint import address_fingerprint
 from subtier.normalize.places import country_code, us_state
+from subtier.normalize.usps import DIRECTIONS as _DIRECTIONS
+from subtier.normalize.usps import STREET_TYPES as _STREET_TYPES
 
-_DIRECTIONS = {
-    "n": "n", "north": "n", "s": "s", "south": "s", "e": "e", "east": "e", "w": "w", "west": "w",
-    "ne": "ne", "northeast": "ne", "nw": "nw", "northwest": "nw",
-    "se": "se", "southeast": "se", "sw": "sw", "southwest": "sw",
-}  # fmt: skip
 _LINE_STOPWORDS = frozenset({"no", "nr", "number", "num"})
 _ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
 _NON_WORD = re.compile(r"[^\w\s]")
@@ -97,34 +95,6 @@ def line_words(line: str) -> tuple[str | None, tuple[str, ...]]:
 
 # The same for a part of a line that many addresses share (see _line_address).
 _part_words = lru_cache(maxsize=100_000)(line_words)
-
-
-_STREET_TYPES = frozenset(
-    [
-        "st",
-        "ave",
-        "av",
-        "rd",
-        "dr",
-        "ln",
-        "blvd",
-        "ct",
-        "pl",
-        "way",
-        "hwy",
-        "pkwy",
-        "cir",
-        "ter",
-        "trl",
-        "sq",
-        "loop",
-        "pike",
-        "rte",
-        "row",
-        "run",
-        "pass",
-    ]
-)
 
 
 @lru_cache(maxsize=100_000)
@@ -220,26 +190,21 @@ def parse_address(
     simple = _simple_street(address) if address and separate else None
     parts = simple if simple is not None else (_tag(whole) if whole else {})
     raw_number = parts.get("AddressNumber")
+    if raw_number and raw_number.isdigit():
+        raw_number = raw_number.lstrip("0") or "0"  # "0875 S SR 9" is number 875
     number = (raw_number if raw_number and raw_number.isdigit() else _clean(raw_number)) or None
-    direction = _DIRECTIONS.get(
+    if not parts.get("StreetName") and not number:
+        parts = _road_landmark(parts)
+    direction = usps.direction(
         _clean(parts.get("StreetNamePreDirectional") or parts.get("StreetNamePostDirectional"))
     )
-    street_words = " ".join(
-        p
-        for p in (
-            parts.get("StreetNamePreModifier"),
-            parts.get("StreetNamePreType"),
-            parts.get("StreetName"),
-            parts.get("StreetNamePostType"),
-        )
-        if p
-    )
-    street = _fingerprint(street_words) if street_words.strip() else None
+    street, typo_direction = _street(parts)
+    direction = direction or typo_direction
     unit = _clean(
         " ".join(p for p in (parts.get("OccupancyType"), parts.get("OccupancyIdentifier")) if p)
     )
     box = _clean(parts.get("USPSBoxID")) or None
-    parsed_city = _clean(city) or _clean(parts.get("PlaceName")) or None
+    parsed_city = usps.town(_clean(city) or _clean(parts.get("PlaceName"))) or None
     if state_code is None:
         state_code = us_state(parts.get("StateName"))
     if zip5 is None and parts.get("ZipCode"):
@@ -258,67 +223,61 @@ def parse_address(
         zip5=zip5,
         country=code,
         # Parsed addresses spell their line from the parts; the rest are fingerprinted whole.
-        line=" ".join(p for p in (number, direction, street, parsed_city, state_code, zip5) if p)
+        line=" ".join(
+            p for p in (number, direction, _line_street(parts), parsed_city, state_code, zip5) if p
+        )
         if number and street
         else (_line_fingerprint(whole) if whole else ""),
     )
 
 
-_SIMPLE_TYPES = frozenset(
-    [
-        "ST",
-        "STREET",
-        "AVE",
-        "AVENUE",
-        "AV",
-        "RD",
-        "ROAD",
-        "DR",
-        "DRIVE",
-        "LN",
-        "LANE",
-        "BLVD",
-        "BOULEVARD",
-        "CT",
-        "COURT",
-        "PL",
-        "PLACE",
-        "WAY",
-        "HWY",
-        "HIGHWAY",
-        "PKWY",
-        "PARKWAY",
-        "CIR",
-        "CIRCLE",
-        "TER",
-        "TERRACE",
-        "TRL",
-        "TRAIL",
-    ]
-)
-_SIMPLE_DIRS = frozenset(
-    [
-        "N",
-        "S",
-        "E",
-        "W",
-        "NE",
-        "NW",
-        "SE",
-        "SW",
-        "NORTH",
-        "SOUTH",
-        "EAST",
-        "WEST",
-        "NORTHEAST",
-        "NORTHWEST",
-        "SOUTHEAST",
-        "SOUTHWEST",
-    ]
-)
+# The fast path's street types and directionals: the one-word forms of the USPS tables.
+_SIMPLE_TYPES = frozenset(k.upper() for k in _STREET_TYPES if " " not in k)
+_SIMPLE_DIRS = frozenset(k.upper() for k in _DIRECTIONS if " " not in k)
+# Abbreviated types in a name ("Court St Rd") are left to the model; spelled-out ones are
+# common name words ("Park", "Lake", "Mill") that the model reads as the name too.
+_SIMPLE_NOT_NAMES = (_SIMPLE_TYPES - usps.SPELLED_TYPES) | _SIMPLE_DIRS
 # Plain name words: three letters or more, or an ordinal ("25TH"). Initials, "MT", "LT" and the
 # like are left to the model.
 _SIMPLE_NAME = re.compile(r"^[A-Z][A-Z']{2,}$|^\d+(ST|ND|RD|TH)$")
+
+
+def _street(parts: dict[str, str]) -> tuple[str | None, str | None]:
+    """The street in USPS form, and a directional found misspelled in its name."""
+    return usps.us_street(
+        _clean(parts.get("StreetNamePreType")),
+        _clean(parts.get("StreetName")),
+        _clean(parts.get("StreetNamePostType")),
+        _clean(parts.get("StreetNamePreModifier")),
+        "" if parts.get("OccupancyType") else _clean(parts.get("OccupancyIdentifier")),
+    )
+
+
+def _line_street(parts: dict[str, str]) -> str | None:
+    """The street as the address's whole line spells it: rigour's fingerprint, as for every
+    line (abroad, unparsed) it may be compared with word by word. Street parts are compared
+    in their USPS form (``_street``), which never reads a state or country in a name."""
+    words = " ".join(
+        p
+        for p in (
+            parts.get("StreetNamePreModifier"),
+            parts.get("StreetNamePreType"),
+            parts.get("StreetName"),
+            parts.get("StreetNamePostType"),
+        )
+        if p
+    )
+    return _fingerprint(words) if words.strip() else None
+
+
+def _road_landmark(parts: dict[str, str]) -> dict[str, str]:
+    """A road given alone, which the model may read as a landmark ("Blackwater Falls Rd."), as
+    the street it is."""
+    landmark = _clean(parts.get("LandmarkName") or parts.get("BuildingName"))
+    words = landmark.split()
+    if len(words) < 2 or words[-1] not in _STREET_TYPES:
+        return parts
+    return {**parts, "StreetName": " ".join(words[:-1]), "StreetNamePostType": words[-1]}
 
 
 def _simple_street(line: str) -> dict[str, str] | None:
@@ -343,7 +302,7 @@ def _simple_street(line: str) -> dict[str, str] | None:
     name = rest[:-1]
     if not all(_SIMPLE_NAME.match(w) for w in name):
         return None
-    if any(w in _SIMPLE_TYPES or w in _SIMPLE_DIRS for w in name):
+    if not _SIMPLE_NOT_NAMES.isdisjoint(name):
         return None
     parts["StreetName"] = " ".join(name)
     parts["StreetNamePostType"] = rest[-1]

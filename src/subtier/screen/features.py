@@ -10,9 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
+from subtier.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
 from subtier.screen.names import name_similarity, soft_overlap
 from subtier.screen.record import Record
 
@@ -62,11 +66,72 @@ def _same_place(a: Address, b: Address) -> str | None:
 
 
 def _same_street(a: Address, b: Address) -> bool:
-    if not a.street or not b.street:
-        return False
-    if a.direction and b.direction and a.direction != b.direction:
+    if not a.street or not b.street or not _directions_agree(a, b):
         return False
     return a.street == b.street or a.street_name == b.street_name
+
+
+def _directions_agree(a: Address, b: Address) -> bool:
+    # Different directionals are different streets; one left out is not.
+    return not (a.direction and b.direction and a.direction != b.direction)
+
+
+def _allowed_edits(length: int) -> int:
+    # "Oak" and "Elm" must never meet; a long word survives a slip or two.
+    return 0 if length <= 3 else (1 if length <= 5 else (2 if length <= 9 else 3))
+
+
+def _word_edits(x: str, y: str) -> int | None:
+    """Letters to change between two words of a street name (a swap counting one), if few
+    enough for their length; a word with a figure in it ("14th", "38a") must agree exactly,
+    and a word typed for a street type is measured against the type spelled out."""
+    if x == y:
+        return 0
+    if not (x.isalpha() and y.isalpha()):
+        # An ordinal as a figure meets its spelling with a typo ("4" and "furoth").
+        figure, other = (x, y) if y.isalpha() else (y, x)
+        spelled = ORDINAL_WORDS.get(figure)
+        if spelled is None or not other.isalpha():
+            return None
+        x, y = spelled, other
+    if x in STREET_TYPES and y in STREET_TYPES:
+        return 0 if STREET_TYPES[x] == STREET_TYPES[y] else None
+    if x in STREET_TYPES or y in STREET_TYPES:
+        typed, other = (x, y) if x in STREET_TYPES else (y, x)
+        x, y = SPELLED.get(STREET_TYPES[typed], typed), other
+    allowed = _allowed_edits(max(len(x), len(y)))
+    edits = OSA.distance(x, y, score_cutoff=allowed) if allowed else allowed + 1
+    return edits if edits <= allowed else None
+
+
+@lru_cache(maxsize=100_000)
+def _name_edits(x: str, y: str) -> int | None:
+    """Letters to change between two streets, word by word, or None if any word is too far."""
+    xs, ys = x.split(), y.split()
+    if len(xs) != len(ys):
+        return None
+    total = 0
+    for u, v in zip(xs, ys, strict=True):
+        edits = _word_edits(u, v)
+        if edits is None:
+            return None
+        total += edits
+    return total
+
+
+def _street_edits(a: Address, b: Address) -> int | None:
+    """How far apart two streets are spelled: 0 for the same street (with or without its
+    type), a few letters for typos, None for different streets."""
+    if not a.street or not b.street or not _directions_agree(a, b):
+        return None
+    if a.street == b.street or a.street_name == b.street_name:
+        return 0
+    found = [_name_edits(a.street, b.street)]
+    x, y = a.street_name, b.street_name
+    if x is not None and y is not None and (x != a.street or y != b.street):
+        found.append(_name_edits(x, y))
+    known = [f for f in found if f is not None]
+    return min(known) if known else None
 
 
 def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -80,10 +145,50 @@ def identifier(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
 def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number and street in the same ZIP or town: the same place, whatever its name."""
     a, b = q.address, e.address
-    if a is None or b is None or not a.number or a.number != b.number or not _same_street(a, b):
+    if a is None or b is None or not a.number or a.number != b.number:
+        return None
+    if _street_edits(a, b) != 0:
         return None
     place = _same_place(a, b)
     return (1.0, f"same number and street in same {place}") if place else None
+
+
+def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same house number in the same ZIP or town, and the street spelled a few letters apart:
+    the same place. Each word may be one letter off at 4 or 5 letters, two at 6 to 9, three
+    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm")."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.number or a.number != b.number:
+        return None
+    edits = _street_edits(a, b)
+    if not edits:
+        return None
+    place = _same_place(a, b)
+    if place is None:
+        return None
+    letters = "one letter" if edits == 1 else f"{edits} letters"
+    return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({letters} off)"
+
+
+def po_box(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The same P.O. box in the same ZIP or town."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.po_box or a.po_box != b.po_box:
+        return None
+    place = _same_place(a, b)
+    return (1.0, f"same P.O. box {a.po_box} in same {place}") if place else None
+
+
+def street_only(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The same street in the same ZIP or town, one side giving no house number: possibly
+    on the same grounds (a rural facility often gives its road alone)."""
+    a, b = q.address, e.address
+    if a is None or b is None or (a.number and b.number) or a.po_box or b.po_box:
+        return None
+    if not _same_street(a, b):
+        return None
+    place = _same_place(a, b)
+    return (1.0, f"same street in same {place}, no house number") if place else None
 
 
 def _distance_m(q: Record, e: Record) -> float | None:
@@ -213,10 +318,10 @@ def _line_overlap(a: Address, b: Address) -> float:
 def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Both give a street address with a house number, and they are not the same place."""
     a, b = q.address, e.address
-    if a is None or b is None:
+    if a is None or b is None or po_box(q, e, ctx) or street_only(q, e, ctx):
         return None
     if _parsed(a) and _parsed(b):
-        if address_same(q, e, ctx) or address_near(q, e, ctx):
+        if address_same(q, e, ctx) or address_typo(q, e, ctx) or address_near(q, e, ctx):
             return None
         return 1.0, "different street address"
     if a.house is None or b.house is None or address_line(q, e, ctx):
@@ -253,7 +358,10 @@ def _forms(record: Record) -> frozenset[str]:
 WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "identifier": (identifier, "identifier", 1.0),
     "address_same": (address_same, "address", 0.95),
+    "address_typo": (address_typo, "address", 0.9),
+    "po_box": (po_box, "address", 0.9),
     "address_near": (address_near, "address", 0.8),
+    "street_only": (street_only, "address", 0.65),
     "address_line": (address_line, "address", 0.65),
     "location": (location, "location", 0.8),
     "name": (name, "name", 1.1),
@@ -265,16 +373,17 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.
-ESTIMATES = frozenset({"address_near", "location"})
+ESTIMATES = frozenset({"address_near", "street_only", "location"})
 # Evidence that settles identity on its own.
-CERTAIN = frozenset({"identifier", "address_same"})
+CERTAIN = frozenset({"identifier", "address_same", "address_typo", "po_box"})
 
 
 # The order features are worked out in when a pair is wanted only if it can reach a score:
 # the costly ones (comparing address words, comparing names) last, so that a pair the cheap
 # ones already rule out (another country, another legal form) never gets to them.
 _COSTLIEST_LAST = (
-    "identifier", "address_same", "address_near", "location", "place", "place_differs",
+    "identifier", "address_same", "address_typo", "po_box", "address_near", "street_only",
+    "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
@@ -283,7 +392,10 @@ _IDS, _ADDRESS, _POINT, _COUNTRY = 1, 2, 4, 8
 NEEDS: Mapping[str, int] = {
     "identifier": _IDS,
     "address_same": _ADDRESS,
+    "address_typo": _ADDRESS,
+    "po_box": _ADDRESS,
     "address_near": _ADDRESS,
+    "street_only": _ADDRESS,
     "address_line": _ADDRESS,
     "address_differs": _ADDRESS,
     "place": _ADDRESS,

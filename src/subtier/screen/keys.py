@@ -60,11 +60,18 @@ def address_keys(record: Record) -> Iterator[str]:
     number_street = _number_street(a.line)
     if number_street:
         yield f"a:{number_street}"
+    places = [p for p in (a.zip5, f"{a.city}|{a.state}" if a.city else None) if p]
     street = a.street_name
     if street:
-        for place in (a.zip5, f"{a.city}|{a.state}" if a.city else None):
-            if place:
-                yield f"s:{place}|{street}"
+        for place in places:
+            yield f"s:{place}|{street}"
+    # The house number or box in its ZIP and town: a street typed wrong still meets its entry.
+    if a.number:
+        for place in places:
+            yield f"h:{place}|{a.number}"
+    if a.po_box:
+        for place in places:
+            yield f"b:{place}|{a.po_box}"
 
 
 def identifier_keys(record: Record) -> Iterator[str]:
