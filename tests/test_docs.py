@@ -40,3 +40,13 @@ def test_every_program_signal_is_documented() -> None:
     for name, (fn, topic) in SIGNALS.items():
         doc = " ".join((inspect.getdoc(fn) or "").split())
         assert f"| `{name}` | {topic} | {doc} |" in text, name
+
+
+def test_the_readme_sample_is_what_check_prints() -> None:
+    from .conftest import EXAMPLE, run_cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("```text\nsubtier check: MIKE")[1].split("```")[0]
+    printed = run_cli("check", str(EXAMPLE)).stdout
+    for line in ("subtier check: MIKE" + sample).splitlines():
+        assert line.rstrip() in printed, line

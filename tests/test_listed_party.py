@@ -212,3 +212,14 @@ def test_old_facility_data_is_flagged_in_every_report(tmp_path: Path) -> None:
     [bundled] = [i for i in data["lists"] if i["name"] == "facilities"]
     assert bundled["stale"] is True
     assert bundled["kind"] == "facilities"
+
+
+def test_the_opensanctions_recipe_shows_real_output() -> None:
+    """docs/opensanctions.md quotes what the commands print."""
+    doc = (ROOT / "docs" / "opensanctions.md").read_text(encoding="utf-8")
+    assert run_cli("lists", "add", "eu-fsf", str(T1)).returncode == 0
+    done = run_cli("check", "examples/sanctioned-subcontractor.yaml", "--list", "eu-fsf")
+    assert done.returncode == 1
+    block = doc.split("```text\n")[2].split("```")[0]
+    for line in block.splitlines():
+        assert line.rstrip() in done.stdout, line

@@ -30,7 +30,13 @@ from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
 from subtier.errors import InputError
-from subtier.lists.ftm import ALIAS_PROPS, COUNTRY_PROPS, IDENTIFIER_PROPS, _default_name
+from subtier.lists.ftm import (
+    ALIAS_PROPS,
+    COUNTRY_PROPS,
+    IDENTIFIER_PROPS,
+    _default_name,
+    address_parts,
+)
 from subtier.lists.ftm import _check as _check_entity
 from subtier.lists.ftm import _entities as _raw_entities
 from subtier.model import WORKER, Chain, Labor, OrgType, Per, Problem, validate_chain
@@ -516,19 +522,14 @@ def _caption(entity: EntityProxy) -> str:
 
 
 def _address_parts(entity: EntityProxy) -> dict[str, Any]:
-    """An Address entity's parts: street, town, state and postcode, else its one-line form."""
-    street = ", ".join(entity.get("street")[:1] + entity.get("street2")[:1]) or None
-    city = entity.first("city")
-    state = _first(entity, "state", "region")
-    postcode = entity.first("postalCode")
-    if not (street or city or state or postcode):
-        street = entity.first("full")
+    """An Address entity's parts, chosen as lists choose them (``address_parts``)."""
+    parts = address_parts(lambda prop: entity.get(prop, quiet=True))
     return {
-        "address": street,
-        "city": city,
-        "state": state,
-        "zip": postcode,
-        "country": _country(entity.first("country")),
+        "address": parts.line,
+        "city": parts.city,
+        "state": parts.state,
+        "zip": parts.zip,
+        "country": _country(parts.country),
     }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -337,23 +337,32 @@ def _coordinate(props: Mapping[str, Any], key: str, limit: float) -> float | Non
 
 
 def _address(props: Mapping[str, Any]) -> _AddressParts:
-    """An Address entity's line: its ``full`` form when given (it already holds the town),
-    else its street with the town, state and postcode as separate fields to parse."""
-    country = _first(props, "country")
     point = _coordinate(props, "latitude", 90.0), _coordinate(props, "longitude", 180.0)
     lat, lon = point if None not in point else (None, None)
-    full = _first(props, "full")
-    if full and full.strip(" ,;"):
-        return _AddressParts(full.strip(" ,;"), country=country, latitude=lat, longitude=lon)
-    street = ", ".join(_values(props, "street")[:1] + _values(props, "street2")[:1]) or None
+    return replace(address_parts(lambda key: _values(props, key)), latitude=lat, longitude=lon)
+
+
+def address_parts(values: Callable[[str], Sequence[str]]) -> _AddressParts:
+    """An FtM Address entity's parts, read the same way for lists and for chains: its street
+    with the town, state and postcode as separate fields when it gives a street (the parts
+    parse best, and a chain written out as FtM reads back as it was); else its one-line
+    ``full`` form, which holds the town; else the parts it has. ``values(prop)`` gives a
+    property's values."""
+
+    def first(*keys: str) -> str | None:
+        return next((v for key in keys for v in values(key)[:1]), None)
+
+    country = first("country")
+    street = ", ".join([*values("street")[:1], *values("street2")[:1]]) or None
+    full = (first("full") or "").strip(" ,;")
+    if street is None and full:
+        return _AddressParts(full, country=country)
     return _AddressParts(
         street,
-        city=_first(props, "city"),
-        state=_first(props, "state", "region"),
-        zip=_first(props, "postalCode"),
+        city=first("city"),
+        state=first("state", "region"),
+        zip=first("postalCode"),
         country=country,
-        latitude=lat,
-        longitude=lon,
     )
 
 
