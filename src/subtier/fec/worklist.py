@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from subtier.fec.classify import Category, Rules, classify
+from subtier.fec.classify import Category, Rules, classify, default_rules
 from subtier.fec.conduits import label as conduit_label
 from subtier.fec.payees import Payee, PayeeFlow
 from subtier.fec.records import money
+from subtier.model import Chain, OrgType
 
 ATTESTATION = (
     "a signed attestation that no work is done by incarcerated or forced labor, naming every "
@@ -139,4 +140,50 @@ def worklist(
                 missing=tuple(missing),
             )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One engagement of the root buyer, as the dashboard's worklist shows it."""
+
+    engagement: str
+    supplier: str  # organization id
+    name: str
+    cents: int | None
+    classes: tuple[str, ...]  # class labels found in the service text, in its order
+    asked: bool  # its service has work a vendor could subcontract
+    paid_through: str  # the conduit's name, or ""
+    missing: tuple[str, ...]
+
+
+def from_chain(chain: Chain, rules: Rules | None = None) -> list[ChainRow]:
+    """The worklist of a saved chain: the root's engagements with organizations, asked first.
+
+    Read from the chain alone, so it follows what vendors disclose: the service classes are the
+    labels ``subtier fec`` writes into each engagement's service, ``disclosure_required: false``
+    marks one not asked, and a disclosure once given is no longer missing.
+    """
+    labels = [c.label for c in (rules or default_rules()).categories]
+    orgs = chain.organizations_by_id
+    out: list[ChainRow] = []
+    for eng in chain.engagements:
+        org = orgs.get(eng.supplier)
+        if eng.buyer != chain.root or org is None or org.type is OrgType.INDIVIDUAL:
+            continue
+        service = eng.service or ""
+        found = sorted((service.find(f"({x})"), x) for x in labels if f"({x})" in service)
+        asked = eng.disclosure_required is not False
+        missing = []
+        if asked and not eng.subcontractors_disclosed:
+            missing.append(DISCLOSURE)
+        if not org.address:
+            missing.append(STREET)
+        via = orgs.get(eng.paid_through) if eng.paid_through else None
+        cents = round(eng.price.amount * 100) if eng.price else None
+        out.append(
+            ChainRow(eng.id, org.id, org.name, cents, tuple(x for _, x in found), asked,
+                     via.name if via else "", tuple(missing))
+        )  # fmt: skip
+    out.sort(key=lambda r: (not r.asked, -(r.cents or 0), r.name))
     return out
