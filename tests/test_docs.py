@@ -50,3 +50,21 @@ def test_the_readme_sample_is_what_check_prints() -> None:
     printed = run_cli("check", str(EXAMPLE)).stdout
     for line in ("subtier check: MIKE" + sample).splitlines():
         assert line.rstrip() in printed, line
+
+
+def test_the_fec_samples_are_what_the_command_prints() -> None:
+    import re
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_docs
+
+    from .conftest import run_cli
+
+    printed = run_cli("fec", str(build_docs.FEC_SAMPLE)).stdout
+    assert printed == build_docs.fec_text()
+    for (file, name), body in build_docs.fec_samples().items():
+        text = (ROOT / file).read_text(encoding="utf-8")
+        found = re.search(rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, re.S)
+        assert found, f"{file}: no {name} markers"
+        assert found.group(1) == body, f"{file} is out of date: run scripts/build_docs.py"
