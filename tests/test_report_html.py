@@ -87,3 +87,66 @@ def test_html_shows_pay_to_an_organization_as_an_upper_bound(example_data: dict[
     assert "at most USD 1.45" in page
     assert "at most 20%" in page
     assert "at least USD 13.55 per hour worked" in page  # the remediation option
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_a_report_to_file(tmp_path: Path) -> None:
+    """What a filing needs: scope with what was cleared, sources, the lists' dates with a
+    warning, a report id and the chain's hash, the preparer, and a sign-off block."""
+    from subtier.report.html import chain_hash, report_id
+
+    result = _result()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(result, DAY, preparer="Dana Reviewer"))
+    text = " ".join(_pdf_text(pdf).split())
+    assert "Scope: what was screened" in text
+    assert "Vineland call center" in text
+    assert "cleared: no match on the facilities, correctional-industries lists" in text
+    assert "Sources" in text
+    assert "news9.com" in text  # the workforce's source, also in the wage evidence
+    assert "list facilities holds data of 2022-02-18, more than a year old" in text
+    assert report_id(result, DAY) in text
+    assert chain_hash(result)[:16] in text
+    assert "prepared by Dana Reviewer" in text
+    assert "Sign-off" in text
+    assert "reviewed by" in text
+    html = render_html(result, DAY)
+    assert "['US']" not in html
+    assert "False" not in html
+    assert "countries: US" in html
+    [flow] = [f for f in result.findings if f.rule == "wage-floor"]
+    assert flow.evidence[0].source is not None
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+def test_a_long_chain_fits_its_picture(tmp_path: Path) -> None:
+    """The 77-organization chain of the bundled FEC filing: every organization is in the
+    picture, and no page of the report is blank."""
+    from subtier.fec import run_fec
+
+    from .fec.conftest import SAMPLE
+
+    result = run_fec([SAMPLE], load_policy(), [facilities()]).result
+    pdf = tmp_path / "fec.pdf"
+    pdf.write_bytes(render_pdf(result, DAY))
+    text = _pdf_text(pdf)
+    picture = text.split("The chain")[1].split("Boxes are organizations")[0]
+    for org in result.chain.organizations:
+        first_word = org.name.split()[0]
+        assert first_word in picture, org.name
+    subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "page")], check=True)
+    from PIL import Image
+
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages
+    for page in pages:
+        with Image.open(page) as image:
+            gray = image.convert("L")
+            dark = sum(1 for value in gray.getdata() if value < 200)
+        assert dark > 50, f"{page.name} is blank"

@@ -153,7 +153,7 @@ def check(
         err.print(
             f"saved as {saved.label()} with {len(result.findings)} finding(s)", highlight=False
         )
-    _write_report(result, fmt, output)
+    _write_report(result, fmt, output, preparer=by or os.environ.get("SUBTIER_USER"))
     _KEEP_UNTIL_EXIT.append(result)  # freed by the exit, not object by object
     if any(f.severity.rank >= fail_on.rank for f in result.findings):
         raise typer.Exit(1)
@@ -267,7 +267,9 @@ def screen(
 _KEEP_UNTIL_EXIT: list[object] = []
 
 
-def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -> None:
+def _write_report(
+    result: CheckResult, fmt: ReportFormat, output: Path | None, preparer: str | None = None
+) -> None:
     """Write the report in its format, to a file (atomically) or to standard output."""
     if fmt is ReportFormat.JSON:
         from subtier.report.json import dumps, result_dict
@@ -280,12 +282,12 @@ def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -
     elif fmt is ReportFormat.HTML:
         from subtier.report.html import render_html
 
-        data = render_html(result).encode("utf-8")
+        data = render_html(result, preparer=preparer).encode("utf-8")
         output = output or Path("report.html")
     elif fmt is ReportFormat.PDF:
         from subtier.report.html import render_pdf
 
-        data = render_pdf(result)
+        data = render_pdf(result, preparer=preparer)
         output = output or Path("report.pdf")
     elif fmt is ReportFormat.FTM:
         import io

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
 
@@ -109,8 +110,101 @@ def _disclosure(result: CheckResult) -> list[dict[str, str]]:
     return rows
 
 
-def render_html(result: CheckResult, today: date | None = None) -> str:
-    """The whole report as one self-contained HTML page."""
+def chain_hash(result: CheckResult) -> str:
+    """The SHA-256 of the chain as checked (its canonical JSON): what the report vouches for."""
+    canonical = result.chain.model_dump_json(by_alias=True, exclude_none=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def report_id(result: CheckResult, day: date) -> str:
+    """A short id for the report: the same chain, lists and policy on the same day give the
+    same id, so a filed copy can be matched to a re-run."""
+    lists = ";".join(f"{i.name}@{i.version}" for i in result.lists)
+    text = f"{chain_hash(result)}|{lists}|{result.policy.model_dump_json()}|{day.isoformat()}"
+    return "ST-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12].upper()
+
+
+def plain(value: Any) -> str:
+    """A parameter as people write it: "US, CA", "yes", "15.0", not ['US', 'CA'] or False."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One site or organization of the chain, and what screening it found."""
+
+    kind: str  # "site" or "organization"
+    name: str
+    where: str
+    tier: str
+    result: str
+    cleared: bool
+
+
+def scope(result: CheckResult) -> list[Screened]:
+    """Every site and organization that was screened, cleared ones included: what a reviewer
+    shows to say what was checked."""
+    by_subject: dict[str, list[str]] = {}
+    for f in result.findings:
+        if f.subject_kind in ("site", "organization"):
+            by_subject.setdefault(f.subject_id, []).append(f"{f.severity.value} {f.rule}")
+    kinds = ", ".join(dict.fromkeys(i.kind.value for i in result.lists))
+    cleared = f"cleared: no match on the {kinds} lists, no finding"
+    out = []
+    for site in result.chain.sites:
+        tier = result.graph.site_tier(site.id)
+        where = ", ".join(
+            p for p in (site.address, site.city, site.state, site.zip, site.country) if p
+        )
+        found = by_subject.get(site.id)
+        out.append(Screened("site", site.name, where, "" if tier is None else str(tier),
+                            "; ".join(found) if found else cleared, not found))  # fmt: skip
+    for org in result.chain.organizations:
+        tier = result.graph.org_tier.get(org.id)
+        where = ", ".join(p for p in (org.address, org.city, org.state, org.country) if p)
+        found = by_subject.get(org.id)
+        out.append(Screened("organization", org.name, where, "" if tier is None else str(tier),
+                            "; ".join(found) if found else cleared, not found))  # fmt: skip
+    return out
+
+
+def sources(result: CheckResult) -> list[tuple[str, str]]:
+    """Each fact of the chain that says where it came from, and its source."""
+    chain = result.chain
+    out: list[tuple[str, str]] = []
+    for org in chain.organizations:
+        if org.source:
+            out.append((f"organization {org.name}", org.source))
+    for site in chain.sites:
+        if site.source:
+            out.append((f"site {site.name}", site.source))
+    for eng in chain.engagements:
+        if eng.source:
+            out.append((f"engagement {eng.id}: {eng.service or ''}".rstrip(": "), eng.source))
+    for index, wf in enumerate(chain.workforces):
+        if wf.source:
+            out.append((f"workforce {chain.workforce_id(index)}", wf.source))
+    return out
+
+
+def render_html(
+    result: CheckResult,
+    today: date | None = None,
+    preparer: str | None = None,
+    at: datetime | None = None,
+) -> str:
+    """The whole report as one self-contained HTML page: scope, findings, money, sources,
+    lists and policy, with a report id, the chain's hash and a sign-off block."""
+    day = today or (at.date() if at else date.today())
+    # A report given its day (a golden file) says only the day; otherwise the time as well.
+    stamp = at or (None if today else datetime.now(UTC))
+    generated = stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else day.isoformat()
     env = Environment(
         autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
     )
@@ -123,9 +217,8 @@ def render_html(result: CheckResult, today: date | None = None) -> str:
     for name in RULES:
         params = result.policy.params(name)
         if params is not None:
-            rules.append(
-                {"name": name, "params": params.model_dump(mode="json", exclude={"enabled"})}
-            )
+            dumped = params.model_dump(mode="json", exclude={"enabled"}, by_alias=True)
+            rules.append({"name": name, "params": {k: plain(v) for k, v in dumped.items()}})
     return template.render(
         result=result,
         chain=result.chain,
@@ -135,15 +228,25 @@ def render_html(result: CheckResult, today: date | None = None) -> str:
         remedies=remedies(result),
         disclosure=_disclosure(result),
         rules=rules,
-        today=(today or date.today()).isoformat(),
+        today=day.isoformat(),
+        generated=generated,
         version=__version__,
+        report_id=report_id(result, day),
+        chain_hash=chain_hash(result),
+        preparer=preparer or "",
+        scope=scope(result),
+        sources=sources(result),
+        warnings=[w for i in result.lists if (w := i.age_warning(day))],
+        rider=result.policy.rider.model_dump(),
     )
 
 
-def render_pdf(result: CheckResult, today: date | None = None) -> bytes:
+def render_pdf(
+    result: CheckResult, today: date | None = None, preparer: str | None = None
+) -> bytes:
     """The report as PDF, laid out for A4 or Letter paper."""
     from weasyprint import HTML
 
-    pdf = HTML(string=render_html(result, today)).write_pdf()
+    pdf = HTML(string=render_html(result, today, preparer)).write_pdf()
     assert pdf is not None
     return bytes(pdf)

@@ -6,7 +6,7 @@ can hold it: one column per tier, organizations then sites, an arrow per engagem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from subtier.model import Chain, ChainGraph
@@ -17,6 +17,8 @@ ROW = 64
 BOX_W = 170
 BOX_H = 42
 MARGIN = 20
+MAX_ASPECT = 1.3  # height over width, about an A4 page's text area
+MIN_ROWS = 6
 _FILL = {"critical": "#fde2e1", "high": "#fde2e1", "medium": "#fff4d6"}
 _STROKE = {"critical": "#b42318", "high": "#b42318", "medium": "#b54708"}
 
@@ -47,6 +49,21 @@ def _label(text: str, limit: int = 26) -> list[str]:
     return lines
 
 
+def rows_per_column(sizes: Sequence[int]) -> int:
+    """How many boxes a tier's column holds before it wraps into another beside it.
+
+    A chain of a few tiers with a long tier (a campaign with 70 vendors) would be a picture
+    far taller than wide, shrunk to nothing on a page; wrapping keeps it no taller than
+    ``MAX_ASPECT`` times its width, about an A4 page's text area, at no fewer than
+    ``MIN_ROWS`` a column. A chain that fits already is drawn as it is."""
+    longest = max(sizes, default=1)
+    for rows in range(longest, MIN_ROWS - 1, -1):
+        columns = sum(-(-n // rows) for n in sizes)
+        if rows * ROW <= MAX_ASPECT * columns * COLUMN:
+            return rows
+    return min(longest, MIN_ROWS)
+
+
 def chain_svg(chain: Chain, graph: ChainGraph, findings: Iterable[Finding] = ()) -> str:
     """An SVG picture of the chain, flagged nodes outlined by their worst finding's severity."""
     worst = _worst(findings)
@@ -58,12 +75,17 @@ def chain_svg(chain: Chain, graph: ChainGraph, findings: Iterable[Finding] = ())
         tier = graph.site_tier(site.id)
         columns.setdefault(tier if tier is not None else -1, []).append((site.id, site.name, True))
     order = sorted(k for k in columns if k >= 0) + ([-1] if -1 in columns else [])
+    rows = rows_per_column([len(columns[tier]) for tier in order])
     position: dict[str, tuple[float, float]] = {}
-    for x, tier in enumerate(order):
+    first_column: dict[int, int] = {}  # tier → the column its title goes over
+    x = 0
+    for tier in order:
+        first_column[tier] = x
         for y, (ident, _name, _is_site) in enumerate(columns[tier]):
-            position[ident] = (MARGIN + x * COLUMN, MARGIN + 24 + y * ROW)
-    height = MARGIN * 2 + 24 + max(len(v) for v in columns.values()) * ROW
-    width = MARGIN * 2 + len(order) * COLUMN
+            position[ident] = (MARGIN + (x + y // rows) * COLUMN, MARGIN + 24 + (y % rows) * ROW)
+        x += -(-len(columns[tier]) // rows)
+    height = MARGIN * 2 + 24 + min(rows, max(len(v) for v in columns.values())) * ROW
+    width = MARGIN * 2 + x * COLUMN
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="11" '
@@ -72,10 +94,10 @@ def chain_svg(chain: Chain, graph: ChainGraph, findings: Iterable[Finding] = ())
         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#667085"/>'
         "</marker></defs>",
     ]
-    for x, tier in enumerate(order):
+    for tier in order:
         title = f"tier {tier}" if tier >= 0 else "not reached"
         parts.append(
-            f'<text x="{MARGIN + x * COLUMN}" y="{MARGIN + 10}" fill="#475467" font-weight="bold">{title}</text>'
+            f'<text x="{MARGIN + first_column[tier] * COLUMN}" y="{MARGIN + 10}" fill="#475467" font-weight="bold">{title}</text>'
         )
     edges = [(e.buyer, e.supplier, False) for e in chain.engagements]
     edges += [(eng.supplier, s, True) for eng in chain.engagements for s in eng.sites]

@@ -87,8 +87,17 @@ def wage_floor(ctx: Context, params: WageFloor) -> Iterator[Finding]:
             subject_id=flow.workforce,
             path=path,
             summary=summary + cost,
-            evidence=(Evidence(reasons=reasons),),
+            evidence=(Evidence(reasons=reasons, source=_source(ctx, flow)),),
         )
+
+
+def _source(ctx: Context, flow: WageFlow) -> str | None:
+    """Where the chain says the pay comes from (the workforce's source)."""
+    chain = ctx.chain
+    for index, workforce in enumerate(chain.workforces):
+        if chain.workforce_id(index) == flow.workforce:
+            return workforce.source
+    return None
 
 
 def _inconsistent(ctx: Context, flow: WageFlow) -> Iterator[Finding]:
@@ -113,7 +122,8 @@ def _inconsistent(ctx: Context, flow: WageFlow) -> Iterator[Finding]:
         ),
         evidence=(
             Evidence(
-                reasons=f"pay: {flow.pay}; price of engagement {tier.engagement}: {tier.price}"
+                reasons=f"pay: {flow.pay}; price of engagement {tier.engagement}: {tier.price}",
+                source=_source(ctx, flow),
             ),
         ),
     )
