@@ -150,3 +150,54 @@ def test_the_dashboard_lists_the_newest_versions_and_links_to_the_rest(world: Wo
     assert everything.status_code == 200
     assert everything.text.count("<tr>") - 1 > HISTORY_SHOWN
     assert world.vendor_a.get("/chains/calls/history").status_code in (303, 401, 403)
+
+
+def test_a_parent_s_later_answers_keep_its_subcontractor_s_disclosure(
+    app: FastAPI, service: Service
+) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    page = buyer.post("/chains/calls/invitations", {"supplier": "Vendor", "service": "calls"})
+    assert vendor.claim(link_in(page)).status_code == 303
+    vendor.get("/portal")
+    vendor.post("/portal/subcontractors", {"name": "ProCom", "service": "outbound calls"})
+    assert (
+        sub.claim(link_in(vendor.post("/portal/subcontractors/procom/invite"))).status_code == 303
+    )
+    sub.get("/portal")
+    sub.post("/portal/no-subcontractors")
+    sub.post(
+        "/portal/sites",
+        {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
+         "zip": "74463"},
+    )  # fmt: skip
+    # The parent acts after its subcontractor: a site of its own, a workforce, its signature.
+    vendor.get("/portal")
+    vendor.post(
+        "/portal/sites",
+        {"name": "Vendor floor", "address": "1 Main St", "city": "Newark", "state": "NJ",
+         "zip": "07102"},
+    )  # fmt: skip
+    vendor.post(
+        "/portal/workforces",
+        {"site": "vendor-floor", "labor": "employee", "headcount": "3", "pay_amount": "20",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+    signed = vendor.post(
+        "/portal/attestation",
+        {"name": "Ann Roe", "title": "CEO", "date": "2019-12-20", "certify": "true"},
+    )
+    assert signed.status_code == 303
+    _version, chain = service.workspace.chain("calls")
+    work = chain.engagements_by_id["procom-work"]
+    assert work.sites == ["taft-call-center"]
+    assert work.subcontractors_disclosed is True
+    assert "taft-call-center" in chain.sites_by_id
+    found = service.workspace.latest_findings("calls") or []
+    rules = {(f.body["rule"], f.body["subject"]["id"]) for f in found}
+    assert ("no-prison-labor", "taft-call-center") in rules
+    assert ("subcontractors-disclosed", "procom-work") not in rules, rules
+    board = buyer.get("/chains/calls").text
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in board
