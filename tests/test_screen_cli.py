@@ -256,3 +256,13 @@ def test_a_long_roster_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     quiet = run(*args, env={**env, "TTY_COMPATIBLE": "0"})
     assert "screening" not in quiet.stderr
     assert out.read_text(encoding="utf-8").count("\n") == PROGRESS_MIN_ROWS + 1
+
+
+def test_top_k_writes_a_row_that_has_no_candidate(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n1,Zzqxv Wwwkq\n2,Eddie Warrior Correctional Center\n")
+    done = run("screen", str(roster), "--list", "facilities", "--top", "2")
+    assert done.returncode == 0, done.stderr
+    out = rows(done.stdout)
+    assert [r["id"] for r in out][:2] == ["1", "2"]
+    assert (out[0]["rank"], out[0]["match_id"], out[0]["matched"]) == ("", "", "false")

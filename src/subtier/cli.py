@@ -228,7 +228,8 @@ def screen(
     through. The output has one row per input row, in input order, followed by match_list,
     match_id (blank below the threshold), match_name, score (0 to 1), reasons and the
     list_version that matched. With `--top K`
-    each row gets K ranked candidates, with `rank` and `matched` columns.
+    each row gets up to K ranked candidates, with `rank` and `matched` columns; a row with no
+    candidate at all gets one line with a blank rank.
 
     Examples:
 

@@ -328,6 +328,9 @@ def output_rows(
             yield [*base, "", "", "", "", reason, ""]
         return
     if top > 1:
+        if not result:  # no candidate at all: the row is still written, unranked
+            yield [*base, "", "", "", "", "", "false", "", ""]
+            return
         for rank, m in enumerate(result, start=1):
             matched = "true" if m.score >= threshold else "false"
             yield [
