@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -16,6 +17,7 @@ from rich.markup import escape
 
 from subtier import __version__, warmup
 from subtier.errors import InputError
+from subtier.output import is_stdout, open_text, write_output
 from subtier.severity import Severity
 
 # numpy starts a pool of BLAS threads when it is imported, and subtier never multiplies a
@@ -295,7 +297,7 @@ def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -
         buffer = io.BytesIO()
         dump_ftm(export_ftm(result.chain, result), buffer)
         data = buffer.getvalue()
-    elif output is None:
+    elif is_stdout(output):
         from subtier.report.text import render
 
         render(result, Console(highlight=False))
@@ -303,17 +305,13 @@ def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -
     else:
         from subtier.report.text import render
 
-        with output.open("w", encoding="utf-8") as handle:
+        with open_text(output) as handle:
             render(result, Console(file=handle, highlight=False, no_color=True, width=200))
         return
     _KEEP_UNTIL_EXIT.append(data)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(output)
-    err.print(f"wrote {escape(str(output))}", highlight=False)
+    write_output(output, data)
+    if not is_stdout(output):
+        err.print(f"wrote {escape(str(output))}", highlight=False)
 
 
 lists_app = typer.Typer(
@@ -686,7 +684,8 @@ def audit_verify(database: DatabaseOption = None) -> None:
 @audit_app.command("export")
 def audit_export(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="JSON lines file; stdout if omitted.")
+        Path | None,
+        typer.Option("--output", "-o", help="JSON lines file; standard output if omitted or '-'."),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -696,10 +695,7 @@ def audit_export(
             json.dumps(r.as_dict(), ensure_ascii=False, sort_keys=True) + "\n"
             for r in workspace.audit_records()
         ]
-    if output is None:
-        sys.stdout.write("".join(lines))
-    else:
-        output.write_text("".join(lines), encoding="utf-8")
+    write_output(output, "".join(lines))
 
 
 @app.command()
@@ -924,8 +920,18 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="On an internal error, show the traceback (anywhere on the line)."
+        ),
+    ] = False,
 ) -> None:
-    """Who really does our work, where, and for what pay?"""
+    """Who really does our work, where, and for what pay?
+
+    Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input; 3 internal error or
+    output that cannot be written.
+    """
 
 
 @app.command()
@@ -1083,14 +1089,26 @@ def fec_command(
         err.print(f"wrote {escape(str(output))}", highlight=False)
 
 
+DEBUG_FLAG = "--debug"
+
+
 def main() -> None:
+    """The command line's entry point: its exit codes are 0 (clean), 1 (findings at or above
+    --fail-on, or a check that failed), 2 (bad input), 3 (an internal error, or output that
+    could not be written): one line on standard error, and the traceback only with --debug."""
     # Loading a large chain creates millions of small objects that all live to the end of the
     # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).
     gc.set_threshold(200_000, 50, 1000)
+    debug = _take_debug_flag(sys.argv)
     try:
         app()
     except SystemExit as done:
         code = done.code
+    except InputError as error:
+        _fail(error)
+        code = 2
+    except BaseException as error:  # a crash must not look like a finding (exit 1)
+        code = _crashed(error, debug)
     else:
         code = 0
     # Freeing a large chain object by object at interpreter exit takes longer than checking it
@@ -1098,6 +1116,38 @@ def main() -> None:
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1
-    sys.stdout.flush()
+    with contextlib.suppress(OSError):  # the reader went away (a closed pipe)
+        sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)
+
+
+def _take_debug_flag(argv: list[str]) -> bool:
+    """Take ``--debug`` out of the arguments, wherever it stands before a ``--``."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if DEBUG_FLAG not in argv[1:end]:
+        return os.environ.get("SUBTIER_DEBUG", "") not in ("", "0")
+    del argv[argv.index(DEBUG_FLAG, 1, end)]
+    return True
+
+
+def _crashed(error: BaseException, debug: bool) -> int:
+    from subtier.errors import OutputError
+
+    if isinstance(error, KeyboardInterrupt):
+        err.print("[bold red]interrupted[/]", highlight=False)
+        return 130
+    if isinstance(error, BrokenPipeError):
+        return 0  # the reader stopped reading (`| head`): not an error of ours
+    if debug:
+        import traceback
+
+        traceback.print_exception(error)
+    if isinstance(error, OutputError):
+        message, hint = str(error), ""
+    else:
+        what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        message = f"internal error: {what}"
+        hint = "" if debug else " (run again with --debug for the traceback)"
+    err.print(f"[bold red]error:[/] {escape(message)}{hint}", highlight=False, soft_wrap=True)
+    return 3
