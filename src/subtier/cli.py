@@ -670,13 +670,16 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify(database: DatabaseOption = None) -> None:
-    """Check the hash chain of the audit trail; exit 1 and name the first broken record."""
+    """Check the audit trail and the data it vouches for; exit 1 and name the first broken record.
+
+    The hash chain of the records, then every stored chain version, check run with its
+    findings, review decision, disclosure and signature, recomputed from its rows: an edited
+    row names the record that vouched for it, a row that no record vouches for is named.
+    """
     with _workspace(database) as workspace:
         count, broken = workspace.verify_audit()
     if broken is not None:
-        err.print(
-            f"[bold red]broken:[/] audit record {broken.seq}: {broken.reason}", highlight=False
-        )
+        err.print(f"[bold red]broken:[/] {escape(str(broken))}", highlight=False)
         raise typer.Exit(1)
     print(f"audit trail intact: {count} record(s)")
 

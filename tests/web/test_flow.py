@@ -201,3 +201,29 @@ def test_a_parent_s_later_answers_keep_its_subcontractor_s_disclosure(
     assert ("subcontractors-disclosed", "procom-work") not in rules, rules
     board = buyer.get("/chains/calls").text
     assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in board
+
+
+def test_edited_disclosures_and_signatures_break_the_audit_trail(
+    world: World, service: Service
+) -> None:
+    from sqlalchemy import text
+
+    world.vendor_b.post(
+        "/portal/attestation",
+        {"name": "Bo Bravo", "title": "Owner", "date": "2026-03-02", "certify": "true"},
+    )
+    assert service.workspace.verify_audit()[1] is None
+    engine = service.workspace.engine
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE attestations SET name = 'Mallory'"))
+    broken = service.workspace.verify_audit()[1]
+    assert broken is not None
+    assert broken.reason.startswith("portal.attest calls ")
+    assert "signature no longer matches" in broken.reason
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE attestations SET name = 'Bo Bravo'"))
+        conn.execute(text("UPDATE disclosures SET applied = '{}'"))
+    broken = service.workspace.verify_audit()[1]
+    assert broken is not None
+    assert "portal.disclose" in broken.reason
+    assert "disclosure no longer matches" in broken.reason

@@ -30,6 +30,7 @@ from subtier.policy import Severity
 from subtier.screen import ListInfo, RiskList
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
+from subtier.store.integrity import COVERS, findings_digest
 
 DEFAULT_PATH = "subtier.db"
 
@@ -210,21 +211,23 @@ class Workspace:
     def audit_records(self) -> Iterator[AuditRecord]:
         with self.engine.connect() as conn:
             for row in conn.execute(select(t.audit).order_by(t.audit.c.seq)):
-                yield AuditRecord(
-                    seq=row.seq,
-                    at=row.at,
-                    actor=row.actor,
-                    action=row.action,
-                    subject=row.subject,
-                    details=row.details,
-                    content_hash=row.content_hash,
-                    prev_hash=row.prev_hash,
-                    hash=row.hash,
-                )
+                yield _record(row)
 
     def verify_audit(self) -> tuple[int, Broken | None]:
-        """Check the whole audit trail; returns the count checked and the first break, if any."""
-        return verify(self.audit_records())
+        """Check the whole audit trail, and the data it vouches for: the chain of records, then
+        each stored chain version, run, decision, disclosure and signature recomputed from its
+        rows. Returns the count of records checked and the first break, if any."""
+        from subtier.store.integrity import verify_data
+
+        # One read transaction: the records and the rows as of one moment.
+        with self.engine.connect() as conn, conn.begin():
+            records = [
+                _record(row) for row in conn.execute(select(t.audit).order_by(t.audit.c.seq))
+            ]
+            count, broken = verify(records)
+            if broken is None:
+                broken = verify_data(conn, records)
+        return count, broken
 
     def log(
         self, action: str, subject: str, details: dict[str, Any], by: str | None = None
@@ -314,13 +317,14 @@ class Workspace:
                         for item in tracked
                     ],
                 )  # fmt: skip
-            digest = hashlib.sha256(
-                json.dumps(sorted((i.key, i.evidence_hash) for i in tracked)).encode()
-            ).hexdigest()
+            stored = conn.execute(
+                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
+            ).all()
             _append_audit(
                 conn, who, "check.run", version.label(),
-                {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy},
-                digest, now,
+                {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy,
+                 COVERS: "findings"},
+                findings_digest(dict(r._mapping) for r in stored), now,
             )  # fmt: skip
         return int(run_id)
 
@@ -383,15 +387,18 @@ class Workspace:
         with _Writer(self.engine) as conn:
             now = _now()
             chain_id = conn.execute(select(t.chains.c.id).where(t.chains.c.key == key)).scalar_one()
-            conn.execute(
-                insert(t.decisions).values(
+            decision_id = conn.execute(
+                insert(t.decisions)
+                .values(
                     chain_id=chain_id, finding_key=item.key, evidence_hash=item.evidence_hash,
                     decision=decision, reason=reason, by=who, at=now,
                 )
-            )  # fmt: skip
+                .returning(t.decisions.c.id)
+            ).scalar_one()  # fmt: skip
             _append_audit(
                 conn, who, f"review.{decision}", f"{key} {item.ref}",
-                {"finding": item.key, "reason": reason}, item.evidence_hash, now,
+                {"finding": item.key, "reason": reason, "id": decision_id},
+                item.evidence_hash, now,
             )  # fmt: skip
         return item
 
@@ -421,6 +428,14 @@ def _load_stored(row: Any) -> RiskList:
         loaded = load_path(path, row.name)
     info = replace(loaded.info, version=row.version, source=row.source or "workspace")
     return RiskList(info, loaded.records)
+
+
+def _record(row: Any) -> AuditRecord:
+    return AuditRecord(
+        seq=row.seq, at=row.at, actor=row.actor, action=row.action, subject=row.subject,
+        details=row.details, content_hash=row.content_hash, prev_hash=row.prev_hash,
+        hash=row.hash,
+    )  # fmt: skip
 
 
 def _utc(at: datetime) -> datetime:

@@ -570,8 +570,9 @@ class Service:
         who = f"portal:{inv.supplier}"
         # The disclosure first: if saving the chain then fails, the next edit re-applies it all.
         self.portal.save_disclosure(
-            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now()
-        )
+            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now(),
+            audit=(who, f"{inv.chain} {inv.engagement}"),
+        )  # fmt: skip
         version, new = self.workspace.add_chain(
             new_chain, key=inv.chain, source=f"portal invitation {inv.id}", by=who
         )
@@ -590,18 +591,17 @@ class Service:
             scope = self._scope(inv, chain)
             text = dis.statement(chain, scope)
             content, digest = dis.attested(scope, d, form, text)
+            details = {
+                "invitation": inv.id, "name": form.name, "title": form.title,
+                "date": form.date.isoformat(), "content_hash": digest,
+                "version": version.version,
+            }  # fmt: skip
             if not self.portal.attest(
                 inv.id, form.name, form.title, form.date.isoformat(), text, content, digest,
                 version.row_id, self.now(),
+                audit=(f"portal:{inv.supplier}", f"{inv.chain} {inv.engagement}", details),
             ):  # fmt: skip
                 raise LockedError("this disclosure is already signed")
-            self.workspace.log(
-                "portal.attest", f"{inv.chain} {inv.engagement}",
-                {"invitation": inv.id, "name": form.name, "title": form.title,
-                 "date": form.date.isoformat(), "content_hash": digest,
-                 "version": version.version},
-                by=f"portal:{inv.supplier}",
-            )  # fmt: skip
         found = self.portal.attestation(inv.id)
         assert found is not None
         return found
