@@ -192,3 +192,28 @@ def test_check_save_keeps_the_run(database_url: str) -> None:
         assert len(current) == 5
         [delta] = monitor(ws, load_policy())
     assert (delta.new, delta.resolved, delta.changed) == ([], [], [])
+
+
+def test_new_is_since_monitor_s_last_run_whatever_ran_between(database_url: str) -> None:
+    from subtier.check import check
+    from subtier.lists.programs import programs
+    from subtier.monitoring import track
+    from subtier.report.json import finding_dict
+
+    policy = load_policy()
+    data = _chain().model_dump(mode="json")
+    for site in data["sites"]:
+        if site["id"] == "taft":
+            site["address"] = "12 Elm St"
+    with Workspace(database_url) as ws:
+        ws.add_chain(Chain.model_validate(data), key="procom")
+        [first] = monitor(ws, policy)
+        assert not any("facilities:10003571" in t.key for t in first.new)
+        # Two versions checked by someone else (the web portal checks each answer).
+        for chain in (_chain(), _chain(name="Vineland (renamed)")):
+            version, _new = ws.add_chain(chain, key="procom", by="portal:procom")
+            result = check(chain, policy, ws.lists(), programs=programs())
+            tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+            ws.record_run(version, tracked, policy.name, result.lists, by="portal:procom")
+        [delta] = monitor(ws, policy)
+    assert any("facilities:10003571" in t.key for t in delta.new)

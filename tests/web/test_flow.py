@@ -227,3 +227,94 @@ def test_edited_disclosures_and_signatures_break_the_audit_trail(
     assert broken is not None
     assert "portal.disclose" in broken.reason
     assert "disclosure no longer matches" in broken.reason
+
+
+def _cascade(buyer: Party, vendor: Party, sub: Party) -> None:
+    """The cascade a user ran: a vendor, its subcontractor at a prison address, its workforce."""
+    page = buyer.post("/chains/calls/invitations", {"supplier": "Vendor", "service": "calls"})
+    assert vendor.claim(link_in(page)).status_code == 303
+    vendor.get("/portal")
+    vendor.post("/portal/subcontractors", {"name": "ProCom", "service": "outbound calls"})
+    assert (
+        sub.claim(link_in(vendor.post("/portal/subcontractors/procom/invite"))).status_code == 303
+    )
+    sub.get("/portal")
+    sub.post("/portal/no-subcontractors")
+    sub.post(
+        "/portal/sites",
+        {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
+         "zip": "74463"},
+    )  # fmt: skip
+    sub.post(
+        "/portal/workforces",
+        {"site": "taft-call-center", "labor": "unknown", "headcount": "40", "pay_amount": "1.45",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+
+
+def _prison(page: str) -> str:
+    """The prison finding's article on a dashboard page."""
+    start = page.index('data-rule="no-prison-labor"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_new_is_since_the_buyer_s_last_visit(app: FastAPI, service: Service) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    buyer.get("/chains/calls")  # seen before the cascade: nothing to flag yet
+    _cascade(buyer, vendor, sub)
+    # Several versions later (the workforce came after the site), the prison is still new.
+    assert '<span class="new">new</span>' in _prison(buyer.get("/chains/calls").text)
+    # Seen now: no longer new for this account, still new for another one.
+    assert '<span class="new">new</span>' not in _prison(buyer.get("/chains/calls").text)
+    service.add_user("bob", "another long password")
+    other = Party(app)
+    other.sign_in("bob", "another long password")
+    assert '<span class="new">new</span>' in _prison(other.get("/chains/calls").text)
+
+
+def test_a_dismissed_finding_shows_as_dismissed_everywhere(app: FastAPI, service: Service) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    _cascade(buyer, vendor, sub)
+    page = buyer.get("/chains/calls").text
+    assert '<span class="pill sev-critical">1 critical</span>' in page
+    prison = next(
+        t for t in service.workspace.latest_findings("calls") or []
+        if t.body["rule"] == "no-prison-labor"
+    )  # fmt: skip
+    # A reason is needed, as on the command line.
+    refused = buyer.post(f"/chains/calls/findings/{prison.ref}/review", {"decision": "dismiss"})
+    assert refused.status_code == 422
+    assert "a decision needs a reason" in refused.text
+    done = buyer.post(
+        f"/chains/calls/findings/{prison.ref}/review",
+        {"decision": "dismiss", "reason": "site visit: a private office"},
+    )
+    assert done.status_code == 303
+    page = buyer.get("/chains/calls").text
+    article = _prison(page)
+    assert "review-dismiss" in page
+    assert "dismissed" in article
+    assert "Dismissed by alice" in article
+    assert "site visit: a private office" in article
+    assert "1 critical" not in page
+    assert "1 critical" not in buyer.get("/chains").text
+    # The one place decisions live: the CLI's review reads the same decision ...
+    decision = service.workspace.decisions("calls")[prison.key]
+    assert (decision.decision, decision.by) == ("dismiss", "alice")
+    # ... and the API shows it.
+    api = buyer.http.get(
+        "/api/chains/calls", headers={"Authorization": "Bearer admin-token-for-tests-0123456789"}
+    ).json()
+    [found] = [f for f in api["findings"] if f["ref"] == prison.ref]
+    assert found["review"]["decision"] == "dismiss"
+    assert found["review"]["reason"] == "site visit: a private office"
+    # A decision made with `subtier review` shows on the dashboard too.
+    other = next(t for t in service.workspace.latest_findings("calls") or [] if t.ref != prison.ref)
+    service.workspace.decide("calls", other.ref, "confirm", "checked", by="carol")
+    assert "Confirmed by carol" in buyer.get("/chains/calls").text

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from subtier.errors import InputError
@@ -401,6 +401,51 @@ class Workspace:
                 item.evidence_hash, now,
             )  # fmt: skip
         return item
+
+    def run_findings(self, run_id: int) -> list[Tracked]:
+        """The findings of one run, in their order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
+            ).all()
+        return [Tracked(r.key, r.evidence_hash, Severity(r.severity), r.body) for r in rows]
+
+    def seen(self, viewer: str, key: str) -> int | None:
+        """The latest run of a chain that ``viewer`` (a buyer's account, or ``monitor``) was
+        shown, if any: what its "new" findings are new against."""
+        query = (
+            select(t.seen.c.run_id)
+            .join(t.chains, t.chains.c.id == t.seen.c.chain_id)
+            .where(t.chains.c.key == key, t.seen.c.viewer == viewer)
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return int(found) if found is not None else None
+
+    def mark_seen(self, viewer: str, key: str, run_id: int) -> None:
+        """Remember that ``viewer`` has been shown run ``run_id`` of the chain."""
+        for attempt in range(20):
+            try:
+                with _Writer(self.engine) as conn:
+                    chain_id = conn.execute(
+                        select(t.chains.c.id).where(t.chains.c.key == key)
+                    ).scalar_one()
+                    done = conn.execute(
+                        update(t.seen)
+                        .where(t.seen.c.viewer == viewer, t.seen.c.chain_id == chain_id)
+                        .values(run_id=run_id, at=_now())
+                    )
+                    if done.rowcount == 0:
+                        conn.execute(
+                            insert(t.seen).values(
+                                viewer=viewer, chain_id=chain_id, run_id=run_id, at=_now()
+                            )
+                        )
+                    return
+            except (IntegrityError, OperationalError) as error:
+                if attempt == 19 or not _retryable(error):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def chain_keys(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
 from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
-from subtier.monitoring import confirmed_sites, track
+from subtier.monitoring import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
 from subtier.policy import Evidence, Finding, Policy, Severity
 from subtier.policy.config import WageFloor
 from subtier.report.json import finding_dict
@@ -85,6 +85,11 @@ class Principal:
     session: Session | None = None
     invitation: Invitation | None = None
 
+    @property
+    def viewer(self) -> str:
+        """Whose "last visit" a buyer's views count against: its account."""
+        return f"user:{self.name}"
+
 
 @dataclass(frozen=True)
 class ChainSummary:
@@ -114,9 +119,13 @@ class ChainView:
     chain: Chain
     graph: ChainGraph
     findings: list[Finding]
-    new: frozenset[int]  # indexes of findings that are new since the run before
+    new: frozenset[int]  # indexes of findings new since the viewer's last visit
     wages: list[WageFlow]
     svg: str
+    tracked: Sequence[Tracked] = ()  # the findings as stored: their refs and evidence
+    run_id: int = 0
+    # The review decision in force on each finding (by index): its evidence is unchanged.
+    reviews: Mapping[int, Decision] = field(default_factory=dict)
     invitations: list[InvitationRow] = field(default_factory=list)
     history: Sequence[VersionRow] = ()
     # Names what the view was built from, apart from the invitations: equal stamps, equal views.
@@ -129,6 +138,18 @@ class ChainView:
 
     def path(self, ids: tuple[str, ...] | list[str]) -> str:
         return " → ".join(self.name(i) for i in ids)
+
+    def dismissed(self, index: int) -> bool:
+        review = self.reviews.get(index)
+        return review is not None and review.decision == DISMISS
+
+    def counts(self) -> dict[str, int]:
+        """Open findings by severity: a dismissed one is not counted."""
+        out = {s.value: 0 for s in reversed(Severity)}
+        for i, f in enumerate(self.findings):
+            if not self.dismissed(i):
+                out[f.severity.value] += 1
+        return out
 
     def uninvited(self) -> list[Engagement]:
         taken = {row.invitation.engagement for row in self.invitations}
@@ -170,6 +191,7 @@ class Service:
         self._parsed: OrderedDict[int, Chain] = OrderedDict()
         self._histories: OrderedDict[str, _History] = OrderedDict()
         self._signed: dict[int, Attestation] = {}
+        self._seen_keys: OrderedDict[int, frozenset[str]] = OrderedDict()
         self._views_lock = threading.Lock()
         self._history_lock = threading.Lock()
 
@@ -268,9 +290,12 @@ class Service:
         out = []
         for key, v in latest.items():
             found = self.workspace.latest_findings(key) or []
+            decisions = self.workspace.decisions(key)
             counts = {s.value: 0 for s in reversed(Severity)}
             for item in found:
-                counts[item.severity.value] += 1
+                review = in_force(item, decisions)
+                if review is None or review.decision != DISMISS:
+                    counts[item.severity.value] += 1
             out.append(ChainSummary(key, v.name, v.version, v.created_at, counts))
         return out
 
@@ -331,8 +356,10 @@ class Service:
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
 
-    def view(self, key: str) -> ChainView:
-        """The dashboard of one chain. The checked part is kept per version and run."""
+    def view(self, key: str, viewer: str | None = None, mark_seen: bool = False) -> ChainView:
+        """The dashboard of one chain. The checked part is kept per version and run; the review
+        decisions are read on every view, and so is what ``viewer`` (a buyer's account) last
+        saw: findings are new since then. ``mark_seen`` remembers this run as seen."""
         version, chain, seen = self._head(key)
         h = self._history(key, seen)
         if h.latest is None or h.latest[1] != version.version:
@@ -354,12 +381,48 @@ class Service:
                 self._views[cache_key] = base
                 while len(self._views) > 64:
                     self._views.popitem(last=False)
+        decisions = self.workspace.decisions(key)
+        reviews = {
+            i: d for i, t in enumerate(base.tracked) if (d := in_force(t, decisions)) is not None
+        }
+        new = base.new
+        last_seen: int | None = None
+        if viewer is not None:
+            last_seen = self.workspace.seen(viewer, key)
+            before = self._run_keys(last_seen) if last_seen is not None else frozenset()
+            new = frozenset(i for i, t in enumerate(base.tracked) if t.key not in before)
+            if mark_seen and last_seen != run_id:
+                self.workspace.mark_seen(viewer, key, run_id)
+        marks = tuple(sorted((d.finding_key, d.decision, d.at) for d in reviews.values()))
         return replace(
             base,
+            new=new,
+            reviews=reviews,
             invitations=self._invitation_rows(key, chain),
             history=h.ordered,
-            stamp=(*cache_key, h.after_version, h.after_run),
+            stamp=(*cache_key, h.after_version, h.after_run, last_seen, marks),
         )
+
+    def _run_keys(self, run_id: int) -> frozenset[str]:
+        """The keys of a run's findings; a stored run never changes, so they are kept."""
+        with self._views_lock:
+            found = self._seen_keys.get(run_id)
+        if found is None:
+            found = frozenset(t.key for t in self.portal.findings(run_id))
+            with self._views_lock:
+                self._seen_keys[run_id] = found
+                while len(self._seen_keys) > 256:
+                    self._seen_keys.popitem(last=False)
+        return found
+
+    def decide(self, key: str, ref: str, decision: str, reason: str, by: str) -> Tracked:
+        """A buyer's review decision on a finding of the chain's latest run, as `subtier review`
+        records it: the one place decisions live, which every view reads."""
+        self._chain(key)  # an unknown chain is not found, as on every page
+        try:
+            return self.workspace.decide(key, ref, decision, reason, by=by)
+        except InputError as error:
+            raise FormError({"review": error.message}) from None
 
     def _history(self, key: str, seen: tuple[int, int]) -> _History:
         """A chain's history, read up to the workspace's version and run row ids ``seen``.
@@ -412,6 +475,7 @@ class Service:
         return ChainView(
             key=key, version=version, chain=chain, graph=graph, findings=findings, new=new,
             wages=trace_wages(chain, graph, floor), svg=chain_svg(chain, graph, findings),
+            tracked=tuple(tracked), run_id=run_id,
         )  # fmt: skip
 
     def _invitation_rows(self, key: str, chain: Chain) -> list[InvitationRow]:
