@@ -147,16 +147,24 @@ def check(
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
     result = run_check(loaded, rules, risk_lists, programs=programs())
     if save:
-        from subtier.monitor import save_check
+        from subtier.monitor import save_check, with_reviews
 
         with _workspace(database) as workspace:
             saved = save_check(workspace, loaded, result, key=key, source=str(chain), by=by)
+            result = with_reviews(workspace, saved.key, loaded, result)
+        dismissed = sum(result.dismissed(i) for i in range(len(result.findings)))
         err.print(
-            f"saved as {saved.label()} with {len(result.findings)} finding(s)", highlight=False
+            f"saved as {saved.label()} with {len(result.findings)} finding(s)"
+            + (f", {dismissed} dismissed" if dismissed else ""),
+            highlight=False,
         )
     _write_report(result, fmt, output)
     _KEEP_UNTIL_EXIT.append(result)  # freed by the exit, not object by object
-    if any(f.severity.rank >= fail_on.rank for f in result.findings):
+    # A finding dismissed in review (on this evidence) does not fail the gate.
+    if any(
+        f.severity.rank >= fail_on.rank and not result.dismissed(i)
+        for i, f in enumerate(result.findings)
+    ):
         raise typer.Exit(1)
 
 

@@ -4,11 +4,12 @@ say what is new, resolved or changed since the chain's previous run."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from subtier.check import CheckResult, Confirmation, check
 from subtier.lists.programs import programs
 from subtier.model import Chain
-from subtier.monitoring import Delta, compare, confirmed_sites, track
+from subtier.monitoring import Delta, compare, confirmed_sites, in_force, track
 from subtier.policy import Policy
 from subtier.report.json import finding_dict
 from subtier.store import ChainVersion, Workspace
@@ -43,6 +44,14 @@ def monitor(
         workspace.mark_seen(MONITOR, key, run_id)
         deltas.append(compare(key, version.version, previous, tracked, decisions))
     return deltas
+
+
+def with_reviews(workspace: Workspace, key: str, chain: Chain, result: CheckResult) -> CheckResult:
+    """The result with the review decisions in force on its findings, as the reports show."""
+    decisions = workspace.decisions(key)
+    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    reviews = {i: d for i, t in enumerate(tracked) if (d := in_force(t, decisions)) is not None}
+    return replace(result, reviews=reviews)
 
 
 def save_check(

@@ -217,3 +217,31 @@ def test_new_is_since_monitor_s_last_run_whatever_ran_between(database_url: str)
             ws.record_run(version, tracked, policy.name, result.lists, by="portal:procom")
         [delta] = monitor(ws, policy)
     assert any("facilities:10003571" in t.key for t in delta.new)
+
+
+def test_reports_show_a_dismissed_finding(database_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SUBTIER_DATABASE_URL": database_url}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "subtier", *args],
+            capture_output=True, text=True, cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+
+    assert cli("check", str(EXAMPLE), "--save", "--as", "procom").returncode == 1
+    with Workspace(database_url) as ws:
+        prison = next(
+            t for t in ws.latest_findings("procom") or [] if t.body["rule"] == "no-prison-labor"
+        )
+        ws.decide("procom", prison.ref, "dismiss", "office verified by site visit", by="bob")
+    done = cli("check", str(EXAMPLE), "--save", "--as", "procom", "--format", "json")
+    assert "1 dismissed" in done.stderr
+    [found] = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "no-prison-labor"]
+    assert found["review"]["decision"] == "dismiss"
+    assert found["review"]["by"] == "bob"
+    text = cli("check", str(EXAMPLE), "--save", "--as", "procom").stdout
+    assert "DISMISSED" in text
+    assert "office verified by site visit" in text
+    html = tmp_path / "report.html"
+    cli("check", str(EXAMPLE), "--save", "--as", "procom", "--format", "html", "-o", str(html))
+    assert "Dismissed by bob" in html.read_text()

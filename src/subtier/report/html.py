@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from subtier import __version__
 from subtier.check import CheckResult
+from subtier.monitoring import DISMISS, Decision
 from subtier.policy import RULES, Severity
 from subtier.report.picture import chain_svg
 from subtier.report.text import names
@@ -131,12 +132,24 @@ def render_html(result: CheckResult, today: date | None = None) -> str:
         summary=_summary(result),
         picture=picture,
         path=lambda ids: names(result, ids),
+        review_mark=_review_mark,
         remedies=remedies(result),
         disclosure=_disclosure(result),
         rules=rules,
         today=(today or date.today()).isoformat(),
         version=__version__,
     )
+
+
+def _review_mark(review: Decision | None) -> Markup:
+    """After a finding's heading: its review decision, if one is in force; else nothing."""
+    if review is None:
+        return Markup("")
+    what = "dismissed" if review.decision == DISMISS else "confirmed"
+    return Markup(
+        ' · <strong>{what}</strong>\n  <p class="small">{What} by {by} on {on}: {reason}</p>'
+    ).format(what=what, What=what.capitalize(), by=review.by, on=review.at[:10],
+             reason=review.reason)  # fmt: skip
 
 
 def render_pdf(result: CheckResult, today: date | None = None) -> bytes:
