@@ -229,13 +229,44 @@ def screen(
     top: Annotated[
         int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")
     ] = 1,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            "-c",
+            help="NAME=HEADER: read the column headed HEADER as NAME (id, name, address, city, "
+            "state, zip, country); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    columns_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--columns",
+            help="A file of NAME=HEADER lines (or YAML name: header) mapping the roster's headers.",
+            show_default=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="The CSV's text encoding, e.g. latin-1 or cp1252.")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="The CSV's field delimiter, e.g. ';' or '\\t' (default ',').",
+            show_default=False,
+        ),
+    ] = None,
     engine: EngineOption = Engine.LOCAL,
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Screen every row of a roster against one or more lists.
 
     Recognized columns (any case): id, name, address, city, state, zip, country; others pass
-    through. The output has one row per input row, in input order, followed by match_list,
+    through. A column under another header is read with `--column address=street_address`
+    (or a `--columns` file); a header that looks like an address part but is not read is
+    warned about, since the rows are then screened without it. The output has one row per input row, in input order, followed by match_list,
     match_id (blank below the threshold), match_name, score (0 to 1), reasons and the
     list_version that matched. With `--top K`
     each row gets up to K ranked candidates, with `rank` and `matched` columns; a row with no
@@ -247,11 +278,23 @@ def screen(
 
         subtier screen suppliers.xlsx --list facilities --list sanctions.ftm.json --top 5
 
+        subtier screen payees.csv -l facilities -c address=street_address -c zip=zip_code
+
+        subtier screen export.csv -l facilities --encoding latin-1 --delimiter ';'
+
         subtier screen s3a://bucket/payees.csv --list facilities -o s3a://bucket/out.parquet --engine spark --spark-master spark://head:7077
     """
+    from subtier.roster import RosterFormat, parse_columns
     from subtier.screenfile import screen_file
 
     try:
+        sep = "\t" if delimiter in ("\\t", "tab") else delimiter
+        fmt = RosterFormat(parse_columns(column or [], columns_file), encoding, sep)
+        if engine is Engine.SPARK and fmt != RosterFormat():
+            raise InputError(
+                "--column, --columns, --encoding and --delimiter are for the local engine; "
+                "with --engine spark, name the columns in the roster's header"
+            )
         if engine is Engine.SPARK:
             from subtier.spark import screen_file as spark_screen_file
 
@@ -259,7 +302,7 @@ def screen(
             problems, count = screened.problems, screened.problem_count
         else:
             out = Path(output) if output else None
-            problems = screen_file(Path(roster), lists, out, threshold, top, err)
+            problems = screen_file(Path(roster), lists, out, threshold, top, err, fmt)
             count = len(problems)
     except InputError as error:
         raise _fail(error) from None

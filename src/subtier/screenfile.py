@@ -14,7 +14,7 @@ from subtier import warmup
 from subtier.errors import InputError
 from subtier.lists import load_list, prepared
 from subtier.output import check_not_suffix, open_text
-from subtier.roster import open_roster, output_header, screen_rows, write_csv
+from subtier.roster import RosterFormat, open_roster, output_header, screen_rows, write_csv
 from subtier.screen import DEFAULT_THRESHOLD, RiskList, Screener
 
 # Show a progress bar from this many rows on.
@@ -31,15 +31,18 @@ def screen_file(
     threshold: float | None,
     top: int,
     console: Console,
+    fmt: RosterFormat | None = None,
 ) -> list[tuple[int, str]]:
-    """Screen a roster file and write the result; returns the rows that had problems."""
+    """Screen a roster file and write the result; returns the rows that had problems. The
+    roster is read as ``fmt`` says (its columns' headers, encoding, delimiter); a header that
+    looks like an address part but is not read is warned about on the console."""
     if not list_specs:
         raise InputError("give at least one --list (for example: --list facilities)")
     check_not_suffix(output, NOT_CSV)
     warmup.begin()
     with prepared.deferred():  # new lists are stored while the first rows are screened
         return _screen(roster_path, [_load(spec, console) for spec in list_specs], output,
-                       threshold, top, console)  # fmt: skip
+                       threshold, top, console, fmt)  # fmt: skip
 
 
 def _screen(
@@ -49,8 +52,13 @@ def _screen(
     threshold: float | None,
     top: int,
     console: Console,
+    fmt: RosterFormat | None = None,
 ) -> list[tuple[int, str]]:
-    roster = open_roster(roster_path)
+    roster = open_roster(roster_path, fmt)
+    for warning in roster.warnings:
+        console.print(
+            f"[yellow]warning:[/] {escape(str(roster_path))}: {escape(warning)}", highlight=False
+        )
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     screener = Screener(lists, threshold=cutoff)
     problems: list[tuple[int, str]] = []
