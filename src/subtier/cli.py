@@ -121,7 +121,9 @@ def check(
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
 
-    Exit codes: 0 no finding at or above `--fail-on`; 1 there is one; 2 bad input.
+    Exit codes: 0 no finding at or above `--fail-on` (a dismissed one does not count); 1 there
+    is one; 2 bad input; 3 an internal error or an output that cannot be written (add --debug
+    for the traceback).
 
     Examples:
 

@@ -72,7 +72,7 @@ LATEST_RUN = "(SELECT max(id) FROM runs)"
         ((f"UPDATE findings SET severity = 'low' WHERE run_id = {LATEST_RUN} AND "
           "rule = 'no-prison-labor'",), 4, "findings no longer match"),
         (("DELETE FROM findings WHERE id = (SELECT max(id) FROM findings)",), 4, "finding(s)"),
-        ((f"DELETE FROM findings WHERE run_id = {LATEST_RUN}",
+        (("DELETE FROM seen", f"DELETE FROM findings WHERE run_id = {LATEST_RUN}",
           f"DELETE FROM runs WHERE id = {LATEST_RUN}",
           f"DELETE FROM chain_versions WHERE id = {LATEST}"), 3, "gone"),
         (("INSERT INTO decisions (chain_id, finding_key, evidence_hash, decision, reason, by, at)"
@@ -199,3 +199,16 @@ def test_an_older_workspace_upgrades_and_its_disclosures_are_adopted(database_ur
         _count, broken = ws.verify_audit()
     assert broken is not None
     assert broken.seq == 1
+
+
+def test_monitor_refuses_a_forged_version(database_url: str) -> None:
+    from subtier.errors import InputError
+
+    _workspace(database_url)
+    _tamper(
+        database_url,
+        f"UPDATE chain_versions SET content = replace(content, '601 N Oak St', '1 Forged Rd') "
+        f"WHERE id = {LATEST}",
+    )
+    with Workspace(database_url) as ws, pytest.raises(InputError, match="does not match its hash"):
+        monitor(ws, load_policy())

@@ -206,6 +206,12 @@ class Workspace:
             what = f"{key} v{version}" if version is not None else key
             hint = f"; saved chains: {', '.join(known)}" if known else "; the workspace is empty"
             raise InputError(f"no saved chain {what}{hint}")
+        if hashlib.sha256(row.content.encode("utf-8")).hexdigest() != row.content_hash:
+            # Edited in the database: what it says is not what was saved (see audit verify).
+            raise InputError(
+                f"saved chain {key} v{row.version} does not match its hash: it was changed "
+                "after it was saved; `subtier audit verify` says more"
+            )
         return _version(key, row), Chain.model_validate_json(row.content)
 
     def audit_records(self) -> Iterator[AuditRecord]:
