@@ -318,3 +318,18 @@ def test_a_dismissed_finding_shows_as_dismissed_everywhere(app: FastAPI, service
     other = next(t for t in service.workspace.latest_findings("calls") or [] if t.ref != prison.ref)
     service.workspace.decide("calls", other.ref, "confirm", "checked", by="carol")
     assert "Confirmed by carol" in buyer.get("/chains/calls").text
+
+
+def test_a_forged_version_is_not_shown_as_saved(world: World, service: Service) -> None:
+    from sqlalchemy import text
+
+    with service.workspace.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE chain_versions SET content = replace(content, '77 Secret Lane', "
+                "'1 Forged Rd') WHERE id = (SELECT max(id) FROM chain_versions)"
+            )
+        )
+    page = world.buyer.get("/chains/calls")
+    assert page.status_code == 409
+    assert "does not match its hash" in page.text

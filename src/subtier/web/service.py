@@ -7,6 +7,7 @@ workspace as it was.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -53,6 +54,10 @@ class NotFoundError(SubtierError):
 
 class LockedError(SubtierError):
     """The disclosure is signed and can no longer change."""
+
+
+class TamperedError(SubtierError):
+    """A stored chain version no longer matches its hash: it was changed after it was saved."""
 
 
 @dataclass
@@ -338,8 +343,15 @@ class Service:
             if chain is not None:
                 self._parsed.move_to_end(version.row_id)
         if chain is None:
-            # A saved version never changes, and a Chain is immutable: parse it once.
-            chain = Chain.model_validate_json(self.portal.chain_content(version.row_id))
+            # A saved version never changes, and a Chain is immutable: parse it once. One that
+            # was changed in the database is not shown as if it were what was saved.
+            content = self.portal.chain_content(version.row_id)
+            if hashlib.sha256(content.encode("utf-8")).hexdigest() != version.content_hash:
+                raise TamperedError(
+                    f"{version.label()} does not match its hash: it was changed after it was "
+                    "saved; run `subtier audit verify`"
+                )
+            chain = Chain.model_validate_json(content)
             with self._views_lock:
                 self._parsed[version.row_id] = chain
                 while len(self._parsed) > 32:
