@@ -147,6 +147,6 @@ def test_a_long_chain_fits_its_picture(tmp_path: Path) -> None:
     assert pages
     for page in pages:
         with Image.open(page) as image:
-            gray = image.convert("L")
-            dark = sum(1 for value in gray.getdata() if value < 200)
+            histogram = image.convert("L").histogram()  # pixels per gray level, 0 to 255
+            dark = sum(histogram[:200])
         assert dark > 50, f"{page.name} is blank"

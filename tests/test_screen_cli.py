@@ -256,3 +256,77 @@ def test_a_long_roster_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     quiet = run(*args, env={**env, "TTY_COMPATIBLE": "0"})
     assert "screening" not in quiet.stderr
     assert out.read_text(encoding="utf-8").count("\n") == PROGRESS_MIN_ROWS + 1
+
+
+def test_top_k_writes_a_row_that_has_no_candidate(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n1,Zzqxv Wwwkq\n2,Eddie Warrior Correctional Center\n")
+    done = run("screen", str(roster), "--list", "facilities", "--top", "2")
+    assert done.returncode == 0, done.stderr
+    out = rows(done.stdout)
+    assert [r["id"] for r in out][:2] == ["1", "2"]
+    assert (out[0]["rank"], out[0]["match_id"], out[0]["matched"]) == ("", "", "false")
+
+
+MISNAMED = (
+    "id,name,street_address,city,state,zip_code\n1,Taft call center,601 N Oak St,Taft,OK,74463\n"
+)
+
+
+def test_misnamed_address_columns_are_warned_about_and_can_be_mapped(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(MISNAMED)
+    plain = run("screen", str(roster), "--list", "facilities")
+    assert plain.returncode == 0, plain.stderr
+    assert "column 'street_address' looks like the address but is not read" in plain.stderr
+    assert "--column address=street_address" in plain.stderr
+    assert "column 'zip_code' looks like the zip" in plain.stderr
+    mapped = run(
+        "screen", str(roster), "--list", "facilities",
+        "--column", "address=street_address", "-c", "zip=zip_code",
+    )  # fmt: skip
+    assert mapped.returncode == 0, mapped.stderr
+    assert "warning" not in mapped.stderr
+    assert rows(mapped.stdout)[0]["match_id"] == "10003571"
+    assert list(rows(mapped.stdout)[0])[:6] == MISNAMED.splitlines()[0].split(",")
+    spec = tmp_path / "columns.yaml"
+    spec.write_text("address: street_address\nzip: zip_code\n")
+    from_file = run("screen", str(roster), "--list", "facilities", "--columns", str(spec))
+    assert rows(from_file.stdout)[0]["match_id"] == "10003571"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--column", "street=street_address"], "unknown column 'street'"),
+        (["--column", "address"], "expected NAME=HEADER"),
+        (["--column", "address=no_such"], "the header has no column 'no_such'"),
+        (["--encoding", "klingon"], "unknown encoding 'klingon'"),
+    ],
+)
+def test_bad_column_options_are_input_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(MISNAMED)
+    done = run("screen", str(roster), "--list", "facilities", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_latin_1_and_semicolons_are_read_when_said(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("id;name;address;city;state;zip\n1;Caf\xe9 Taft;601 N Oak St;Taft;OK;74463\n"
+                       .encode("latin-1"))  # fmt: skip
+    refused = run("screen", str(roster), "--list", "facilities")
+    assert refused.returncode == 2
+    assert "--encoding latin-1" in refused.stderr
+    wrong_sep = run("screen", str(roster), "--list", "facilities", "--encoding", "latin-1")
+    assert wrong_sep.returncode == 2
+    assert "give --delimiter ';'" in wrong_sep.stderr
+    done = run(
+        "screen", str(roster), "--list", "facilities", "--encoding", "latin-1",
+        "--delimiter", ";",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = rows(done.stdout)
+    assert row["name"] == "Café Taft"
+    assert row["match_id"] == "10003571"

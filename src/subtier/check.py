@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from subtier.model import Chain, ChainGraph, Money, Organization, OrgType, Per, Site
+from subtier.monitoring import DISMISS, Decision
 from subtier.policy import Context, Finding, Policy, judge
 from subtier.policy.config import WageFloor
 from subtier.screen import (
@@ -47,6 +48,12 @@ class CheckResult:
     # organization id → its matches on lists of parties (sanctions, forced labor, PEP, watch)
     party_matches: Mapping[str, Sequence[Match]] = field(default_factory=dict)
     details: Mapping[str, Mapping[str, EntryDetails]] = field(default_factory=dict)
+    # finding index → the review decision in force on it, for a chain kept in a workspace
+    reviews: Mapping[int, Decision] = field(default_factory=dict)
+
+    def dismissed(self, index: int) -> bool:
+        review = self.reviews.get(index)
+        return review is not None and review.decision == DISMISS
 
 
 def site_record(site: Site) -> Record:

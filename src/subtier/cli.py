@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -17,6 +18,7 @@ from rich.markup import escape
 
 from subtier import __version__, warmup
 from subtier.errors import InputError
+from subtier.output import is_stdout, open_text, write_output
 from subtier.severity import Severity
 
 # numpy starts a pool of BLAS threads when it is imported, and subtier never multiplies a
@@ -120,7 +122,9 @@ def check(
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
 
-    Exit codes: 0 no finding at or above `--fail-on`; 1 there is one; 2 bad input.
+    Exit codes: 0 no finding at or above `--fail-on` (a dismissed one does not count); 1 there
+    is one; 2 bad input; 3 an internal error or an output that cannot be written (add --debug
+    for the traceback).
 
     Examples:
 
@@ -146,16 +150,24 @@ def check(
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
     result = run_check(loaded, rules, risk_lists, programs=programs())
     if save:
-        from subtier.monitor import save_check
+        from subtier.monitor import save_check, with_reviews
 
         with _workspace(database) as workspace:
             saved = save_check(workspace, loaded, result, key=key, source=str(chain), by=by)
+            result = with_reviews(workspace, saved.key, loaded, result)
+        dismissed = sum(result.dismissed(i) for i in range(len(result.findings)))
         err.print(
-            f"saved as {saved.label()} with {len(result.findings)} finding(s)", highlight=False
+            f"saved as {saved.label()} with {len(result.findings)} finding(s)"
+            + (f", {dismissed} dismissed" if dismissed else ""),
+            highlight=False,
         )
     _write_report(result, fmt, output, preparer=by or os.environ.get("SUBTIER_USER"))
     _KEEP_UNTIL_EXIT.append(result)  # freed by the exit, not object by object
-    if any(f.severity.rank >= fail_on.rank for f in result.findings):
+    # A finding dismissed in review (on this evidence) does not fail the gate.
+    if any(
+        f.severity.rank >= fail_on.rank and not result.dismissed(i)
+        for i, f in enumerate(result.findings)
+    ):
         raise typer.Exit(1)
 
 
@@ -220,16 +232,48 @@ def screen(
     top: Annotated[
         int, typer.Option("--top", "-k", min=1, max=1000, help="Candidates per row, ranked.")
     ] = 1,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            "-c",
+            help="NAME=HEADER: read the column headed HEADER as NAME (id, name, address, city, "
+            "state, zip, country); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    columns_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--columns",
+            help="A file of NAME=HEADER lines (or YAML name: header) mapping the roster's headers.",
+            show_default=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="The CSV's text encoding, e.g. latin-1 or cp1252.")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="The CSV's field delimiter, e.g. ';' or '\\t' (default ',').",
+            show_default=False,
+        ),
+    ] = None,
     engine: EngineOption = Engine.LOCAL,
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Screen every row of a roster against one or more lists.
 
     Recognized columns (any case): id, name, address, city, state, zip, country; others pass
-    through. The output has one row per input row, in input order, followed by match_list,
+    through. A column under another header is read with `--column address=street_address`
+    (or a `--columns` file); a header that looks like an address part but is not read is
+    warned about, since the rows are then screened without it. The output has one row per input row, in input order, followed by match_list,
     match_id (blank below the threshold), match_name, score (0 to 1), reasons and the
     list_version that matched. With `--top K`
-    each row gets K ranked candidates, with `rank` and `matched` columns.
+    each row gets up to K ranked candidates, with `rank` and `matched` columns; a row with no
+    candidate at all gets one line with a blank rank.
 
     Examples:
 
@@ -237,11 +281,23 @@ def screen(
 
         subtier screen suppliers.xlsx --list facilities --list sanctions.ftm.json --top 5
 
+        subtier screen payees.csv -l facilities -c address=street_address -c zip=zip_code
+
+        subtier screen export.csv -l facilities --encoding latin-1 --delimiter ';'
+
         subtier screen s3a://bucket/payees.csv --list facilities -o s3a://bucket/out.parquet --engine spark --spark-master spark://head:7077
     """
+    from subtier.roster import RosterFormat, parse_columns
     from subtier.screenfile import screen_file
 
     try:
+        sep = "\t" if delimiter in ("\\t", "tab") else delimiter
+        fmt = RosterFormat(parse_columns(column or [], columns_file), encoding, sep)
+        if engine is Engine.SPARK and fmt != RosterFormat():
+            raise InputError(
+                "--column, --columns, --encoding and --delimiter are for the local engine; "
+                "with --engine spark, name the columns in the roster's header"
+            )
         if engine is Engine.SPARK:
             from subtier.spark import screen_file as spark_screen_file
 
@@ -249,7 +305,7 @@ def screen(
             problems, count = screened.problems, screened.problem_count
         else:
             out = Path(output) if output else None
-            problems = screen_file(Path(roster), lists, out, threshold, top, err)
+            problems = screen_file(Path(roster), lists, out, threshold, top, err, fmt)
             count = len(problems)
     except InputError as error:
         raise _fail(error) from None
@@ -297,7 +353,7 @@ def _write_report(
         buffer = io.BytesIO()
         dump_ftm(export_ftm(result.chain, result), buffer)
         data = buffer.getvalue()
-    elif output is None:
+    elif is_stdout(output):
         from subtier.report.text import render
 
         render(result, Console(highlight=False))
@@ -305,17 +361,13 @@ def _write_report(
     else:
         from subtier.report.text import render
 
-        with output.open("w", encoding="utf-8") as handle:
+        with open_text(output) as handle:
             render(result, Console(file=handle, highlight=False, no_color=True, width=200))
         return
     _KEEP_UNTIL_EXIT.append(data)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(output)
-    err.print(f"wrote {escape(str(output))}", highlight=False)
+    write_output(output, data)
+    if not is_stdout(output):
+        err.print(f"wrote {escape(str(output))}", highlight=False)
 
 
 lists_app = typer.Typer(
@@ -710,13 +762,16 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify(database: DatabaseOption = None) -> None:
-    """Check the hash chain of the audit trail; exit 1 and name the first broken record."""
+    """Check the audit trail and the data it vouches for; exit 1 and name the first broken record.
+
+    The hash chain of the records, then every stored chain version, check run with its
+    findings, review decision, disclosure and signature, recomputed from its rows: an edited
+    row names the record that vouched for it, a row that no record vouches for is named.
+    """
     with _workspace(database) as workspace:
         count, broken = workspace.verify_audit()
     if broken is not None:
-        err.print(
-            f"[bold red]broken:[/] audit record {broken.seq}: {broken.reason}", highlight=False
-        )
+        err.print(f"[bold red]broken:[/] {escape(str(broken))}", highlight=False)
         raise typer.Exit(1)
     print(f"audit trail intact: {count} record(s)")
 
@@ -724,7 +779,8 @@ def audit_verify(database: DatabaseOption = None) -> None:
 @audit_app.command("export")
 def audit_export(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="JSON lines file; stdout if omitted.")
+        Path | None,
+        typer.Option("--output", "-o", help="JSON lines file; standard output if omitted or '-'."),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -734,10 +790,7 @@ def audit_export(
             json.dumps(r.as_dict(), ensure_ascii=False, sort_keys=True) + "\n"
             for r in workspace.audit_records()
         ]
-    if output is None:
-        sys.stdout.write("".join(lines))
-    else:
-        output.write_text("".join(lines), encoding="utf-8")
+    write_output(output, "".join(lines))
 
 
 @app.command()
@@ -962,8 +1015,18 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="On an internal error, show the traceback (anywhere on the line)."
+        ),
+    ] = False,
 ) -> None:
-    """Who really does our work, where, and for what pay?"""
+    """Who really does our work, where, and for what pay?
+
+    Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input; 3 internal error or
+    output that cannot be written.
+    """
 
 
 @app.command()
@@ -1203,14 +1266,26 @@ def invite(
         )
 
 
+DEBUG_FLAG = "--debug"
+
+
 def main() -> None:
+    """The command line's entry point: its exit codes are 0 (clean), 1 (findings at or above
+    --fail-on, or a check that failed), 2 (bad input), 3 (an internal error, or output that
+    could not be written): one line on standard error, and the traceback only with --debug."""
     # Loading a large chain creates millions of small objects that all live to the end of the
     # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).
     gc.set_threshold(200_000, 50, 1000)
+    debug = _take_debug_flag(sys.argv)
     try:
         app()
     except SystemExit as done:
         code = done.code
+    except InputError as error:
+        _fail(error)
+        code = 2
+    except BaseException as error:  # a crash must not look like a finding (exit 1)
+        code = _crashed(error, debug)
     else:
         code = 0
     # Freeing a large chain object by object at interpreter exit takes longer than checking it
@@ -1218,6 +1293,38 @@ def main() -> None:
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1
-    sys.stdout.flush()
+    with contextlib.suppress(OSError):  # the reader went away (a closed pipe)
+        sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)
+
+
+def _take_debug_flag(argv: list[str]) -> bool:
+    """Take ``--debug`` out of the arguments, wherever it stands before a ``--``."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if DEBUG_FLAG not in argv[1:end]:
+        return os.environ.get("SUBTIER_DEBUG", "") not in ("", "0")
+    del argv[argv.index(DEBUG_FLAG, 1, end)]
+    return True
+
+
+def _crashed(error: BaseException, debug: bool) -> int:
+    from subtier.errors import OutputError
+
+    if isinstance(error, KeyboardInterrupt):
+        err.print("[bold red]interrupted[/]", highlight=False)
+        return 130
+    if isinstance(error, BrokenPipeError):
+        return 0  # the reader stopped reading (`| head`): not an error of ours
+    if debug:
+        import traceback
+
+        traceback.print_exception(error)
+    if isinstance(error, OutputError):
+        message, hint = str(error), ""
+    else:
+        what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        message = f"internal error: {what}"
+        hint = "" if debug else " (run again with --debug for the traceback)"
+    err.print(f"[bold red]error:[/] {escape(message)}{hint}", highlight=False, soft_wrap=True)
+    return 3

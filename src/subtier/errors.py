@@ -1,7 +1,12 @@
 """Exceptions users can see. Every one names what was wrong and, where it can, where.
 
 SubtierError
-└── InputError       a user's file or argument is wrong (exit code 2)
+├── InputError       a user's file or argument is wrong (exit code 2)
+└── OutputError      the output cannot be written where it was asked to go (exit code 3)
+
+Exit codes of the command line: 0 clean; 1 findings at or above ``--fail-on`` (or a check
+that failed: ``audit verify``); 2 bad input; 3 an internal error, or output that could not be
+written (one line; the traceback with ``--debug``).
 """
 
 from __future__ import annotations
@@ -37,3 +42,15 @@ class InputError(SubtierError):
         if self.field:
             where = f"{where}: {self.field}" if where else self.field
         return f"{where}: {self.message}" if where else self.message
+
+
+class OutputError(SubtierError):
+    """The output cannot be written: names the path and why (permission, no space, ...)."""
+
+    def __init__(self, reason: str, *, file: str | None = None) -> None:
+        self.reason = reason
+        self.file = file
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"cannot write {self.file}: {self.reason}" if self.file else self.reason

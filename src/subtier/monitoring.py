@@ -121,12 +121,8 @@ def compare(
     before = {t.key: t for t in previous or ()}
     now = {t.key: t for t in current}
     for key, item in now.items():
-        decision = decisions.get(key)
-        if (
-            decision
-            and decision.decision == DISMISS
-            and decision.evidence_hash == item.evidence_hash
-        ):
+        decision = in_force(item, decisions)
+        if decision is not None and decision.decision == DISMISS:
             delta.suppressed.append(item)
             continue
         old = before.get(key)
@@ -138,10 +134,18 @@ def compare(
     return delta
 
 
+def in_force(item: Tracked, decisions: Mapping[str, Decision]) -> Decision | None:
+    """The decision on a finding that still holds: made on the evidence it has now. Every
+    surface (review, monitor, the dashboard, the API) reads decisions through this."""
+    decision = decisions.get(item.key)
+    if decision is None or decision.evidence_hash != item.evidence_hash:
+        return None
+    return decision
+
+
 def is_open(item: Tracked, decisions: Mapping[str, Decision]) -> bool:
     """A finding needs review unless a decision covers its current evidence."""
-    decision = decisions.get(item.key)
-    return decision is None or decision.evidence_hash != item.evidence_hash
+    return in_force(item, decisions) is None
 
 
 def confirmed_sites(decisions: Mapping[str, Decision]) -> list[tuple[str, str, str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +13,8 @@ from rich.markup import escape
 from subtier import warmup
 from subtier.errors import InputError
 from subtier.lists import load_list, prepared
-from subtier.roster import open_roster, output_header, screen_rows, write_csv
+from subtier.output import check_not_suffix, open_text
+from subtier.roster import RosterFormat, open_roster, output_header, screen_rows, write_csv
 from subtier.screen import DEFAULT_THRESHOLD, RiskList, Screener
 
 # Show a progress bar from this many rows on.
@@ -31,14 +31,18 @@ def screen_file(
     threshold: float | None,
     top: int,
     console: Console,
+    fmt: RosterFormat | None = None,
 ) -> list[tuple[int, str]]:
-    """Screen a roster file and write the result; returns the rows that had problems."""
+    """Screen a roster file and write the result; returns the rows that had problems. The
+    roster is read as ``fmt`` says (its columns' headers, encoding, delimiter); a header that
+    looks like an address part but is not read is warned about on the console."""
     if not list_specs:
         raise InputError("give at least one --list (for example: --list facilities)")
+    check_not_suffix(output, NOT_CSV)
     warmup.begin()
     with prepared.deferred():  # new lists are stored while the first rows are screened
         return _screen(roster_path, [_load(spec, console) for spec in list_specs], output,
-                       threshold, top, console)  # fmt: skip
+                       threshold, top, console, fmt)  # fmt: skip
 
 
 def _screen(
@@ -48,32 +52,39 @@ def _screen(
     threshold: float | None,
     top: int,
     console: Console,
+    fmt: RosterFormat | None = None,
 ) -> list[tuple[int, str]]:
-    roster = open_roster(roster_path)
+    roster = open_roster(roster_path, fmt)
+    for warning in roster.warnings:
+        console.print(
+            f"[yellow]warning:[/] {escape(str(roster_path))}: {escape(warning)}", highlight=False
+        )
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     screener = Screener(lists, threshold=cutoff)
     problems: list[tuple[int, str]] = []
-    target = output.with_name(output.name + ".partial") if output else None
-    handle = target.open("w", encoding="utf-8", newline="") if target else sys.stdout
     show = console.is_terminal and (roster.total or 0) >= PROGRESS_MIN_ROWS
-    try:
-        with _progress(console, roster.total, show) as advance:
-            write_csv(handle).writerow(output_header(roster, top))
-            screening = screen_rows(
-                roster, screener, top, threshold=cutoff, meanwhile=prepared.store_waiting
-            )
-            for screened in screening:
-                handle.write(screened.text)
-                problems.extend(screened.problems)
-                advance(screened.rows)
-        if target and output:
-            handle.close()
-            target.replace(output)  # the output appears whole or not at all
-    finally:
-        if target:
-            handle.close()
-            target.unlink(missing_ok=True)
+    # The output appears whole or not at all (see subtier.output).
+    with open_text(output, newline="") as handle, _progress(console, roster.total, show) as advance:
+        write_csv(handle).writerow(output_header(roster, top))
+        screening = screen_rows(
+            roster, screener, top, threshold=cutoff, meanwhile=prepared.store_waiting
+        )
+        for screened in screening:
+            handle.write(screened.text)
+            problems.extend(screened.problems)
+            advance(screened.rows)
     return problems
+
+
+# Suffixes of formats the local engine does not write: it writes CSV, and says so.
+NOT_CSV = {
+    ".parquet": "the local engine writes CSV; Parquet needs --engine spark",
+    ".xlsx": "the output is CSV, not a workbook; give a name ending in .csv",
+    ".xlsm": "the output is CSV, not a workbook; give a name ending in .csv",
+    ".xls": "the output is CSV, not a workbook; give a name ending in .csv",
+    ".json": "the output is CSV, not JSON; give a name ending in .csv",
+    ".jsonl": "the output is CSV, not JSON; give a name ending in .csv",
+}
 
 
 @contextmanager

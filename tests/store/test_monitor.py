@@ -227,3 +227,56 @@ def test_one_list_in_force_after_an_update(database_url: str, tmp_path: Path) ->
     assert in_force.version == version
     assert used.get("facilities", version) == version
     assert any(c["subject"]["id"] == "vineland" for c in monitored["chains"][0]["new"])
+
+
+def test_new_is_since_monitor_s_last_run_whatever_ran_between(database_url: str) -> None:
+    from subtier.check import check
+    from subtier.lists.programs import programs
+    from subtier.monitoring import track
+    from subtier.report.json import finding_dict
+
+    policy = load_policy()
+    data = _chain().model_dump(mode="json")
+    for site in data["sites"]:
+        if site["id"] == "taft":
+            site["address"] = "12 Elm St"
+    with Workspace(database_url) as ws:
+        ws.add_chain(Chain.model_validate(data), key="procom")
+        [first] = monitor(ws, policy)
+        assert not any("facilities:10003571" in t.key for t in first.new)
+        # Two versions checked by someone else (the web portal checks each answer).
+        for chain in (_chain(), _chain(name="Vineland (renamed)")):
+            version, _new = ws.add_chain(chain, key="procom", by="portal:procom")
+            result = check(chain, policy, ws.lists(), programs=programs())
+            tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+            ws.record_run(version, tracked, policy.name, result.lists, by="portal:procom")
+        [delta] = monitor(ws, policy)
+    assert any("facilities:10003571" in t.key for t in delta.new)
+
+
+def test_reports_show_a_dismissed_finding(database_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SUBTIER_DATABASE_URL": database_url}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "subtier", *args],
+            capture_output=True, text=True, cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+
+    assert cli("check", str(EXAMPLE), "--save", "--as", "procom").returncode == 1
+    with Workspace(database_url) as ws:
+        prison = next(
+            t for t in ws.latest_findings("procom") or [] if t.body["rule"] == "no-prison-labor"
+        )
+        ws.decide("procom", prison.ref, "dismiss", "office verified by site visit", by="bob")
+    done = cli("check", str(EXAMPLE), "--save", "--as", "procom", "--format", "json")
+    assert "1 dismissed" in done.stderr
+    [found] = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "no-prison-labor"]
+    assert found["review"]["decision"] == "dismiss"
+    assert found["review"]["by"] == "bob"
+    text = cli("check", str(EXAMPLE), "--save", "--as", "procom").stdout
+    assert "DISMISSED" in text
+    assert "office verified by site visit" in text
+    html = tmp_path / "report.html"
+    cli("check", str(EXAMPLE), "--save", "--as", "procom", "--format", "html", "-o", str(html))
+    assert "Dismissed by bob" in html.read_text()

@@ -32,6 +32,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/chains/{key}/invitations"): BUYER_PAGE,
     ("GET", "/chains/{key}/worklist"): BUYER_PAGE,
     ("POST", "/chains/{key}/worklist"): BUYER_PAGE,
+    ("POST", "/chains/{key}/findings/{ref}/review"): BUYER_PAGE,
     ("GET", "/invite/{token}"): TOKEN_PAGE,
     ("POST", "/invite/{token}"): TOKEN_PAGE,
     ("GET", "/portal"): VENDOR_PAGE,
@@ -50,6 +51,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/chains"): BUYER_API,
     ("GET", "/api/chains/{key}"): BUYER_API,
     ("POST", "/api/chains/{key}/invitations"): BUYER_API,
+    ("POST", "/api/chains/{key}/findings/{ref}/review"): BUYER_API,
     ("POST", "/api/portal/claim"): TOKEN_API,
     ("GET", "/api/portal"): VENDOR_API,
     ("POST", "/api/portal/subcontractors"): VENDOR_API,
@@ -73,6 +75,7 @@ BODIES: dict[str, dict[str, Any]] = {
                            "pay_amount": 1, "pay_per": "hour", "paid_to": "worker"},
     "/portal/attestation": {"name": "Mallory", "title": "Boss", "date": "2026-03-02",
                             "certify": True},
+    "/chains/{key}/findings/{ref}/review": {"decision": "dismiss", "reason": "not mine"},
     "/signin": {"username": "alice", "password": "wrong password"},
     "/api/sessions": {"username": "alice", "password": "wrong password"},
 }  # fmt: skip
@@ -93,7 +96,7 @@ def test_every_route_is_classified_here(app: FastAPI) -> None:
 
 
 def _url(path: str, world: World, token: str = "not-a-token") -> str:
-    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token}
+    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token, "ref": "0000000000"}
     if "subcontractors/{ident}" in path:
         ids["ident"] = world.ids["sub_b"]
     if "workforces/{ident}" in path:

@@ -150,3 +150,186 @@ def test_the_dashboard_lists_the_newest_versions_and_links_to_the_rest(world: Wo
     assert everything.status_code == 200
     assert everything.text.count("<tr>") - 1 > HISTORY_SHOWN
     assert world.vendor_a.get("/chains/calls/history").status_code in (303, 401, 403)
+
+
+def test_a_parent_s_later_answers_keep_its_subcontractor_s_disclosure(
+    app: FastAPI, service: Service
+) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    page = buyer.post("/chains/calls/invitations", {"supplier": "Vendor", "service": "calls"})
+    assert vendor.claim(link_in(page)).status_code == 303
+    vendor.get("/portal")
+    vendor.post("/portal/subcontractors", {"name": "ProCom", "service": "outbound calls"})
+    assert (
+        sub.claim(link_in(vendor.post("/portal/subcontractors/procom/invite"))).status_code == 303
+    )
+    sub.get("/portal")
+    sub.post("/portal/no-subcontractors")
+    sub.post(
+        "/portal/sites",
+        {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
+         "zip": "74463"},
+    )  # fmt: skip
+    # The parent acts after its subcontractor: a site of its own, a workforce, its signature.
+    vendor.get("/portal")
+    vendor.post(
+        "/portal/sites",
+        {"name": "Vendor floor", "address": "1 Main St", "city": "Newark", "state": "NJ",
+         "zip": "07102"},
+    )  # fmt: skip
+    vendor.post(
+        "/portal/workforces",
+        {"site": "vendor-floor", "labor": "employee", "headcount": "3", "pay_amount": "20",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+    signed = vendor.post(
+        "/portal/attestation",
+        {"name": "Ann Roe", "title": "CEO", "date": "2019-12-20", "certify": "true"},
+    )
+    assert signed.status_code == 303
+    _version, chain = service.workspace.chain("calls")
+    work = chain.engagements_by_id["procom-work"]
+    assert work.sites == ["taft-call-center"]
+    assert work.subcontractors_disclosed is True
+    assert "taft-call-center" in chain.sites_by_id
+    found = service.workspace.latest_findings("calls") or []
+    rules = {(f.body["rule"], f.body["subject"]["id"]) for f in found}
+    assert ("no-prison-labor", "taft-call-center") in rules
+    assert ("subcontractors-disclosed", "procom-work") not in rules, rules
+    board = buyer.get("/chains/calls").text
+    assert "DR. EDDIE WARRIOR CORRECTIONAL CENTER" in board
+
+
+def test_edited_disclosures_and_signatures_break_the_audit_trail(
+    world: World, service: Service
+) -> None:
+    from sqlalchemy import text
+
+    world.vendor_b.post(
+        "/portal/attestation",
+        {"name": "Bo Bravo", "title": "Owner", "date": "2026-03-02", "certify": "true"},
+    )
+    assert service.workspace.verify_audit()[1] is None
+    engine = service.workspace.engine
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE attestations SET name = 'Mallory'"))
+    broken = service.workspace.verify_audit()[1]
+    assert broken is not None
+    assert broken.reason.startswith("portal.attest calls ")
+    assert "signature no longer matches" in broken.reason
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE attestations SET name = 'Bo Bravo'"))
+        conn.execute(text("UPDATE disclosures SET applied = '{}'"))
+    broken = service.workspace.verify_audit()[1]
+    assert broken is not None
+    assert "portal.disclose" in broken.reason
+    assert "disclosure no longer matches" in broken.reason
+
+
+def _cascade(buyer: Party, vendor: Party, sub: Party) -> None:
+    """The cascade a user ran: a vendor, its subcontractor at a prison address, its workforce."""
+    page = buyer.post("/chains/calls/invitations", {"supplier": "Vendor", "service": "calls"})
+    assert vendor.claim(link_in(page)).status_code == 303
+    vendor.get("/portal")
+    vendor.post("/portal/subcontractors", {"name": "ProCom", "service": "outbound calls"})
+    assert (
+        sub.claim(link_in(vendor.post("/portal/subcontractors/procom/invite"))).status_code == 303
+    )
+    sub.get("/portal")
+    sub.post("/portal/no-subcontractors")
+    sub.post(
+        "/portal/sites",
+        {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
+         "zip": "74463"},
+    )  # fmt: skip
+    sub.post(
+        "/portal/workforces",
+        {"site": "taft-call-center", "labor": "unknown", "headcount": "40", "pay_amount": "1.45",
+         "pay_per": "hour", "paid_to": "worker"},
+    )  # fmt: skip
+
+
+def _prison(page: str) -> str:
+    """The prison finding's article on a dashboard page."""
+    start = page.index('data-rule="no-prison-labor"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_new_is_since_the_buyer_s_last_visit(app: FastAPI, service: Service) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    buyer.get("/chains/calls")  # seen before the cascade: nothing to flag yet
+    _cascade(buyer, vendor, sub)
+    # Several versions later (the workforce came after the site), the prison is still new.
+    assert '<span class="new">new</span>' in _prison(buyer.get("/chains/calls").text)
+    # Seen now: no longer new for this account, still new for another one.
+    assert '<span class="new">new</span>' not in _prison(buyer.get("/chains/calls").text)
+    service.add_user("bob", "another long password")
+    other = Party(app)
+    other.sign_in("bob", "another long password")
+    assert '<span class="new">new</span>' in _prison(other.get("/chains/calls").text)
+
+
+def test_a_dismissed_finding_shows_as_dismissed_everywhere(app: FastAPI, service: Service) -> None:
+    buyer, vendor, sub = Party(app), Party(app), Party(app)
+    buyer.sign_in()
+    buyer.get("/chains")
+    buyer.post("/chains", {"name": "Voter calls", "buyer": "Campaign", "key": "calls"})
+    _cascade(buyer, vendor, sub)
+    page = buyer.get("/chains/calls").text
+    assert '<span class="pill sev-critical">1 critical</span>' in page
+    prison = next(
+        t for t in service.workspace.latest_findings("calls") or []
+        if t.body["rule"] == "no-prison-labor"
+    )  # fmt: skip
+    # A reason is needed, as on the command line.
+    refused = buyer.post(f"/chains/calls/findings/{prison.ref}/review", {"decision": "dismiss"})
+    assert refused.status_code == 422
+    assert "a decision needs a reason" in refused.text
+    done = buyer.post(
+        f"/chains/calls/findings/{prison.ref}/review",
+        {"decision": "dismiss", "reason": "site visit: a private office"},
+    )
+    assert done.status_code == 303
+    page = buyer.get("/chains/calls").text
+    article = _prison(page)
+    assert "review-dismiss" in page
+    assert "dismissed" in article
+    assert "Dismissed by alice" in article
+    assert "site visit: a private office" in article
+    assert "1 critical" not in page
+    assert "1 critical" not in buyer.get("/chains").text
+    # The one place decisions live: the CLI's review reads the same decision ...
+    decision = service.workspace.decisions("calls")[prison.key]
+    assert (decision.decision, decision.by) == ("dismiss", "alice")
+    # ... and the API shows it.
+    api = buyer.http.get(
+        "/api/chains/calls", headers={"Authorization": "Bearer admin-token-for-tests-0123456789"}
+    ).json()
+    [found] = [f for f in api["findings"] if f["ref"] == prison.ref]
+    assert found["review"]["decision"] == "dismiss"
+    assert found["review"]["reason"] == "site visit: a private office"
+    # A decision made with `subtier review` shows on the dashboard too.
+    other = next(t for t in service.workspace.latest_findings("calls") or [] if t.ref != prison.ref)
+    service.workspace.decide("calls", other.ref, "confirm", "checked", by="carol")
+    assert "Confirmed by carol" in buyer.get("/chains/calls").text
+
+
+def test_a_forged_version_is_not_shown_as_saved(world: World, service: Service) -> None:
+    from sqlalchemy import text
+
+    with service.workspace.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE chain_versions SET content = replace(content, '77 Secret Lane', "
+                "'1 Forged Rd') WHERE id = (SELECT max(id) FROM chain_versions)"
+            )
+        )
+    page = world.buyer.get("/chains/calls")
+    assert page.status_code == 409
+    assert "does not match its hash" in page.text

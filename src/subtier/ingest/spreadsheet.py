@@ -18,9 +18,7 @@ import csv
 import difflib
 import io
 import json
-import os
 import re
-import secrets
 import types
 import warnings
 from collections.abc import Mapping, Sequence
@@ -36,6 +34,7 @@ from pydantic.fields import FieldInfo
 
 from subtier.errors import InputError
 from subtier.model import Chain, validate_chain
+from subtier.output import write_output
 
 CHAIN_SHEET = "chain"
 INSTRUCTIONS_SHEET = "instructions"
@@ -733,18 +732,9 @@ def dump_chain(chain: Chain, *, as_json: bool = False, source: str | None = None
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file, then a rename."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {error.strerror or error}", file=str(path)) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` whole or not at all (``-``: standard output); see
+    subtier.output, which every writer goes through."""
+    write_output(path, text)
 
 
 def _is_ocds(path: Path) -> bool:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from subtier import __version__
 from subtier.bulk import bulk
+from subtier.errors import OutputError
+from subtier.output import open_binary
 from subtier.screen import ListInfo, RiskList
 from subtier.screen.details import EntryDetails
 from subtier.screen.kinds import ListKind
@@ -127,18 +129,14 @@ def _store(content_digest: str, risk_list: RiskList) -> None:
     path = prepared_path(content_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        try:
-            with bulk(), partial.open("wb") as out:
-                write_list(out, risk_list.records, risk_list.index)
-                details = {k: v.astuple() for k, v in risk_list.details.items()}
-                info = risk_list.info
-                marshal.dump((info.kind.value, info.data_date, details), out)
-            partial.replace(path)  # whole or not at all, whoever reads it meanwhile
-        finally:
-            partial.unlink(missing_ok=True)
+        # Whole or not at all, whoever reads it meanwhile.
+        with bulk(), open_binary(path) as out:
+            write_list(out, risk_list.records, risk_list.index)
+            details = {k: v.astuple() for k, v in risk_list.details.items()}
+            info = risk_list.info
+            marshal.dump((info.kind.value, info.data_date, details), out)
         for stale in path.parent.glob(f"{content_digest}-*.list"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, OutputError):  # a copy not stored is made again next time
         return

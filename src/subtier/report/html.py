@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from subtier import __version__
 from subtier.check import CheckResult
+from subtier.monitoring import DISMISS, Decision
 from subtier.policy import RULES, Severity
 from subtier.report.picture import chain_svg
 from subtier.report.text import names
@@ -225,6 +226,7 @@ def render_html(
         summary=_summary(result),
         picture=picture,
         path=lambda ids: names(result, ids),
+        review_mark=_review_mark,
         remedies=remedies(result),
         disclosure=_disclosure(result),
         rules=rules,
@@ -239,6 +241,17 @@ def render_html(
         warnings=[w for i in result.lists if (w := i.age_warning(day))],
         rider=result.policy.rider.model_dump(),
     )
+
+
+def _review_mark(review: Decision | None) -> Markup:
+    """After a finding's heading: its review decision, if one is in force; else nothing."""
+    if review is None:
+        return Markup("")
+    what = "dismissed" if review.decision == DISMISS else "confirmed"
+    return Markup(
+        ' · <strong>{what}</strong>\n  <p class="small">{What} by {by} on {on}: {reason}</p>'
+    ).format(what=what, What=what.capitalize(), by=review.by, on=review.at[:10],
+             reason=review.reason)  # fmt: skip
 
 
 def render_pdf(

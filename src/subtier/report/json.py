@@ -9,6 +9,7 @@ import orjson
 
 from subtier.check import CheckResult
 from subtier.model import Money
+from subtier.monitoring import Decision
 from subtier.policy import Evidence, Finding
 from subtier.wages import Hourly, WageFlow
 
@@ -108,7 +109,10 @@ def result_dict(result: CheckResult, today: date | None = None) -> dict[str, Any
         "format": FORMAT_VERSION,
         "chain": {"name": result.chain.name, "root": result.chain.root},
         "policy": result.policy.name,
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [
+            {**finding_dict(f), **_review(result.reviews.get(i))}
+            for i, f in enumerate(result.findings)
+        ],
         "wages": [wage_dict(w) for w in result.wages],
         "lists": [
             {
@@ -122,6 +126,13 @@ def result_dict(result: CheckResult, today: date | None = None) -> dict[str, Any
             for i in result.lists
         ],
     }
+
+
+def _review(d: Decision | None) -> dict[str, Any]:
+    """A finding's review decision in force, if there is one (a chain kept in a workspace)."""
+    if d is None:
+        return {}
+    return {"review": {"decision": d.decision, "reason": d.reason, "by": d.by, "at": d.at}}
 
 
 def dumps(data: dict[str, Any]) -> bytes:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from io import BytesIO
 from pathlib import Path
 from typing import Final
 
 from subtier.errors import InputError
 from subtier.ingest import load_policy
+from subtier.output import is_stdout, write_output
 from subtier.policy import RULES
 from subtier.policy.clauses import Rider, rider
 
@@ -133,17 +133,9 @@ def write_riders(
         content = html_page(r)
     else:
         content = markdown(r)
-    if output is None and isinstance(content, str) and fmt == "md":
-        sys.stdout.write(content)
+    if is_stdout(output) and (output is not None or fmt == "md"):
+        write_output(output, content)
         return r, None
     path = Path(output) if output is not None else Path(f"riders.{fmt}")
-    try:
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    except OSError as error:
-        raise InputError(
-            f"cannot write the rider: {error.strerror or error}", file=str(path)
-        ) from None
+    write_output(path, content)
     return r, path

@@ -48,6 +48,13 @@ class SubjectOut(_Out):
     id: str
 
 
+class ReviewOut(_Out):
+    decision: Literal["dismiss", "confirm"]
+    reason: str
+    by: str
+    at: str = Field(description="When, ISO 8601 in UTC.")
+
+
 class FindingOut(_Out):
     rule: str
     severity: Literal["info", "low", "medium", "high", "critical"]
@@ -55,6 +62,11 @@ class FindingOut(_Out):
     path: list[str] = Field(description="Ids from the root buyer down to the subject.")
     summary: str
     evidence: list[EvidenceOut]
+    review: ReviewOut | None = Field(
+        default=None,
+        description="The review decision in force (made on this evidence), for a chain kept "
+        "in a workspace (`check --save`); absent otherwise.",
+    )
 
 
 class TierOut(_Out):

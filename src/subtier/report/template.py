@@ -8,8 +8,7 @@ importer and the model's field descriptions cannot drift apart.
 from __future__ import annotations
 
 import csv
-import os
-import secrets
+import io
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from subtier.ingest.spreadsheet import (
 )
 from subtier.model import Chain
 from subtier.model.chain import ID_PATTERN
+from subtier.output import atomic_path, is_stdout, write_output
 
 
 class TemplateFormat(StrEnum):
@@ -307,13 +307,13 @@ def _write_xlsx(path: Path, sheets: list[Sheet]) -> None:
     book.active = 1  # open on the chain sheet
     if path.is_dir():
         raise InputError("is a folder; give a file name ending in .xlsx", file=str(path))
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    if is_stdout(path):
+        buffer = io.BytesIO()
+        book.save(buffer)
+        write_output(path, buffer.getvalue())
+        return
+    with atomic_path(path) as temporary:
         book.save(temporary)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {error.strerror or error}", file=str(path)) from None
 
 
 def _instructions_sheet(ws: Any) -> None:

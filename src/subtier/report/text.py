@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from subtier.check import CheckResult
+from subtier.monitoring import DISMISS, Decision
 from subtier.policy import Finding, Severity
 from subtier.wages import WageFlow
 
@@ -36,12 +37,22 @@ def names(result: CheckResult, ids: Iterable[str]) -> str:
     return " → ".join(out)
 
 
-def _finding(result: CheckResult, f: Finding) -> list[Text]:
+def _finding(result: CheckResult, f: Finding, review: Decision | None = None) -> list[Text]:
     head = Text()
     head.append(f" {f.severity.value.upper()} ", style=_STYLE[f.severity])
     head.append(f"  {f.rule}  ", style="bold")
     head.append(f"{f.subject_kind} {f.subject_id}")
+    if review is not None:
+        what = "DISMISSED" if review.decision == DISMISS else "CONFIRMED"
+        head.append(f"  {what}", style="bold")
     lines = [head, Text(INDENT + names(result, f.path), style="blue"), Text(INDENT + f.summary)]
+    if review is not None:
+        lines.append(
+            Text(
+                f"{INDENT}review: {review.decision} by {review.by} on {review.at[:10]}: "
+                f"{review.reason}"
+            )
+        )
     for e in f.evidence:
         if e.list:
             lines.append(
@@ -125,8 +136,8 @@ def render(result: CheckResult, console: Console) -> None:
     counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in reversed(counts.items()) if n) or "none"
     lines.append(Text(f"FINDINGS ({len(result.findings)}: {summary})", style="bold underline"))
-    for f in result.findings:
-        lines += [*_finding(result, f), Text()]
+    for i, f in enumerate(result.findings):
+        lines += [*_finding(result, f, result.reviews.get(i)), Text()]
     if result.wages:
         lines.append(Text("MONEY FLOW", style="bold underline"))
         for w in result.wages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import uuid
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from subtier.errors import InputError
+from subtier.output import check_not_suffix, is_stdout, open_text
 from subtier.roster import header_columns
 
 if TYPE_CHECKING:
@@ -178,9 +180,17 @@ def _header_line(header: list[str]) -> str:
     return csv_line(header)
 
 
+NOT_WRITTEN = {
+    suffix: "the output is CSV or Parquet; give a name ending in .csv or .parquet"
+    for suffix in (".xlsx", ".xlsm", ".xls", ".json", ".jsonl")
+}
+
+
 def check_target(target: str | None) -> None:
-    """Refuse an output in a local folder that does not exist, before any screening is done."""
-    path = local_path(target) if target else None
+    """Refuse an output in a local folder that does not exist, or in a format this engine does
+    not write, before any screening is done."""
+    check_not_suffix(target, NOT_WRITTEN)
+    path = local_path(target) if target and not is_stdout(target) else None
     if path is not None and not path.resolve().parent.is_dir():
         raise InputError("no such folder for the output", file=target)
 
@@ -199,7 +209,7 @@ def write_result(
     Rows ``in_order`` already (by partition, then within) are not sorted again.
     """
     ordered = result if in_order else result.orderBy("ordinal", "rank")
-    if target is None:
+    if target is None or is_stdout(target):
         stdout.write(_header_line(header) + "\n")
         for row in ordered.select("value").toLocalIterator():
             stdout.write(row[0] + "\n")
@@ -230,19 +240,18 @@ def _write_csv_parts(result: DataFrame, header: list[str], target: str, in_order
 
 
 def _write_local_csv(ordered: DataFrame, header: list[str], path: Path) -> None:
-    parts = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.parts")
-    partial = path.with_name(path.name + ".partial")
+    folder = Path(os.path.realpath(path)).parent
+    parts = folder / f".{path.name}.{uuid.uuid4().hex[:8]}.parts"
     try:
         ordered.select("value").write.text(str(parts.resolve()))
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        # The output appears whole or not at all, as every writer's (subtier.output).
+        with open_text(path, newline="") as out:
             out.write(_header_line(header) + "\n")
             for part in _part_files(parts):
                 with part.open("r", encoding="utf-8", newline="") as handle:
                     shutil.copyfileobj(handle, out, 1 << 20)
-        partial.replace(path)  # the output appears whole or not at all
     finally:
         shutil.rmtree(parts, ignore_errors=True)
-        partial.unlink(missing_ok=True)
 
 
 def _part_files(folder: Path) -> Iterator[Path]:

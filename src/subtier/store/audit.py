@@ -79,12 +79,31 @@ def record_hash(
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+def row_digest(data: Mapping[str, Any]) -> str:
+    """sha256 over a stored row's canonical JSON (times in UTC): what an audit record vouches
+    for when it records a row of data (a decision, a disclosure, an attestation, findings)."""
+    body = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime):
+        return _time(value)
+    raise TypeError(f"cannot hash {type(value).__name__}")
+
+
 @dataclass(frozen=True)
 class Broken:
-    """Where the chain breaks, and how."""
+    """Where the chain breaks, and how: the first audit record whose chain or data no longer
+    holds, or (``seq`` None) a stored row no audit record vouches for."""
 
-    seq: int
+    seq: int | None
     reason: str
+
+    def __str__(self) -> str:
+        return f"audit record {self.seq}: {self.reason}" if self.seq is not None else self.reason
 
 
 def verify(records: Iterable[AuditRecord]) -> tuple[int, Broken | None]:

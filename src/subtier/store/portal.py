@@ -33,18 +33,25 @@ from sqlalchemy.exc import IntegrityError
 from subtier.monitoring import Tracked
 from subtier.policy import Severity
 from subtier.store import tables as t
-from subtier.store.workspace import ChainVersion
+from subtier.store.audit import row_digest
+from subtier.store.integrity import COVERS, attestation_data, disclosure_data
+from subtier.store.workspace import ChainVersion, _append_audit
+
+Entry = tuple[str, str]  # who, and the subject of an audit record
 
 INVITED, OPENED, SUBMITTED, OVERDUE = "invited", "opened", "submitted", "overdue"
 
 
 @contextmanager
-def _transaction(engine: Engine) -> Iterator[Connection]:
+def _transaction(engine: Engine, audit: bool = False) -> Iterator[Connection]:
     """One transaction. The workspace turns off the SQLite driver's own transaction handling,
-    so on SQLite it is begun by hand, taking the write lock at once."""
+    so on SQLite it is begun by hand, taking the write lock at once. One that appends to the
+    audit trail (``audit``) takes the trail's lock on PostgreSQL, as the workspace's do."""
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
+                if audit:
+                    conn.exec_driver_sql("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
                 yield conn
             return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -317,8 +324,18 @@ class Portal:
         content: dict[str, Any],
         applied: dict[str, Any],
         now: datetime,
+        audit: Entry | None = None,
     ) -> None:
-        with _transaction(self.engine) as conn:
+        """Keep what the vendor has entered; with ``audit`` (who, subject), the audit trail
+        vouches for it in the same transaction."""
+        with _transaction(self.engine, audit=audit is not None) as conn:
+            if audit is not None:
+                who, subject = audit
+                digest = row_digest(disclosure_data(invitation_id, content, applied))
+                _append_audit(
+                    conn, who, "portal.disclose", subject,
+                    {"invitation": invitation_id, COVERS: "disclosure"}, digest, now,
+                )  # fmt: skip
             done = conn.execute(
                 update(t.disclosures)
                 .where(t.disclosures.c.invitation_id == invitation_id)
@@ -343,17 +360,29 @@ class Portal:
         content_hash: str,
         chain_version_id: int | None,
         now: datetime,
+        audit: tuple[str, str, dict[str, Any]] | None = None,
     ) -> bool:
-        """Sign the disclosure; false if it was already signed."""
+        """Sign the disclosure; false if it was already signed. With ``audit`` (who, subject,
+        details), the audit trail vouches for the signature in the same transaction."""
+        row = {
+            "invitation_id": invitation_id, "name": name, "title": title,
+            "signed_on": signed_on, "statement": statement, "content": content,
+            "content_hash": content_hash, "chain_version_id": chain_version_id, "at": now,
+        }  # fmt: skip
         try:
-            with _transaction(self.engine) as conn:
-                conn.execute(
-                    insert(t.attestations).values(
-                        invitation_id=invitation_id, name=name, title=title, signed_on=signed_on,
-                        statement=statement, content=content, content_hash=content_hash,
-                        chain_version_id=chain_version_id, at=now,
-                    )
-                )  # fmt: skip
+            with _transaction(self.engine, audit=audit is not None) as conn:
+                conn.execute(insert(t.attestations).values(**row))
+                if audit is not None:
+                    who, subject, details = audit
+                    stored = conn.execute(
+                        select(t.attestations).where(
+                            t.attestations.c.invitation_id == invitation_id
+                        )
+                    ).one()
+                    _append_audit(
+                        conn, who, "portal.attest", subject, {**details, COVERS: "attestation"},
+                        row_digest(attestation_data(dict(stored._mapping))), now,
+                    )  # fmt: skip
                 conn.execute(
                     update(t.invitations)
                     .where(t.invitations.c.id == invitation_id)

@@ -179,3 +179,16 @@ attestations = Table(
     Column("chain_version_id", Integer, ForeignKey("chain_versions.id"), nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# What each viewer was last shown of a chain: a buyer's account ("user:NAME", "admin") on the
+# dashboard, or "monitor". Findings are new against the run named here.
+seen = Table(
+    "seen",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("viewer", String(200), nullable=False),
+    Column("chain_id", Integer, ForeignKey("chains.id"), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("viewer", "chain_id", name="uq_seen_viewer_chain"),
+)

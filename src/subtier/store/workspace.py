@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from subtier.errors import InputError
@@ -31,6 +31,7 @@ from subtier.screen import ListInfo, RiskList
 from subtier.screen.kinds import ListKind
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
+from subtier.store.integrity import COVERS, findings_digest
 
 DEFAULT_PATH = "subtier.db"
 
@@ -206,26 +207,34 @@ class Workspace:
             what = f"{key} v{version}" if version is not None else key
             hint = f"; saved chains: {', '.join(known)}" if known else "; the workspace is empty"
             raise InputError(f"no saved chain {what}{hint}")
+        if hashlib.sha256(row.content.encode("utf-8")).hexdigest() != row.content_hash:
+            # Edited in the database: what it says is not what was saved (see audit verify).
+            raise InputError(
+                f"saved chain {key} v{row.version} does not match its hash: it was changed "
+                "after it was saved; `subtier audit verify` says more"
+            )
         return _version(key, row), Chain.model_validate_json(row.content)
 
     def audit_records(self) -> Iterator[AuditRecord]:
         with self.engine.connect() as conn:
             for row in conn.execute(select(t.audit).order_by(t.audit.c.seq)):
-                yield AuditRecord(
-                    seq=row.seq,
-                    at=row.at,
-                    actor=row.actor,
-                    action=row.action,
-                    subject=row.subject,
-                    details=row.details,
-                    content_hash=row.content_hash,
-                    prev_hash=row.prev_hash,
-                    hash=row.hash,
-                )
+                yield _record(row)
 
     def verify_audit(self) -> tuple[int, Broken | None]:
-        """Check the whole audit trail; returns the count checked and the first break, if any."""
-        return verify(self.audit_records())
+        """Check the whole audit trail, and the data it vouches for: the chain of records, then
+        each stored chain version, run, decision, disclosure and signature recomputed from its
+        rows. Returns the count of records checked and the first break, if any."""
+        from subtier.store.integrity import verify_data
+
+        # One read transaction: the records and the rows as of one moment.
+        with self.engine.connect() as conn, conn.begin():
+            records = [
+                _record(row) for row in conn.execute(select(t.audit).order_by(t.audit.c.seq))
+            ]
+            count, broken = verify(records)
+            if broken is None:
+                broken = verify_data(conn, records)
+        return count, broken
 
     def log(
         self, action: str, subject: str, details: dict[str, Any], by: str | None = None
@@ -333,13 +342,14 @@ class Workspace:
                         for item in tracked
                     ],
                 )  # fmt: skip
-            digest = hashlib.sha256(
-                json.dumps(sorted((i.key, i.evidence_hash) for i in tracked)).encode()
-            ).hexdigest()
+            stored = conn.execute(
+                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
+            ).all()
             _append_audit(
                 conn, who, "check.run", version.label(),
-                {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy},
-                digest, now,
+                {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy,
+                 COVERS: "findings"},
+                findings_digest(dict(r._mapping) for r in stored), now,
             )  # fmt: skip
         return int(run_id)
 
@@ -402,17 +412,65 @@ class Workspace:
         with _Writer(self.engine) as conn:
             now = _now()
             chain_id = conn.execute(select(t.chains.c.id).where(t.chains.c.key == key)).scalar_one()
-            conn.execute(
-                insert(t.decisions).values(
+            decision_id = conn.execute(
+                insert(t.decisions)
+                .values(
                     chain_id=chain_id, finding_key=item.key, evidence_hash=item.evidence_hash,
                     decision=decision, reason=reason, by=who, at=now,
                 )
-            )  # fmt: skip
+                .returning(t.decisions.c.id)
+            ).scalar_one()  # fmt: skip
             _append_audit(
                 conn, who, f"review.{decision}", f"{key} {item.ref}",
-                {"finding": item.key, "reason": reason}, item.evidence_hash, now,
+                {"finding": item.key, "reason": reason, "id": decision_id},
+                item.evidence_hash, now,
             )  # fmt: skip
         return item
+
+    def run_findings(self, run_id: int) -> list[Tracked]:
+        """The findings of one run, in their order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
+            ).all()
+        return [Tracked(r.key, r.evidence_hash, Severity(r.severity), r.body) for r in rows]
+
+    def seen(self, viewer: str, key: str) -> int | None:
+        """The latest run of a chain that ``viewer`` (a buyer's account, or ``monitor``) was
+        shown, if any: what its "new" findings are new against."""
+        query = (
+            select(t.seen.c.run_id)
+            .join(t.chains, t.chains.c.id == t.seen.c.chain_id)
+            .where(t.chains.c.key == key, t.seen.c.viewer == viewer)
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return int(found) if found is not None else None
+
+    def mark_seen(self, viewer: str, key: str, run_id: int) -> None:
+        """Remember that ``viewer`` has been shown run ``run_id`` of the chain."""
+        for attempt in range(20):
+            try:
+                with _Writer(self.engine) as conn:
+                    chain_id = conn.execute(
+                        select(t.chains.c.id).where(t.chains.c.key == key)
+                    ).scalar_one()
+                    done = conn.execute(
+                        update(t.seen)
+                        .where(t.seen.c.viewer == viewer, t.seen.c.chain_id == chain_id)
+                        .values(run_id=run_id, at=_now())
+                    )
+                    if done.rowcount == 0:
+                        conn.execute(
+                            insert(t.seen).values(
+                                viewer=viewer, chain_id=chain_id, run_id=run_id, at=_now()
+                            )
+                        )
+                    return
+            except (IntegrityError, OperationalError) as error:
+                if attempt == 19 or not _retryable(error):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def chain_keys(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -441,6 +499,14 @@ def _load_stored(row: Any) -> RiskList:
         loaded = load_path(path, row.name, kind)
     info = replace(loaded.info, version=row.version, source=row.source or "workspace")
     return RiskList(info, loaded.records, loaded.prepared, loaded.details)
+
+
+def _record(row: Any) -> AuditRecord:
+    return AuditRecord(
+        seq=row.seq, at=row.at, actor=row.actor, action=row.action, subject=row.subject,
+        details=row.details, content_hash=row.content_hash, prev_hash=row.prev_hash,
+        hash=row.hash,
+    )  # fmt: skip
 
 
 def _utc(at: datetime) -> datetime:

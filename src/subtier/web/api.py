@@ -5,12 +5,13 @@ vendors use the token ``POST /api/portal/claim`` gives for an invitation."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from subtier.monitoring import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import disclosure as dis
@@ -96,7 +97,17 @@ class LinkOut(_Out):
     path: str
 
 
+class ReviewOut(_Out):
+    """The review decision in force on a finding (made on the evidence it has now)."""
+
+    decision: str = Field(description="dismiss or confirm")
+    reason: str
+    by: str
+    at: str
+
+
 class FindingOut(_Out):
+    ref: str = Field(description="The finding's short handle, stable across runs.")
     rule: str
     severity: str
     subject: dict[str, str]
@@ -104,7 +115,13 @@ class FindingOut(_Out):
     path_names: list[str]
     summary: str
     evidence: list[dict[str, Any]]
-    new: bool
+    new: bool = Field(description="New since this account last opened the chain's page.")
+    review: ReviewOut | None = Field(description="Dismissed or confirmed, if it is.")
+
+
+class ReviewIn(_In):
+    decision: Literal["dismiss", "confirm"]
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class VersionOut(_Out):
@@ -193,9 +210,21 @@ def _signed(a: Attestation | None) -> SignedOut | None:
     )  # fmt: skip
 
 
+def _review(d: Decision | None) -> ReviewOut | None:
+    if d is None:
+        return None
+    return ReviewOut(decision=d.decision, reason=d.reason, by=d.by, at=d.at)
+
+
 def _dashboard(view: ChainView) -> DashboardOut:
     findings = [
-        FindingOut(**finding_dict(f), path_names=[view.name(i) for i in f.path], new=i in view.new)
+        FindingOut(
+            **finding_dict(f),
+            ref=view.tracked[i].ref,
+            path_names=[view.name(n) for n in f.path],
+            new=i in view.new,
+            review=_review(view.reviews.get(i)),
+        )
         for i, f in enumerate(view.findings)
     ]
     return DashboardOut(
@@ -237,9 +266,19 @@ def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
 
 
 @router.get("/chains/{key}", responses=ERRORS)
-def chain(request: Request, key: str, _p: Buyer) -> DashboardOut:
-    """The dashboard of a chain: findings with their paths, money flow, disclosure, history."""
-    return _dashboard(service(request).view(key))
+def chain(request: Request, key: str, p: Buyer) -> DashboardOut:
+    """The dashboard of a chain: findings with their paths, review decisions, money flow,
+    disclosure, history. ``new`` is against this account's last visit to the chain's page."""
+    return _dashboard(service(request).view(key, viewer=p.viewer))
+
+
+@router.post("/chains/{key}/findings/{ref}/review", status_code=201, responses=ERRORS)
+def review(request: Request, key: str, ref: str, body: ReviewIn, p: Buyer) -> DashboardOut:
+    """Dismiss or confirm a finding of the chain's latest run, with a reason, as `subtier
+    review` does; a dismissed finding is no longer counted until its evidence changes."""
+    svc = service(request)
+    svc.decide(key, ref, body.decision, body.reason, p.name)
+    return _dashboard(svc.view(key, viewer=p.viewer))
 
 
 @router.post("/chains/{key}/invitations", status_code=201, responses=ERRORS)

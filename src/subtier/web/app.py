@@ -19,7 +19,7 @@ from subtier import __version__
 from subtier.web import api, pages, worklist
 from subtier.web.disclosure import FormError
 from subtier.web.security import RateLimiter
-from subtier.web.service import LockedError, NotFoundError, Service, Settings
+from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -105,6 +105,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if is_api(request):
             return JSONResponse({"detail": str(error)}, 404)
         return pages.message(request, 404, "Not found", str(error))
+
+    @app.exception_handler(TamperedError)
+    def tampered(request: Request, error: TamperedError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 409)
+        return pages.message(request, 409, "Changed after it was saved", str(error))
 
     @app.exception_handler(LockedError)
     def locked(request: Request, error: LockedError) -> Response:

@@ -179,18 +179,26 @@ class Applied:
     engagements: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     workforces: tuple[str, ...] = ()
+    answered: bool = False  # it answered the subcontractor question
 
-    def as_json(self) -> dict[str, list[str]]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "organizations": list(self.organizations),
             "engagements": list(self.engagements),
             "sites": list(self.sites),
             "workforces": list(self.workforces),
+            "answered": self.answered,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Applied:
-        return cls(**{k: tuple(data.get(k, ())) for k in cls.__dataclass_fields__})
+        return cls(
+            organizations=tuple(data.get("organizations", ())),
+            engagements=tuple(data.get("engagements", ())),
+            sites=tuple(data.get("sites", ())),
+            workforces=tuple(data.get("workforces", ())),
+            answered=bool(data.get("answered", False)),
+        )
 
 
 def _field(name: str, message: str) -> ValueError:
@@ -320,70 +328,121 @@ def _need(condition: bool, name: str, message: str) -> None:
 def apply(
     chain: Chain, scope: Scope, d: Disclosure, before: Applied, source: str
 ) -> tuple[Chain, Applied]:
-    """The chain with this disclosure in place of what it put in before."""
-    orgs = [o for o in chain.organizations if o.id not in before.organizations]
-    sites = [s for s in chain.sites if s.id not in before.sites]
-    workforces = [w for w in chain.workforces if w.id is None or w.id not in before.workforces]
-    engagements: list[Engagement] = []
-    for e in chain.engagements:
-        if e.id in before.engagements:
+    """The chain with this disclosure in place of what it put in before.
+
+    A party changes only what is its own: its engagement's sites and its answer on
+    subcontractors, the sites and workforces it disclosed, and of each subcontractor it hires
+    the organization's name and place and the engagement's service and price. What anyone else
+    disclosed stays as it was, above all what a subcontractor answered in turn on the engagement
+    the party made for it (its sites, its "none"). Kept elements keep their place in the chain,
+    so that re-applying the same disclosure gives the same chain.
+    """
+    own_orgs = {sub.id: _subcontractor_org(sub, source) for sub in d.subcontractors}
+    own_engagements = {
+        sub.engagement: _subcontractor_engagement(sub, scope, source) for sub in d.subcontractors
+    }
+    own_sites = {site.id: _site(site, scope, source) for site in d.sites}
+    own_workforces = {wf.id: _workforce(wf, scope, source) for wf in d.workforces}
+
+    orgs = _merge(chain.organizations, before.organizations, own_orgs, _ORG_FIELDS)
+    sites = _merge(chain.sites, before.sites, own_sites, None)
+    workforces = _merge(chain.workforces, before.workforces, own_workforces, None)
+    engagements = _merge(chain.engagements, before.engagements, own_engagements, _ENG_FIELDS)
+    for i, e in enumerate(engagements):
+        if e.id != scope.engagement:
             continue
-        if e.id == scope.engagement:
-            kept = [s for s in e.sites if s not in before.sites]
-            e = e.model_copy(
-                update={
-                    "sites": [*kept, *(s.id for s in d.sites)],
-                    "subcontractors_disclosed": True if d.answered else e.subcontractors_disclosed,
-                }
-            )
-        engagements.append(e)
-    for sub in d.subcontractors:
-        orgs.append(
-            Organization(
-                id=sub.id, name=sub.name, type=OrgType.COMPANY, country=sub.country,
-                city=sub.city, state=sub.state, source=source,
-            )
-        )  # fmt: skip
-        price = (
-            Money(amount=sub.price_amount, per=sub.price_per, currency=sub.currency)
-            if sub.price_amount is not None
-            else None
+        kept = [s for s in e.sites if s not in before.sites and s not in own_sites]
+        if d.answered:
+            disclosed: bool | None = True
+        elif before.answered:
+            disclosed = None  # the party took its answer back
+        else:
+            disclosed = e.subcontractors_disclosed
+        engagements[i] = e.model_copy(
+            update={"sites": [*kept, *own_sites], "subcontractors_disclosed": disclosed}
         )
-        engagements.append(
-            Engagement(
-                id=sub.engagement, buyer=scope.supplier, supplier=sub.id, service=sub.service,
-                price=price, source=source,
-            )
-        )  # fmt: skip
-    for site in d.sites:
-        sites.append(
-            Site(
-                id=site.id, name=site.name, operator=scope.supplier, address=site.address,
-                city=site.city, state=site.state, zip=site.zip, country=site.country,
-                source=source,
-            )
-        )  # fmt: skip
-    for wf in d.workforces:
-        workforces.append(
-            Workforce(
-                id=wf.id, site=wf.site, engagement=scope.engagement, labor=wf.labor,
-                headcount=wf.headcount, paid_to=wf.paid_to, source=source,
-                pay=Money(amount=wf.pay_amount, per=wf.pay_per, currency=wf.currency),
-            )
-        )  # fmt: skip
-    updated = Chain(
-        subtier=1, name=chain.name, root=chain.root, description=chain.description,
-        organizations=orgs, sites=sites, engagements=engagements, workforces=workforces,
+    updated = chain.model_copy(
+        update={
+            "organizations": orgs, "sites": sites, "engagements": engagements,
+            "workforces": workforces,
+        }
     )  # fmt: skip
+    updated = Chain.model_validate(updated.model_dump())
     problems = validate_chain(updated)
     if problems:
         raise FormError({"form": "; ".join(p.message for p in problems)})
     return updated, Applied(
-        organizations=tuple(s.id for s in d.subcontractors),
-        engagements=tuple(s.engagement for s in d.subcontractors),
-        sites=tuple(s.id for s in d.sites),
-        workforces=tuple(w.id for w in d.workforces),
+        organizations=tuple(own_orgs),
+        engagements=tuple(own_engagements),
+        sites=tuple(own_sites),
+        workforces=tuple(own_workforces),
+        answered=d.answered,
     )
+
+
+# What a party decides about a subcontractor it hires; the rest is the subcontractor's own.
+_ORG_FIELDS = ("id", "name", "type", "country", "city", "state", "source")
+_ENG_FIELDS = ("id", "buyer", "supplier", "service", "price", "source")
+
+_ModelT = TypeVar("_ModelT", Organization, Site, Engagement, Workforce)
+
+
+def _merge(
+    items: list[_ModelT], before: tuple[str, ...], own: dict[str, _ModelT],
+    fields: tuple[str, ...] | None,
+) -> list[_ModelT]:  # fmt: skip
+    """``items`` with the party's elements in place: each one it put in before is updated where
+    it stands (only ``fields`` of it, if given) or taken out if withdrawn; new ones go last."""
+    out: list[_ModelT] = []
+    placed: set[str] = set()
+    for item in items:
+        ident = item.id
+        if ident is None or ident not in before:
+            out.append(item)
+            continue
+        mine = own.get(ident)
+        if mine is None:
+            continue  # withdrawn
+        if fields is not None:
+            mine = item.model_copy(update={f: getattr(mine, f) for f in fields})
+        out.append(mine)
+        placed.add(ident)
+    out.extend(item for ident, item in own.items() if ident not in placed)
+    return out
+
+
+def _subcontractor_org(sub: Subcontractor, source: str) -> Organization:
+    return Organization(
+        id=sub.id, name=sub.name, type=OrgType.COMPANY, country=sub.country, city=sub.city,
+        state=sub.state, source=source,
+    )  # fmt: skip
+
+
+def _subcontractor_engagement(sub: Subcontractor, scope: Scope, source: str) -> Engagement:
+    price = (
+        Money(amount=sub.price_amount, per=sub.price_per, currency=sub.currency)
+        if sub.price_amount is not None
+        else None
+    )
+    return Engagement(
+        id=sub.engagement, buyer=scope.supplier, supplier=sub.id, service=sub.service,
+        price=price, source=source,
+    )  # fmt: skip
+
+
+def _site(site: SiteEntry, scope: Scope, source: str) -> Site:
+    return Site(
+        id=site.id, name=site.name, operator=scope.supplier, address=site.address,
+        city=site.city, state=site.state, zip=site.zip, country=site.country, source=source,
+    )  # fmt: skip
+
+
+def _workforce(wf: WorkforceEntry, scope: Scope, source: str) -> Workforce:
+    return Workforce(
+        id=wf.id, site=wf.site, engagement=scope.engagement, labor=wf.labor,
+        headcount=wf.headcount, paid_to=wf.paid_to, source=source,
+        pay=Money(amount=wf.pay_amount, per=wf.pay_per, currency=wf.currency),
+    )  # fmt: skip
 
 
 def statement(chain: Chain, scope: Scope, terms: Sequence[str] = ()) -> str:

@@ -7,7 +7,7 @@ Handlers are plain functions run in the thread pool, since the store is synchron
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -218,7 +218,8 @@ def _dashboard(
     request: Request, p: Principal, key: str, status: int = 200, **extra: Any
 ) -> Response:
     assert p.session is not None
-    view = service(request).view(key)
+    # Findings are new since this account last saw the chain, and it now has.
+    view = service(request).view(key, viewer=p.viewer, mark_seen=True)
     if status != 200 or extra:  # a form's answer: rendered for this one response
         return render(request, "chain.html", _dashboard_context(p, view, extra), status)
     # The page is the same for every buyer of the same name, but for the session's CSRF token:
@@ -236,7 +237,7 @@ def _dashboard(
 
 
 def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> dict[str, Any]:
-    counts = Counter(f.severity.value for f in view.findings)
+    counts = view.counts()
     open_options = [
         (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
         for e in view.uninvited()
@@ -280,6 +281,23 @@ def dashboard(request: Request, key: str) -> Response:
     # The session is looked up here rather than as a dependency: a sync dependency is one more
     # trip through the thread pool, on the busiest page.
     return _dashboard(request, buyer(request), key)
+
+
+@router.post("/chains/{key}/findings/{ref}/review")
+def review(request: Request, key: str, ref: str, values: Form, p: Buyer) -> Response:
+    """Dismiss or confirm a finding, with a reason: as `subtier review` does."""
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    try:
+        service(request).decide(
+            key, ref, values.get("decision", ""), values.get("reason", ""), p.name
+        )
+    except FormError as error:
+        return _dashboard(
+            request, p, key, 422, errors={f"review-{ref}": error.errors},
+            values={f"review-{ref}": values},
+        )  # fmt: skip
+    return RedirectResponse(f"/chains/{key}#finding-{ref}", 303)
 
 
 @router.post("/chains/{key}/invitations")

@@ -7,10 +7,11 @@ workspace as it was.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
 from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
-from subtier.monitoring import confirmed_sites, track
+from subtier.monitoring import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
 from subtier.policy import Evidence, Finding, Policy, Severity
 from subtier.policy.clauses import attested_terms
 from subtier.policy.config import WageFloor
@@ -56,6 +57,10 @@ class LockedError(SubtierError):
     """The disclosure is signed and can no longer change."""
 
 
+class TamperedError(SubtierError):
+    """A stored chain version no longer matches its hash: it was changed after it was saved."""
+
+
 @dataclass
 class Settings:
     """How the server runs. Every field has a default that works on a fresh install."""
@@ -86,6 +91,11 @@ class Principal:
     session: Session | None = None
     invitation: Invitation | None = None
 
+    @property
+    def viewer(self) -> str:
+        """Whose "last visit" a buyer's views count against: its account."""
+        return f"user:{self.name}"
+
 
 @dataclass(frozen=True)
 class ChainSummary:
@@ -115,9 +125,13 @@ class ChainView:
     chain: Chain
     graph: ChainGraph
     findings: list[Finding]
-    new: frozenset[int]  # indexes of findings that are new since the run before
+    new: frozenset[int]  # indexes of findings new since the viewer's last visit
     wages: list[WageFlow]
     svg: str
+    tracked: Sequence[Tracked] = ()  # the findings as stored: their refs and evidence
+    run_id: int = 0
+    # The review decision in force on each finding (by index): its evidence is unchanged.
+    reviews: Mapping[int, Decision] = field(default_factory=dict)
     invitations: list[InvitationRow] = field(default_factory=list)
     history: Sequence[VersionRow] = ()
     # Names what the view was built from, apart from the invitations: equal stamps, equal views.
@@ -130,6 +144,18 @@ class ChainView:
 
     def path(self, ids: tuple[str, ...] | list[str]) -> str:
         return " → ".join(self.name(i) for i in ids)
+
+    def dismissed(self, index: int) -> bool:
+        review = self.reviews.get(index)
+        return review is not None and review.decision == DISMISS
+
+    def counts(self) -> dict[str, int]:
+        """Open findings by severity: a dismissed one is not counted."""
+        out = {s.value: 0 for s in reversed(Severity)}
+        for i, f in enumerate(self.findings):
+            if not self.dismissed(i):
+                out[f.severity.value] += 1
+        return out
 
     def uninvited(self) -> list[Engagement]:
         taken = {row.invitation.engagement for row in self.invitations}
@@ -171,6 +197,7 @@ class Service:
         self._parsed: OrderedDict[int, Chain] = OrderedDict()
         self._histories: OrderedDict[str, _History] = OrderedDict()
         self._signed: dict[int, Attestation] = {}
+        self._seen_keys: OrderedDict[int, frozenset[str]] = OrderedDict()
         self._views_lock = threading.Lock()
         self._history_lock = threading.Lock()
 
@@ -269,9 +296,12 @@ class Service:
         out = []
         for key, v in latest.items():
             found = self.workspace.latest_findings(key) or []
+            decisions = self.workspace.decisions(key)
             counts = {s.value: 0 for s in reversed(Severity)}
             for item in found:
-                counts[item.severity.value] += 1
+                review = in_force(item, decisions)
+                if review is None or review.decision != DISMISS:
+                    counts[item.severity.value] += 1
             out.append(ChainSummary(key, v.name, v.version, v.created_at, counts))
         return out
 
@@ -314,8 +344,15 @@ class Service:
             if chain is not None:
                 self._parsed.move_to_end(version.row_id)
         if chain is None:
-            # A saved version never changes, and a Chain is immutable: parse it once.
-            chain = Chain.model_validate_json(self.portal.chain_content(version.row_id))
+            # A saved version never changes, and a Chain is immutable: parse it once. One that
+            # was changed in the database is not shown as if it were what was saved.
+            content = self.portal.chain_content(version.row_id)
+            if hashlib.sha256(content.encode("utf-8")).hexdigest() != version.content_hash:
+                raise TamperedError(
+                    f"{version.label()} does not match its hash: it was changed after it was "
+                    "saved; run `subtier audit verify`"
+                )
+            chain = Chain.model_validate_json(content)
             with self._views_lock:
                 self._parsed[version.row_id] = chain
                 while len(self._parsed) > 32:
@@ -332,8 +369,10 @@ class Service:
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
 
-    def view(self, key: str) -> ChainView:
-        """The dashboard of one chain. The checked part is kept per version and run."""
+    def view(self, key: str, viewer: str | None = None, mark_seen: bool = False) -> ChainView:
+        """The dashboard of one chain. The checked part is kept per version and run; the review
+        decisions are read on every view, and so is what ``viewer`` (a buyer's account) last
+        saw: findings are new since then. ``mark_seen`` remembers this run as seen."""
         version, chain, seen = self._head(key)
         h = self._history(key, seen)
         if h.latest is None or h.latest[1] != version.version:
@@ -355,12 +394,48 @@ class Service:
                 self._views[cache_key] = base
                 while len(self._views) > 64:
                     self._views.popitem(last=False)
+        decisions = self.workspace.decisions(key)
+        reviews = {
+            i: d for i, t in enumerate(base.tracked) if (d := in_force(t, decisions)) is not None
+        }
+        new = base.new
+        last_seen: int | None = None
+        if viewer is not None:
+            last_seen = self.workspace.seen(viewer, key)
+            before = self._run_keys(last_seen) if last_seen is not None else frozenset()
+            new = frozenset(i for i, t in enumerate(base.tracked) if t.key not in before)
+            if mark_seen and last_seen != run_id:
+                self.workspace.mark_seen(viewer, key, run_id)
+        marks = tuple(sorted((d.finding_key, d.decision, d.at) for d in reviews.values()))
         return replace(
             base,
+            new=new,
+            reviews=reviews,
             invitations=self._invitation_rows(key, chain),
             history=h.ordered,
-            stamp=(*cache_key, h.after_version, h.after_run),
+            stamp=(*cache_key, h.after_version, h.after_run, last_seen, marks),
         )
+
+    def _run_keys(self, run_id: int) -> frozenset[str]:
+        """The keys of a run's findings; a stored run never changes, so they are kept."""
+        with self._views_lock:
+            found = self._seen_keys.get(run_id)
+        if found is None:
+            found = frozenset(t.key for t in self.portal.findings(run_id))
+            with self._views_lock:
+                self._seen_keys[run_id] = found
+                while len(self._seen_keys) > 256:
+                    self._seen_keys.popitem(last=False)
+        return found
+
+    def decide(self, key: str, ref: str, decision: str, reason: str, by: str) -> Tracked:
+        """A buyer's review decision on a finding of the chain's latest run, as `subtier review`
+        records it: the one place decisions live, which every view reads."""
+        self._chain(key)  # an unknown chain is not found, as on every page
+        try:
+            return self.workspace.decide(key, ref, decision, reason, by=by)
+        except InputError as error:
+            raise FormError({"review": error.message}) from None
 
     def _history(self, key: str, seen: tuple[int, int]) -> _History:
         """A chain's history, read up to the workspace's version and run row ids ``seen``.
@@ -413,6 +488,7 @@ class Service:
         return ChainView(
             key=key, version=version, chain=chain, graph=graph, findings=findings, new=new,
             wages=trace_wages(chain, graph, floor), svg=chain_svg(chain, graph, findings),
+            tracked=tuple(tracked), run_id=run_id,
         )  # fmt: skip
 
     def _invitation_rows(self, key: str, chain: Chain) -> list[InvitationRow]:
@@ -572,8 +648,9 @@ class Service:
         who = f"portal:{inv.supplier}"
         # The disclosure first: if saving the chain then fails, the next edit re-applies it all.
         self.portal.save_disclosure(
-            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now()
-        )
+            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now(),
+            audit=(who, f"{inv.chain} {inv.engagement}"),
+        )  # fmt: skip
         version, new = self.workspace.add_chain(
             new_chain, key=inv.chain, source=f"portal invitation {inv.id}", by=who
         )
@@ -592,18 +669,17 @@ class Service:
             scope = self._scope(inv, chain)
             text = dis.statement(chain, scope, attested_terms(self.policy))
             content, digest = dis.attested(scope, d, form, text)
+            details = {
+                "invitation": inv.id, "name": form.name, "title": form.title,
+                "date": form.date.isoformat(), "content_hash": digest,
+                "version": version.version,
+            }  # fmt: skip
             if not self.portal.attest(
                 inv.id, form.name, form.title, form.date.isoformat(), text, content, digest,
                 version.row_id, self.now(),
+                audit=(f"portal:{inv.supplier}", f"{inv.chain} {inv.engagement}", details),
             ):  # fmt: skip
                 raise LockedError("this disclosure is already signed")
-            self.workspace.log(
-                "portal.attest", f"{inv.chain} {inv.engagement}",
-                {"invitation": inv.id, "name": form.name, "title": form.title,
-                 "date": form.date.isoformat(), "content_hash": digest,
-                 "version": version.version},
-                by=f"portal:{inv.supplier}",
-            )  # fmt: skip
         found = self.portal.attestation(inv.id)
         assert found is not None
         return found

@@ -1,0 +1,169 @@
+"""Where a command's output goes: the one helper every writer of a user's file goes through.
+
+- ``-`` (or no path, or ``/dev/stdout``) is standard output.
+- A regular file, or a new one, is written whole or not at all: a temporary file beside it,
+  then a rename over it, keeping the old file's permissions.
+- A symbolic link is followed: the file it points to is replaced, so the link stays a link
+  and points at the new content. A link that points at something that is not a regular file
+  (a FIFO, a device) is written to as that thing is.
+- A FIFO, a character device or a socket (``/dev/stdout``, ``/dev/null``, a named pipe) is
+  opened and written to, never replaced.
+- A folder is an error, and so is a suffix the writer cannot produce (``check_suffix``).
+
+A path that cannot be written raises OutputError (exit code 3), naming the path.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from subtier.errors import InputError, OutputError
+
+STDOUT = "-"
+
+Target = str | Path | None
+
+
+# Names of standard output itself: written through this process's own handle, so that what
+# the shell set up (``>> log``: appending) holds.
+_STDOUT_NAMES = (STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def is_stdout(target: Target) -> bool:
+    """Does this output option mean standard output?"""
+    return target is None or str(target) in _STDOUT_NAMES
+
+
+def check_suffix(target: Target, allowed: Sequence[str], what: str) -> None:
+    """Refuse an output path whose suffix names a format the writer does not write."""
+    if is_stdout(target):
+        return
+    name = str(target).lower()
+    if not name.endswith(tuple(allowed)):
+        raise InputError(
+            f"{what} writes {' or '.join(allowed)}; give a name ending so", file=str(target)
+        )
+
+
+def check_not_suffix(target: Target, refused: dict[str, str]) -> None:
+    """Refuse an output path ending in one of ``refused`` (suffix → why)."""
+    if is_stdout(target):
+        return
+    name = str(target).lower()
+    for suffix, why in refused.items():
+        if name.endswith(suffix):
+            raise InputError(why, file=str(target))
+
+
+def _in_place(path: Path) -> bool:
+    """Is ``path`` (links followed) something that is written to rather than replaced?
+
+    So is anything under /dev or /proc: ``/dev/stdout`` redirected to a file is written as the
+    shell opened it, not replaced by a new file."""
+    if str(path).startswith(("/dev/", "/proc/")) or os.path.realpath(path).startswith(
+        ("/dev/", "/proc/")
+    ):
+        return not path.is_dir()
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise OutputError(error.strerror or str(error), file=str(path)) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder; give a file name", file=str(path))
+    return not stat.S_ISREG(mode)
+
+
+def _final(path: Path) -> Path:
+    """The file a write to ``path`` replaces: ``path`` itself, or what its links point to."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """A temporary path to write ``target``'s new content to, for writers that need a path
+    (a workbook, a document); on success it replaces the file, else it is removed. A FIFO or
+    a device is given as it is, to be written to in place."""
+    path = Path(target)
+    if _in_place(path):
+        yield path
+        return
+    final = _final(path)
+    temporary = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield temporary
+        try:
+            old = final.stat().st_mode
+        except FileNotFoundError:
+            pass
+        else:
+            os.chmod(temporary, stat.S_IMODE(old))
+        os.replace(temporary, final)
+    except OSError as error:
+        _remove(temporary)
+        raise OutputError(error.strerror or str(error), file=str(path)) from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: Path) -> None:
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def open_text(
+    target: Target, *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO[str]]:
+    """A text handle to write the output to (see the module's docstring)."""
+    if is_stdout(target):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with (
+        atomic_path(str(target)) as path,
+        path.open("w", encoding=encoding, newline=newline) as out,
+    ):
+        yield out
+
+
+@contextmanager
+def open_binary(target: Target) -> Iterator[BinaryIO]:
+    """A binary handle to write the output to (see the module's docstring)."""
+    if is_stdout(target):
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic_path(str(target)) as path, path.open("wb") as out:
+        yield out
+
+
+def write_output(target: Target, data: str | bytes) -> None:
+    """Write ``data`` to the output ``target`` (text as UTF-8), whole or not at all."""
+    if isinstance(data, str):
+        with open_text(target, newline="") as text:
+            text.write(data)
+    else:
+        with open_binary(target) as binary:
+            binary.write(data)
+
+
+__all__ = [
+    "STDOUT",
+    "atomic_path",
+    "check_not_suffix",
+    "check_suffix",
+    "is_stdout",
+    "open_binary",
+    "open_text",
+    "write_output",
+]
