@@ -174,6 +174,8 @@ class Screener:
         return scored
 
 
-def best_first(m: Match) -> tuple[float, bool, str]:
-    """The order matches are ranked in: score, then certain before possible, then entry id."""
-    return (-m.score, m.strength != Strength.MATCH, m.entry_id)
+def best_first(m: Match) -> tuple[float, bool, float, str]:
+    """The order matches are ranked in: score, then certain before possible, then the
+    evidence before clipping (of two records at one address, the one whose name agrees
+    too), then entry id."""
+    return (-m.score, m.strength != Strength.MATCH, -m.evidence, m.entry_id)
