@@ -104,14 +104,16 @@ def _word_edits(x: str, y: str, wide: bool = False) -> int | None:
 
 
 def _ordinal_edits(x: str, y: str) -> int | None:
-    """An ordinal as a figure meets its spelling with one typo ("4" and "furoth"), no more:
-    "fourth" lies two letters from "south" and "court"."""
+    """An ordinal as a figure meets its spelling with the typos its spelling's length allows
+    ("4" and "furoth"), the first letter kept: "fourth" lies two letters from "south" and
+    "court", and "first" two from "forest"."""
     figure, other = (x, y) if y.isalpha() else (y, x)
     spelled = ORDINAL_WORDS.get(figure)
-    if spelled is None or not other.isalpha():
+    if spelled is None or not other.isalpha() or other[:1] != spelled[:1]:
         return None
-    edits = OSA.distance(spelled, other, score_cutoff=1)
-    return edits if edits <= 1 else None
+    allowed = _allowed_edits(len(spelled))
+    edits = OSA.distance(spelled, other, score_cutoff=allowed)
+    return edits if edits <= allowed else None
 
 
 def _slipped(x: str, y: str) -> int | None:
@@ -185,7 +187,8 @@ def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
 def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number in the same ZIP or town, and the street spelled a few letters apart:
     the same place. Each word may be one letter off at 4 or 5 letters, two at 6 to 9, three
-    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm")."""
+    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm"), and two
+    street types given must be the same ("Boston Rd" never meets "Morton Ln")."""
     a, b = q.address, e.address
     if a is None or b is None or not a.number or a.number != b.number:
         return None
@@ -218,9 +221,8 @@ def address_slip(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
     place = _same_place(a, b)
     if place is None:
         return None
-    return 1.0, (
-        f"same number in same {place}, street {a.street} vs {b.street} ({slipped} typing slips)"
-    )
+    slips_said = "one typing slip" if slipped == 1 else f"{slipped} typing slips"
+    return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({slips_said})"
 
 
 def po_box(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
