@@ -244,3 +244,28 @@ def test_a_state_and_zip_are_not_a_unit() -> None:
         "fl",
         "33101",
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "direction", "street"),
+    [
+        ("1397 State Rd O", None, "rte o"),  # Missouri's lettered routes
+        ("1397 Sattee Road O, Floor 4", None, "rte o"),
+        ("1397 Hwy O", None, "rte o"),
+        ("49777 Countt Road V", None, "co rd v"),
+        ("379 Alabamma Hwy 239 N", "n", "rte 239"),  # a state's name, typed wrong
+        ("3200 E South Dakota Route 34", "e", "rte 34"),
+        ("55 United Statrs Highway 51 North", "n", "rte 51"),
+        ("3872 Farm to Markte Road 350 S", "s", "fm 350"),
+        ("1536 Interstate Rt. 10 E", "e", "i 10"),
+        ("1700 East Old Rt. 66", "e", "old rte 66"),  # another road of that number
+        ("2869 US Hwy 64 Alt", None, "rte 64 alt"),
+        ("11924 BIA Route 700", None, "bia rte 700"),
+        ("844 US State Hwy 42 N", "n", "rte 42"),
+        ("500 Routh St", None, "routh st"),  # no route, nor its letters
+        ("7445 County House Rd", None, "county house rd"),
+    ],
+)
+def test_routes_the_model_misreads(line: str, direction: str | None, street: str) -> None:
+    address = parse_address(line, "Fulton", "MO", "65251")
+    assert (address.direction, address.street) == (direction, street)

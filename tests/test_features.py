@@ -105,6 +105,32 @@ def test_scoring_stops_early_only_below_the_floor(facility_list: RiskList) -> No
     assert kept > 100
 
 
+def test_one_of_features_never_fire_together(facility_list: RiskList) -> None:
+    """Scoring stops early counting one weight per ONE_OF group: at most one of each fires."""
+    from subtier.screen.features import ONE_OF, evaluate
+
+    ctx = facility_list.index.context
+    streets = ("N Oak St", "N Oka St", "Oak", "N Oak Ave", "N Elm St", "S Oak St", "N Oaks St")
+    queries = [
+        make_record(str(i), "Acme", address=f"601 {street}, Taft, OK 74463")
+        for i, street in enumerate(streets)
+    ]
+    queries += [
+        make_record("m", "Acme", address="700 N Maimm St, Clovis, NM 88101"),
+        make_record("n", "Acme", address="700 N Main St, Clovis, NM 88101"),
+    ]
+    seen: set[str] = set()
+    for query in queries:
+        for entry in facility_list.records:
+            if entry.address is None or entry.address.number not in ("601", "700"):
+                continue
+            fired = {f.name for f in evaluate(query, entry, ctx)}
+            seen |= fired
+            for group in ONE_OF:
+                assert len(fired & group) <= 1, (query.id, entry.id, fired)
+    assert {"address_same", "address_typo", "address_slip"} <= seen
+
+
 def test_screen_gives_the_ranked_matches_over_the_threshold(facility_list: RiskList) -> None:
     """Screener.screen (which skips pairs that cannot reach the threshold) keeps exactly the
     matches of Screener.rank (which scores every candidate) at or over the threshold."""

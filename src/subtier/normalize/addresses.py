@@ -223,7 +223,7 @@ def parse_address(
     whole = ", ".join(p.strip() for p in line_parts)
     # A street-only line with the town in its own fields can skip the CRF model.
     separate = city is not None or state is not None or zip_code is not None
-    simple = _simple_street(address) if address and separate else None
+    simple = (_route_parts(address) or _simple_street(address)) if address and separate else None
     own = len(usaddress.tokenize(address.strip())) if address and separate else None
     parts = simple if simple is not None else (_tag(whole, own) if whole else {})
     raw_number = parts.get("AddressNumber")
@@ -316,6 +316,21 @@ def _road_landmark(parts: dict[str, str]) -> dict[str, str]:
     if len(words) < 2 or words[-1] not in _STREET_TYPES:
         return parts
     return {**parts, "StreetName": " ".join(words[:-1]), "StreetNamePostType": words[-1]}
+
+
+def _route_parts(line: str) -> dict[str, str] | None:
+    """A line that is a route alone ("379 Alabamma Hwy 239 N", "1397 State Rd O") in the
+    model's parts, read without it (``usps.route_line``); None for any other line."""
+    found = usps.route_line(line)
+    if found is None:
+        return None
+    number, pre, name, post = found
+    parts = {"AddressNumber": number, "StreetName": name}
+    if pre:
+        parts["StreetNamePreDirectional"] = pre
+    if post:
+        parts["StreetNamePostDirectional"] = post
+    return parts
 
 
 def _simple_street(line: str) -> dict[str, str] | None:

@@ -8,7 +8,7 @@ explanation users read in docs/screening.md (a test keeps the two identical).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -467,14 +467,25 @@ NEEDS: Mapping[str, int] = {
 }
 
 
+# Features of which one at most says anything about a pair: at the same house number, the
+# street is the same, a typo away, or typing slips away (a test holds them to it).
+ONE_OF: tuple[frozenset[str], ...] = (frozenset({"address_same", "address_typo", "address_slip"}),)
+
+
+def _most(names: Sequence[str]) -> float:
+    """The most these features can add together: each one-of group counts its best weight."""
+    alone = [f for f in names if not any(f in group for group in ONE_OF)]
+    total = sum(max(0.0, WEIGHTS[f][2]) for f in alone)
+    for group in ONE_OF:
+        total += max((max(0.0, WEIGHTS[f][2]) for f in names if f in group), default=0.0)
+    return total
+
+
 def _steps(have: int) -> tuple[tuple[float, str, FeatureFn, str, float], ...]:
     # Each feature the pair can feed, in that order, with the most it and the features after
     # it can still add.
     names = [f for f in _COSTLIEST_LAST if not NEEDS.get(f, 0) & ~have]
-    return tuple(
-        (sum(max(0.0, WEIGHTS[f][2]) for f in names[i:]), f, *WEIGHTS[f])
-        for i, f in enumerate(names)
-    )
+    return tuple((_most(names[i:]), f, *WEIGHTS[f]) for i, f in enumerate(names))
 
 
 # By what both records have (the sum of the _IDS ... _COUNTRY they share).
