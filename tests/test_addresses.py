@@ -257,6 +257,7 @@ def test_a_state_and_zip_are_not_a_unit() -> None:
         ("3200 E South Dakota Route 34", "e", "rte 34"),
         ("55 United Statrs Highway 51 North", "n", "rte 51"),
         ("3872 Farm to Markte Road 350 S", "s", "fm 350"),
+        ("777 Farm Road 3497", None, "fm 3497"),
         ("1536 Interstate Rt. 10 E", "e", "i 10"),
         ("1700 East Old Rt. 66", "e", "old rte 66"),  # another road of that number
         ("2869 US Hwy 64 Alt", None, "rte 64 alt"),

@@ -128,7 +128,10 @@ _LETTERED = re.compile(rf"(?:(?:{_STATE}|state|st) (?:{_ROUTE}|road|rd)|{_ROUTE}
 _ROUTES = (
     ("i", re.compile(rf"(?:i|ih|interstate)(?: (?:highway|hwy|route|rte|rt))? {_NUMBER}")),
     ("co rd", re.compile(rf"(?:county|cnty|co) (?:road|rd|{_ROUTE}) (\w+)|(?:cr|ch) {_NUMBER}")),
-    ("fm", re.compile(rf"(?:fm|farm to market|farm to mkt|farm road)(?: road| rd)? {_NUMBER}")),
+    (
+        "fm",
+        re.compile(rf"(?:fm|farm to market|farm to mkt|farm road|farm rd)(?: road| rd)? {_NUMBER}"),
+    ),
     ("rte", re.compile(rf"(?:us|u s|united states)(?: {_ROUTE})? {_NUMBER}")),
     ("rte", re.compile(rf"(?:(?:us )?(?:{_STATE}|state|st) )?(?:{_ROUTE}|road|rd) {_NUMBER}")),
     ("rte", re.compile(rf"(?:sr|sh|srt|{'|'.join(_STATE_CODES)}) {_NUMBER}")),
