@@ -207,3 +207,66 @@ def test_towns_and_numbers_written_either_way() -> None:
     assert parse_address("1 Main St", "Saint Johnsbury", "VT").city == "st johnsbury"
     assert parse_address("1 Main St", "Fort Stockton", "TX").city == "ft stockton"
     assert parse_address("0875 S SR 9", "Lagrange", "IN").number == "875"
+
+
+def test_the_town_field_never_leaks_into_the_street() -> None:
+    # Read as one line, the model takes the town for part of a street whose type is misspelled.
+    address = parse_address("114 East 3rd Strrert", "Kimball", "NE", "69145")
+    assert (address.number, address.direction, address.street) == ("114", "e", "3 st")
+    assert parse_address("702 US HWY. 68 .", "MAYSVILLE", "KY", "41056").street == "rte 68"
+    assert parse_address("303 Avenue A", "Plattsmouth", "NE", "68048").street == "ave a"
+    # The second street of an intersection stays apart from the first.
+    assert parse_address("Interstate 81 & 901 W", "Minersville", "PA", "17954").street == "i 81"
+
+
+@pytest.mark.parametrize(
+    ("line", "street", "unit"),
+    [
+        ("Suite 200, 12 Oak St", "oak st", "suite 200"),
+        ("# 9, 750 East Gibbs Boluevard", "gibbs blvd", "9"),
+        ("Unit C, 2000 Cibola Loop", "cibola loop", "unit c"),
+        ("22025 Southwest 87th Avene ,#12", "87 ave", "12"),
+        ("9825 Georgia Route 116 Room 245", "rte 116", "room 245"),
+        ("86 Dyess, Building C", "dyess", "building c"),
+        ("1 School House Road, #17", "school house rd", "17"),
+    ],
+)
+def test_a_unit_before_or_after_the_street_is_kept_apart(line: str, street: str, unit: str) -> None:
+    address = parse_address(line, "Glen Rose", "TX", "76043")
+    assert (address.street, address.unit) == (street, unit)
+
+
+def test_a_state_and_zip_are_not_a_unit() -> None:
+    address = parse_address("123 Main St, Miami, FL 33101")
+    assert (address.street, address.unit, address.state, address.zip5) == (
+        "main st",
+        None,
+        "fl",
+        "33101",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "direction", "street"),
+    [
+        ("1397 State Rd O", None, "rte o"),  # Missouri's lettered routes
+        ("1397 Sattee Road O, Floor 4", None, "rte o"),
+        ("1397 Hwy O", None, "rte o"),
+        ("49777 Countt Road V", None, "co rd v"),
+        ("379 Alabamma Hwy 239 N", "n", "rte 239"),  # a state's name, typed wrong
+        ("3200 E South Dakota Route 34", "e", "rte 34"),
+        ("55 United Statrs Highway 51 North", "n", "rte 51"),
+        ("3872 Farm to Markte Road 350 S", "s", "fm 350"),
+        ("777 Farm Road 3497", None, "fm 3497"),
+        ("1536 Interstate Rt. 10 E", "e", "i 10"),
+        ("1700 East Old Rt. 66", "e", "old rte 66"),  # another road of that number
+        ("2869 US Hwy 64 Alt", None, "rte 64 alt"),
+        ("11924 BIA Route 700", None, "bia rte 700"),
+        ("844 US State Hwy 42 N", "n", "rte 42"),
+        ("500 Routh St", None, "routh st"),  # no route, nor its letters
+        ("7445 County House Rd", None, "county house rd"),
+    ],
+)
+def test_routes_the_model_misreads(line: str, direction: str | None, street: str) -> None:
+    address = parse_address(line, "Fulton", "MO", "65251")
+    assert (address.direction, address.street) == (direction, street)

@@ -105,6 +105,32 @@ def test_scoring_stops_early_only_below_the_floor(facility_list: RiskList) -> No
     assert kept > 100
 
 
+def test_one_of_features_never_fire_together(facility_list: RiskList) -> None:
+    """Scoring stops early counting one weight per ONE_OF group: at most one of each fires."""
+    from subtier.screen.features import ONE_OF, evaluate
+
+    ctx = facility_list.index.context
+    streets = ("N Oak St", "N Oka St", "Oak", "N Oak Ave", "N Elm St", "S Oak St", "N Oaks St")
+    queries = [
+        make_record(str(i), "Acme", address=f"601 {street}, Taft, OK 74463")
+        for i, street in enumerate(streets)
+    ]
+    queries += [
+        make_record("m", "Acme", address="700 N Maimm St, Clovis, NM 88101"),
+        make_record("n", "Acme", address="700 N Main St, Clovis, NM 88101"),
+    ]
+    seen: set[str] = set()
+    for query in queries:
+        for entry in facility_list.records:
+            if entry.address is None or entry.address.number not in ("601", "700"):
+                continue
+            fired = {f.name for f in evaluate(query, entry, ctx)}
+            seen |= fired
+            for group in ONE_OF:
+                assert len(fired & group) <= 1, (query.id, entry.id, fired)
+    assert {"address_same", "address_typo", "address_slip"} <= seen
+
+
 def test_screen_gives_the_ranked_matches_over_the_threshold(facility_list: RiskList) -> None:
     """Screener.screen (which skips pairs that cannot reach the threshold) keeps exactly the
     matches of Screener.rank (which scores every candidate) at or over the threshold."""
@@ -191,12 +217,18 @@ def test_a_typo_in_the_street_at_the_same_number_and_zip_is_the_same_place(
     assert "address_differs" not in found
     assert "address_same" in _features(facility_list, "10003571", "601 Notrh Oak St, Taft OK 74463")
     assert "address_same" in _features(facility_list, "10003571", "601 Oak Street, Taft OK 74463")
-    # Short names must agree: Oak never meets Elm, nor Oka.
-    for other in ("601 N Elm St, Taft OK 74463", "601 N Oka St, Taft OK 74463"):
-        found = _features(facility_list, "10003571", other)
-        assert "address_typo" not in found
-        assert "address_same" not in found
-        assert found["address_differs"] == "different street address"
+    # Short names must agree: Oak never meets Elm; Oka is a typing slip at most (possible).
+    found = _features(facility_list, "10003571", "601 N Elm St, Taft OK 74463")
+    assert "address_typo" not in found
+    assert "address_same" not in found
+    assert "address_slip" not in found
+    assert found["address_differs"] == "different street address"
+    found = _features(facility_list, "10003571", "601 N Oka St, Taft OK 74463")
+    assert "address_typo" not in found
+    assert found["address_slip"] == (
+        "same number in same ZIP, street oka st vs oak st (one typing slip)"
+    )
+    assert "address_differs" not in found
 
 
 def test_figures_in_a_street_must_agree() -> None:
@@ -238,3 +270,57 @@ def test_a_typod_street_is_a_candidate(facility_list: RiskList) -> None:
     query = make_record("q", "Acme Staffing LLC", address="1612 Dawkns Rd, LaGrange, KY 40031")
     positions = facility_list.index.candidates(query)
     assert "10000101" in [facility_list.records[p].id for p in positions]
+
+
+def test_typing_slips_in_a_short_street_name_are_possible(facility_list: RiskList) -> None:
+    from subtier.screen import Screener, Strength
+
+    # 10003571 is 601 N Oak St, Taft, OK 74463; 10005708 is 700 N Main St, Clovis, NM 88101.
+    found = _features(facility_list, "10005708", "700 North Maimm St, Clovis, NM 88101")
+    assert found["address_slip"] == (
+        "same number in same ZIP, street maimm st vs main st (2 typing slips)"
+    )
+    assert "address_differs" not in found
+    screener = Screener([facility_list], 0.7)
+    (match,) = screener.screen(
+        make_record("q", "Acme Staffing", address="700 N Maimm St, Clovis, NM 88101")
+    )
+    assert (match.entry_id, match.strength) == ("10005708", Strength.POSSIBLE)
+    # Letters far apart on the keyboard are no slip: Ward is not Wood, nor Main Mill.
+    for other in ("700 N Mill St, Clovis, NM 88101", "700 N Mian Ave, Clovis, NM 88101"):
+        assert "address_slip" not in _features(facility_list, "10005708", other)
+
+
+def test_street_types_that_differ_are_different_streets() -> None:
+    from subtier.normalize.addresses import Address
+    from subtier.screen.features import _street_edits
+
+    def street(name: str) -> Address:
+        return Address(number="1", street=name, zip5="10001", country="us")
+
+    assert _street_edits(street("boston rd"), street("morton ln")) is None
+    assert _street_edits(street("boston rd"), street("bostn rd")) == 1
+    assert _street_edits(street("boston rd"), street("boston ln")) == 0  # the name agrees
+    assert _street_edits(street("bostn"), street("boston ln")) == 1  # a type left out
+
+
+def test_an_ordinal_meets_its_spelling_with_its_first_letter() -> None:
+    from subtier.screen.features import _name_edits
+
+    assert _name_edits("4 st", "forh st") == 2
+    assert _name_edits("4 st", "court st") is None
+    assert _name_edits("4 st", "south st") is None
+    assert _name_edits("1 st", "forest st") is None
+
+
+def test_of_two_full_scores_the_one_whose_name_agrees_ranks_first(facility_list: RiskList) -> None:
+    from subtier.screen import Screener
+
+    # 10001727 FCI EL RENO and 10001728 FCI EL RENO CAMP share 4205 W Hwy 66, El Reno, OK.
+    screener = Screener([facility_list], 0.7)
+    (camp,) = screener.screen(
+        make_record("q", "FCI El Reno Camp", address="4205 W Rte 66, El Reno, OK")
+    )
+    assert camp.entry_id == "10001728"
+    (main,) = screener.screen(make_record("q", "FCI El Reno", address="4205 W Rte 66, El Reno, OK"))
+    assert main.entry_id == "10001727"

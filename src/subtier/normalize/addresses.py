@@ -116,6 +116,39 @@ def _part_fingerprint(value: str) -> str | None:
     return address_fingerprint(value)
 
 
+# Secondary-unit designators that always take an identifier ("Suite 200", "Bldg C", "# 9").
+_UNIT_WORDS = (
+    r"(?:(?:apartment|apt|bldg|building|dept|department|dock|fl|floor|ofc|office|rm|room"
+    r"|space|spc|ste|suite|unit)\.?\s*#?|#)\s*([a-z0-9-]{1,6})"
+)
+# A unit before the street, as on an envelope's top line ("Suite 200, 12 Oak St"), or after it.
+_LEADING_UNIT = re.compile(rf"\s*{_UNIT_WORDS}\s*,\s*(\d.*)", re.IGNORECASE | re.DOTALL)
+_TRAILING_UNIT = re.compile(rf"(.*?\S)[\s,]+{_UNIT_WORDS}[\s.,]*", re.IGNORECASE | re.DOTALL)
+
+
+def _is_unit_id(ident: str) -> bool:
+    # A figure in it, or one letter ("Unit C"); never a ZIP ("FL 33101" is a state and ZIP).
+    if ident.isdigit() and len(ident) == 5:
+        return False
+    return any(c.isdigit() for c in ident) or (len(ident) == 1 and ident.isalpha())
+
+
+def _split_unit(address: str) -> tuple[str, str | None]:
+    """A street line without its unit, and the unit ("12 Oak St", "Suite 200").
+
+    The unit is cut off before the model reads the line: written first, the model takes the
+    house number for the unit's; written last after a misspelled street type ("Avene, #12"),
+    it reads the unit into the street. A unit never tells two addresses apart, so nothing is
+    lost by keeping it aside."""
+    found = _LEADING_UNIT.fullmatch(address)
+    if found is not None and _is_unit_id(found.group(1)):
+        return found.group(2).strip(), address[: found.start(2)].strip(" ,")
+    found = _TRAILING_UNIT.fullmatch(address)
+    if found is not None and _is_unit_id(found.group(2)) and found.group(1)[:1].isdigit():
+        return found.group(1).strip(" ,"), address[found.end(1) :].strip(" ,.")
+    return address, None
+
+
 # A house number leading a line, "No. 311" or "221B", and what follows it.
 _LEADING_NUMBER = re.compile(r"((?:no\.?\s*)?\d+[a-z]?)\s+(\S.*)", re.IGNORECASE | re.DOTALL)
 
@@ -183,12 +216,16 @@ def parse_address(
         zip5 = found.group(1) if found else None
         if zip5 and code is None and country is None:
             code = "us"
+    given_unit = None
+    if address:
+        address, given_unit = _split_unit(address)
     line_parts = [p for p in (address, city, state, zip_code) if p and p.strip()]
     whole = ", ".join(p.strip() for p in line_parts)
     # A street-only line with the town in its own fields can skip the CRF model.
     separate = city is not None or state is not None or zip_code is not None
-    simple = _simple_street(address) if address and separate else None
-    parts = simple if simple is not None else (_tag(whole) if whole else {})
+    simple = (_route_parts(address) or _simple_street(address)) if address and separate else None
+    own = len(usaddress.tokenize(address.strip())) if address and separate else None
+    parts = simple if simple is not None else (_tag(whole, own) if whole else {})
     raw_number = parts.get("AddressNumber")
     if raw_number and raw_number.isdigit():
         raw_number = raw_number.lstrip("0") or "0"  # "0875 S SR 9" is number 875
@@ -201,7 +238,8 @@ def parse_address(
     street, typo_direction = _street(parts)
     direction = direction or typo_direction
     unit = _clean(
-        " ".join(p for p in (parts.get("OccupancyType"), parts.get("OccupancyIdentifier")) if p)
+        given_unit
+        or " ".join(p for p in (parts.get("OccupancyType"), parts.get("OccupancyIdentifier")) if p)
     )
     box = _clean(parts.get("USPSBoxID")) or None
     parsed_city = usps.town(_clean(city) or _clean(parts.get("PlaceName"))) or None
@@ -280,6 +318,21 @@ def _road_landmark(parts: dict[str, str]) -> dict[str, str]:
     return {**parts, "StreetName": " ".join(words[:-1]), "StreetNamePostType": words[-1]}
 
 
+def _route_parts(line: str) -> dict[str, str] | None:
+    """A line that is a route alone ("379 Alabamma Hwy 239 N", "1397 State Rd O") in the
+    model's parts, read without it (``usps.route_line``); None for any other line."""
+    found = usps.route_line(line)
+    if found is None:
+        return None
+    number, pre, name, post = found
+    parts = {"AddressNumber": number, "StreetName": name}
+    if pre:
+        parts["StreetNamePreDirectional"] = pre
+    if post:
+        parts["StreetNamePostDirectional"] = post
+    return parts
+
+
 def _simple_street(line: str) -> dict[str, str] | None:
     """Parse the commonest street line, "601 N Oak St", without the CRF model.
 
@@ -309,13 +362,37 @@ def _simple_street(line: str) -> dict[str, str] | None:
     return parts
 
 
-def _tag(text: str) -> dict[str, str]:
-    try:
-        tagged, _kind = usaddress.tag(text)
-        return dict(tagged)
-    except usaddress.RepeatedLabelError as error:
-        # Ambiguous input: keep the first value of each label rather than failing the record.
-        out: dict[str, str] = {}
-        for value, label in error.parsed_string:
-            out.setdefault(label, value.strip(","))
-        return out
+# What the model may read in the town, state and ZIP fields when they are given apart.
+_PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode", "CountryName"})
+
+
+def _tag(text: str, own: int | None = None) -> dict[str, str]:
+    """The model's parts of a line, joined by label as usaddress.tag joins them.
+
+    ``own`` is how many of the line's words the address field gave, when the town, state and
+    ZIP came in fields of their own and follow it: their words are a place, never part of the
+    street, however the model reads them ("3rd Strrert, Kimball" is not the street "3rd
+    Strrert Kimball"). Ambiguous input (a label in two places) keeps the first word of each
+    label rather than failing the record."""
+    tokens = usaddress.parse(text)
+    if own is not None:
+        tokens = [t for i, t in enumerate(tokens) if i < own or t[1] in _PLACE_LABELS]
+    runs: dict[str, list[str]] = {}
+    last = None
+    crossing = False
+    for value, label in tokens:
+        # The second street of an intersection ("Hwy 50 & Evans Blvd") is not the first's.
+        crossing = crossing or label == "IntersectionSeparator"
+        if crossing and "StreetName" in label:
+            label = "Second" + label
+        if label == last:
+            runs[label].append(value)
+        elif label in runs:
+            first: dict[str, str] = {}
+            for word, name in tokens:
+                first.setdefault(name, word.strip(","))
+            return first
+        else:
+            runs[label] = [value]
+        last = label
+    return {label: " ".join(words).strip(" ,;") for label, words in runs.items()}

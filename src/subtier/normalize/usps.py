@@ -27,7 +27,8 @@ from scourgify.address_constants import (
 )
 
 __all__ = [
-    "DIRECTIONS", "ORDINAL_WORDS", "SPELLED", "SPELLED_TYPES", "STREET_TYPES", "direction", "town", "us_street",
+    "DIRECTIONS", "ORDINAL_WORDS", "SPELLED", "SPELLED_TYPES", "STREET_TYPES", "direction",
+    "route_line", "town", "us_street",
 ]  # fmt: skip
 
 # Every written form of a street type, lower-case, to its standard abbreviation ("plaza" and
@@ -122,42 +123,65 @@ _STATE = "|".join(re.escape(s) for s in _STATES)
 # Kind of road, and the forms it is written in. US and state routes become one: vendors drop
 # "US" and "State" freely, and two such roads with one number do not cross one ZIP's same
 # house number. Interstates and county roads keep their own.
+# Lettered state routes (Missouri's "Route O", "State Hwy EE"); a plain "Road A" is a street.
+_LETTERED = re.compile(rf"(?:(?:{_STATE}|state|st) (?:{_ROUTE}|road|rd)|{_ROUTE}) ([a-z]{{1,2}})\b")
 _ROUTES = (
-    ("i", re.compile(rf"(?:i|ih|interstate)(?: (?:highway|hwy))? {_NUMBER}")),
+    ("i", re.compile(rf"(?:i|ih|interstate)(?: (?:highway|hwy|route|rte|rt))? {_NUMBER}")),
     ("co rd", re.compile(rf"(?:county|cnty|co) (?:road|rd|{_ROUTE}) (\w+)|(?:cr|ch) {_NUMBER}")),
-    ("fm", re.compile(rf"(?:fm|farm to market|farm to mkt|farm road)(?: road| rd)? {_NUMBER}")),
+    (
+        "fm",
+        re.compile(rf"(?:fm|farm to market|farm to mkt|farm road|farm rd)(?: road| rd)? {_NUMBER}"),
+    ),
     ("rte", re.compile(rf"(?:us|u s|united states)(?: {_ROUTE})? {_NUMBER}")),
-    ("rte", re.compile(rf"(?:(?:{_STATE}|state|st) )?(?:{_ROUTE}|road|rd) {_NUMBER}")),
+    ("rte", re.compile(rf"(?:(?:us )?(?:{_STATE}|state|st) )?(?:{_ROUTE}|road|rd) {_NUMBER}")),
     ("rte", re.compile(rf"(?:sr|sh|srt|{'|'.join(_STATE_CODES)}) {_NUMBER}")),
+    ("rte", _LETTERED),
 )
 # Words after a route's number that say only that it is a road ("FM 1960 Rd").
 _ROUTE_TAIL = frozenset({"road", "rd", "highway", "hwy", "route", "rte"})
+# Words after a route's number that name another road of that number ("US 64 Alt"): kept.
+_ROUTE_KIND = {
+    "alt": "alt", "alternate": "alt", "bus": "bus", "business": "bus", "byp": "byp",
+    "bypass": "byp", "spur": "spur", "truck": "truck", "conn": "conn", "connector": "conn",
+}  # fmt: skip
+# Words before a route that name another road of that number ("Old Hwy 66", "BIA Route 700").
+_ROUTE_PREFIXES = ("old ", "bia ")
 
 
 def _route(words: str) -> str | None:
-    """A route or highway in one form ("rte 38a"), or None for a street that is not one."""
+    """A route or highway in one form ("rte 38a"), or None for a street that is not one.
+    "Old" and "BIA" before it, and "Alt", "Bus" or "Bypass" after its number, are kept: they
+    name another road ("old rte 66", "rte 64 alt")."""
+    prefix = next((p for p in _ROUTE_PREFIXES if words.startswith(p)), "")
+    words = words[len(prefix) :]
     for kind, pattern in _ROUTES:
         found = pattern.match(words)
         if found is None:
             continue
-        tail = words[found.end() :].split()
-        if tail and not set(tail) <= _ROUTE_TAIL:
+        tail = [w for w in words[found.end() :].split() if w not in _ROUTE_TAIL]
+        if not all(w in _ROUTE_KIND for w in tail):
             continue
         number = next(g for g in found.groups() if g)
-        return f"{kind} {number}"
+        if pattern is _LETTERED and not _route_letters(number):
+            continue
+        return " ".join([f"{prefix}{kind} {number}", *(_ROUTE_KIND[w] for w in tail)])
     return None
 
 
 def _fuzzy(word: str, table: dict[str, str], longer: int = 7) -> str | None:
     """The table's value for a word one letter off one of its keys (a swap counts as one),
-    or two off for a word of ``longer`` letters or more."""
+    or two off for a word of ``longer`` letters or more; the nearest key, the first of
+    those as near."""
     if len(word) < 4 or not word.isalpha():
         return None
     most = 1 if len(word) < longer else 2
+    best, found = most + 1, None
     for key, value in table.items():
-        if abs(len(key) - len(word)) <= most and OSA.distance(word, key, score_cutoff=most) <= most:
-            return value
-    return None
+        if abs(len(key) - len(word)) <= most:
+            edits = OSA.distance(word, key, score_cutoff=most)
+            if edits < best:  # the nearest key ("statrs" is "states", not "state")
+                best, found = edits, value
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -178,8 +202,16 @@ def _type(words: str) -> str:
 # Words of route names, which a typo ("Stae Rte 4", "Higghway 390") must not keep from meeting.
 _ROUTE_WORDS = {
     w: w
-    for w in ("state", "states", "route", "rte", "highway", "county", "road", "farm", "interstate")
-}
+    for w in (
+        "state", "states", "route", "rte", "highway", "county", "road", "farm", "market",
+        "interstate", "united",
+    )
+}  # fmt: skip
+# One-word state names, which come before a route ("Alabama Hwy 239") and are typed wrong too.
+_STATE_NAMES = {w: w for w in _STATES if " " not in w and len(w) > 2}
+# Words a route word is never mended from: directionals ("South" is no "Route") and the words
+# of state names ("South Dakota Route 34").
+_NOT_MENDED = frozenset(DIRECTIONS) | {w for name in _STATES for w in name.split()}
 # Words that make a street a numbered route, whose number the parser may take for a unit's
 # ("777 Farm Road 3497": "3497" read as the unit).
 _ROUTE_MARKS = frozenset({"state", "route", "rte", "rt", "highway", "hwy", "county", "farm", "fm"})
@@ -199,15 +231,31 @@ def _without_unit(words: list[str]) -> list[str]:
     return words
 
 
-def _route_words(words: list[str]) -> list[str]:
-    """A route name's words with their typos mended, for a street with a number in it."""
-    if not any(w[0].isdigit() for w in words):
+def _route_words(words: list[str], lettered: bool = False) -> list[str]:
+    """A route name's words with their typos mended ("Stae", "Alabamma"), for a street with a
+    number in it, or with a route's letters (``lettered``: "Countt Rd V")."""
+    if not lettered and not any(w[0].isdigit() for w in words):
         return words
-    return [
-        # Two letters off from five: few words lie that near a route word and before a number.
-        w if w in STREET_TYPES or w in _ROUTE_WORDS else (_fuzzy(w, _ROUTE_WORDS, 5) or w)
-        for w in words
-    ]
+    return [w if w in STREET_TYPES or w in _NOT_MENDED else _mend(w) for w in words]
+
+
+def _mend(word: str) -> str:
+    # Two letters off from five: few words lie that near a route word and before a number.
+    # A state's name one letter off, two from seven letters ("Allavama").
+    return _fuzzy(word, _ROUTE_WORDS, 5) or _fuzzy(word, _STATE_NAMES) or word
+
+
+# A route's letters ("Route O", "County Rd EE"), which the model reads as a unit, a directional
+# or a town.
+_ROUTE_LETTERS = re.compile(r"[a-z]{1,2}")
+
+
+def _route_letters(word: str) -> bool:
+    """Whether a word can be a route's letters: one or two, and no street type or directional
+    ("Routh St" is no "Route ST", "County House Rd" no "County Route RD")."""
+    return (
+        bool(_ROUTE_LETTERS.fullmatch(word)) and word not in STREET_TYPES and word not in DIRECTIONS
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -223,7 +271,10 @@ def us_street(
         words, post_type = [*words, *post_type.split()], ""
     words = _without_unit(words)
     number = unit.split()[0] if unit else ""
-    if number[:1].isdigit() and not any(c.isdigit() for c in name + pre_type + post_type):
+    lettered = _route_letters(number)
+    if (number[:1].isdigit() or lettered) and not any(
+        c.isdigit() for c in name + pre_type + post_type
+    ):
         marks = {w for w in _route_words([*pre_type.split(), *words, *post_type.split(), "0"])}
         if not marks.isdisjoint(_ROUTE_MARKS):
             if post_type:
@@ -243,9 +294,57 @@ def us_street(
     whole = " ".join(p for p in (modifier, pre_type, " ".join(words), post_type) if p)
     if not whole:
         return None, found_direction
-    route = _route(" ".join(_route_words(whole.split())))
+    spelled = whole.split()
+    route = _route(" ".join(_route_words(spelled, _route_letters(spelled[-1]))))
     if route is not None:
         return route, found_direction
     named = " ".join(_name_word(w) for w in " ".join(words).split())
     parts = (modifier, _type(pre_type) if pre_type else "", named, _type(post_type))
     return " ".join(p for p in parts if p) or None, found_direction
+
+
+# Words a route line is made of before its number: route words, kinds of road, state names.
+_ROUTE_LINE_WORDS = (
+    frozenset(_ROUTE_WORDS)
+    | {"rt", "hwy", "hiway", "rd", "us", "u", "s", "co", "cnty", "cr", "ch", "fm", "to", "mkt"}
+    | {"i", "ih", "sr", "sh", "srt", "old", "bia", "f", "m"}
+    | {w for name in _STATES for w in name.split()}
+)
+# The words of a route's kind that tell it is a route, not a street: one at least.
+_ROUTE_LINE_MARKS = _ROUTE_MARKS | {"us", "hiway", "co", "cr", "sr", "sh", "i", "interstate"}
+
+
+_ROAD_WORDS = {"road": "rd", "highway": "hwy", "hiway": "hwy", "route": "rte"}
+
+
+@lru_cache(maxsize=100_000)
+def route_line(line: str) -> tuple[str, str, str, str] | None:
+    """A street line that is a route and nothing else, split without the model: its house
+    number, pre-directional, route and post-directional ("379 Alabamma Hwy 239 N" is "379",
+    "", "alabama hwy 239", "n"; "1397 State Rd O" is "1397", "", "state rd o", "").
+
+    The model reads a route's letters (Missouri's "Route O", "County Rd EE") as a unit, a
+    directional or a town, and a misspelled kind of road ("United Statrs Highway 51") as a
+    street type. A line is taken here only when every word before the route's number or
+    letters is a route word, a kind of road or a state's name, typos mended, and one says it
+    is a route; anything else goes to the model."""
+    words = re.sub(r"[.,]", " ", line.lower()).replace("-", " ").split()
+    if len(words) < 3 or not words[0].isdigit():
+        return None
+    number, rest = words[0], words[1:]
+    pre = rest.pop(0) if rest[0] in DIRECTIONS and len(rest) > 2 else ""
+    post = rest.pop() if len(rest) > 2 and rest[-1] in DIRECTIONS else ""
+    tail = [] if not rest or rest[-1] not in _ROUTE_KIND else [rest.pop()]
+    if len(rest) < 2:
+        return None
+    designator = rest[-1]
+    head = _route_words(rest[:-1], lettered=True)
+    if not (designator[:1].isdigit() and designator.isalnum()) and not (
+        _route_letters(designator) and head[-1] in _ROUTE_TAIL | {"rt"}
+    ):
+        return None
+    if not set(head) <= _ROUTE_LINE_WORDS or set(head).isdisjoint(_ROUTE_LINE_MARKS):
+        return None
+    # Kinds of road in USPS form, as the model's street types would be ("Road Hwy" is "rd hwy").
+    head = [_ROAD_WORDS.get(w, w) for w in head]
+    return number, pre, " ".join([*head, designator, *tail]), post

@@ -169,11 +169,40 @@ class Screener:
                     if match is not None:
                         matches.append(match)
         for matches in scored:
-            matches.sort(key=best_first)
+            rank_in_place(matches)
             del matches[top:]
         return scored
 
 
 def best_first(m: Match) -> tuple[float, bool, str]:
-    """The order matches are ranked in: score, then certain before possible, then entry id."""
+    """The order matches are ranked in: score, then certain before possible, then entry id
+    (but see ``rank_in_place`` for two entries of one list)."""
     return (-m.score, m.strength != Strength.MATCH, m.entry_id)
+
+
+def rank_in_place(matches: list[Match]) -> None:
+    """Sort matches best first (``best_first``); of two entries of one list with the same
+    score and strength, the one with more evidence before the score is clipped comes first
+    (of two records at one address, the one whose name agrees too). Entries of different lists
+    keep best_first's order among them."""
+    matches.sort(key=best_first)
+    start = 0
+    while start < len(matches):
+        end = start + 1
+        tie = best_first(matches[start])[:2]
+        while end < len(matches) and best_first(matches[end])[:2] == tie:
+            end += 1
+        if end - start > 1:
+            _by_evidence_per_list(matches, start, end)
+        start = end
+
+
+def _by_evidence_per_list(matches: list[Match], start: int, end: int) -> None:
+    # Each list's matches go back into the places its matches held, by evidence.
+    places: dict[str, list[int]] = {}
+    for i in range(start, end):
+        places.setdefault(matches[i].list_name, []).append(i)
+    for spots in places.values():
+        ranked = sorted((matches[i] for i in spots), key=lambda m: (-m.evidence, m.entry_id))
+        for i, m in zip(spots, ranked, strict=True):
+            matches[i] = m

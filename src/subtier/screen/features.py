@@ -8,7 +8,7 @@ explanation users read in docs/screening.md (a test keeps the two identical).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from subtier.normalize.names import NormName
 from subtier.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
 from subtier.screen.names import name_similarity, soft_overlap, unpaired_words
 from subtier.screen.record import Record
+from subtier.screen.slips import slips
 
 # US house numbers run about 1,000 to the mile in most grid systems: 1.6 m per number.
 METERS_PER_HOUSE_NUMBER = 1.6
@@ -84,19 +85,15 @@ def _allowed_edits(length: int) -> int:
     return 0 if length <= 3 else (1 if length <= 5 else (2 if length <= 9 else 3))
 
 
-def _word_edits(x: str, y: str) -> int | None:
+def _word_edits(x: str, y: str, wide: bool = False) -> int | None:
     """Letters to change between two words of a street name (a swap counting one), if few
     enough for their length; a word with a figure in it ("14th", "38a") must agree exactly,
-    and a word typed for a street type is measured against the type spelled out."""
+    and a word typed for a street type is measured against the type spelled out. ``wide``
+    forgives typing slips beyond that (``_slipped``)."""
     if x == y:
         return 0
     if not (x.isalpha() and y.isalpha()):
-        # An ordinal as a figure meets its spelling with a typo ("4" and "furoth").
-        figure, other = (x, y) if y.isalpha() else (y, x)
-        spelled = ORDINAL_WORDS.get(figure)
-        if spelled is None or not other.isalpha():
-            return None
-        x, y = spelled, other
+        return _ordinal_edits(x, y)
     if x in STREET_TYPES and y in STREET_TYPES:
         return 0 if STREET_TYPES[x] == STREET_TYPES[y] else None
     if x in STREET_TYPES or y in STREET_TYPES:
@@ -104,35 +101,69 @@ def _word_edits(x: str, y: str) -> int | None:
         x, y = SPELLED.get(STREET_TYPES[typed], typed), other
     allowed = _allowed_edits(max(len(x), len(y)))
     edits = OSA.distance(x, y, score_cutoff=allowed) if allowed else allowed + 1
+    if edits <= allowed:
+        return edits
+    return _slipped(x, y) if wide else None
+
+
+def _ordinal_edits(x: str, y: str) -> int | None:
+    """An ordinal as a figure meets its spelling with the typos its spelling's length allows
+    ("4" and "furoth"), the first letter kept: "fourth" lies two letters from "south" and
+    "court", and "first" two from "forest"."""
+    figure, other = (x, y) if y.isalpha() else (y, x)
+    spelled = ORDINAL_WORDS.get(figure)
+    if spelled is None or not other.isalpha() or other[:1] != spelled[:1]:
+        return None
+    allowed = _allowed_edits(len(spelled))
+    edits = OSA.distance(spelled, other, score_cutoff=allowed)
     return edits if edits <= allowed else None
 
 
+def _slipped(x: str, y: str) -> int | None:
+    """Typing slips between two short words (``slips``): two at most between words of four
+    or five letters whose lengths differ by one at most; three-letter words only with their
+    last two letters swapped ("oka" for "oak"). Longer words get no more than ``_word_edits``
+    gives them: dropped letters cost one slip each, and "Madison" lies three drops from
+    "Main"."""
+    longest = max(len(x), len(y))
+    if longest == 3:
+        swapped = len(x) == len(y) and x[0] == y[0] and x[1:] == y[:0:-1]
+        return 1 if swapped else None
+    if longest not in (4, 5) or abs(len(x) - len(y)) > 1:
+        return None
+    found = slips(x, y)
+    return found if found <= 2 else None
+
+
 @lru_cache(maxsize=100_000)
-def _name_edits(x: str, y: str) -> int | None:
+def _name_edits(x: str, y: str, wide: bool = False) -> int | None:
     """Letters to change between two streets, word by word, or None if any word is too far."""
     xs, ys = x.split(), y.split()
     if len(xs) != len(ys):
         return None
     total = 0
     for u, v in zip(xs, ys, strict=True):
-        edits = _word_edits(u, v)
+        edits = _word_edits(u, v, wide)
         if edits is None:
             return None
         total += edits
     return total
 
 
-def _street_edits(a: Address, b: Address) -> int | None:
+def _street_edits(a: Address, b: Address, wide: bool = False) -> int | None:
     """How far apart two streets are spelled: 0 for the same street (with or without its
-    type), a few letters for typos, None for different streets."""
+    type), a few letters for typos, None for different streets. ``wide`` counts typing slips
+    beyond the typos allowed (see ``address_slip``)."""
     if not a.street or not b.street or not _directions_agree(a, b):
         return None
     if a.street == b.street or a.street_name == b.street_name:
         return 0
-    found = [_name_edits(a.street, b.street)]
+    found = [_name_edits(a.street, b.street, wide)]
     x, y = a.street_name, b.street_name
-    if x is not None and y is not None and (x != a.street or y != b.street):
-        found.append(_name_edits(x, y))
+    # The names alone when one side gave no type. Two types that differ ("Boston Rd" and
+    # "Morton Ln") are two streets unless the names agree exactly (above).
+    if x is not None and y is not None and (x == a.street) != (y == b.street):
+        found.append(_name_edits(x, y, wide))
     known = [f for f in found if f is not None]
     return min(known) if known else None
 
@@ -159,7 +190,8 @@ def address_same(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
 def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number in the same ZIP or town, and the street spelled a few letters apart:
     the same place. Each word may be one letter off at 4 or 5 letters, two at 6 to 9, three
-    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm")."""
+    at 10 or more; shorter words and figures must agree ("Oak" never meets "Elm"), and two
+    street types given must be the same ("Boston Rd" never meets "Morton Ln")."""
     a, b = q.address, e.address
     if a is None or b is None or not a.number or a.number != b.number:
         return None
@@ -171,6 +203,29 @@ def address_typo(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None
         return None
     letters = "one letter" if edits == 1 else f"{edits} letters"
     return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({letters} off)"
+
+
+def address_slip(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Same house number in the same ZIP or town, and the street typed with a slip more than
+    address_typo forgives in a word: a letter dropped, doubled, swapped with the next, or
+    struck on a neighbouring key ("Maimm St" for "Main St", "Oirt St" for "Court St"); in a
+    three-letter word only its last two letters swapped ("Oka" for "Oak"). A letter changed
+    for one far from it on the keyboard counts as two slips, so "Ward" and "Wood" never meet,
+    nor "Elm" and "Elk". Possibly the same place on its own (short names lie near each other);
+    the name agreeing too makes it a match."""
+    a, b = q.address, e.address
+    if a is None or b is None or not a.number or a.number != b.number:
+        return None
+    if _street_edits(a, b) is not None:
+        return None  # the same street, or a typo address_typo forgives
+    slipped = _street_edits(a, b, wide=True)
+    if slipped is None:
+        return None
+    place = _same_place(a, b)
+    if place is None:
+        return None
+    slips_said = "one typing slip" if slipped == 1 else f"{slipped} typing slips"
+    return 1.0, f"same number in same {place}, street {a.street} vs {b.street} ({slips_said})"
 
 
 def po_box(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -354,7 +409,12 @@ def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | N
     if a is None or b is None or po_box(q, e, ctx) or street_only(q, e, ctx):
         return None
     if _parsed(a) and _parsed(b):
-        if address_same(q, e, ctx) or address_typo(q, e, ctx) or address_near(q, e, ctx):
+        if (
+            address_same(q, e, ctx)
+            or address_typo(q, e, ctx)
+            or address_slip(q, e, ctx)
+            or address_near(q, e, ctx)
+        ):
             return None
         return 1.0, "different street address"
     if a.house is None or b.house is None or address_line(q, e, ctx):
@@ -392,6 +452,7 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "identifier": (identifier, "identifier", 1.0),
     "address_same": (address_same, "address", 0.95),
     "address_typo": (address_typo, "address", 0.9),
+    "address_slip": (address_slip, "address", 0.75),
     "po_box": (po_box, "address", 0.9),
     "address_near": (address_near, "address", 0.8),
     "street_only": (street_only, "address", 0.65),
@@ -416,7 +477,7 @@ CERTAIN = frozenset({"identifier", "address_same", "address_typo", "po_box"})
 # the costly ones (comparing address words, comparing names) last, so that a pair the cheap
 # ones already rule out (another country, another legal form) never gets to them.
 _COSTLIEST_LAST = (
-    "identifier", "address_same", "address_typo", "po_box", "address_near", "street_only",
+    "identifier", "address_same", "address_typo", "address_slip", "po_box", "address_near", "street_only",
     "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
     "name_words_differ",
@@ -428,6 +489,7 @@ NEEDS: Mapping[str, int] = {
     "identifier": _IDS,
     "address_same": _ADDRESS,
     "address_typo": _ADDRESS,
+    "address_slip": _ADDRESS,
     "po_box": _ADDRESS,
     "address_near": _ADDRESS,
     "street_only": _ADDRESS,
@@ -440,14 +502,25 @@ NEEDS: Mapping[str, int] = {
 }
 
 
+# Features of which one at most says anything about a pair: at the same house number, the
+# street is the same, a typo away, or typing slips away (a test holds them to it).
+ONE_OF: tuple[frozenset[str], ...] = (frozenset({"address_same", "address_typo", "address_slip"}),)
+
+
+def _most(names: Sequence[str]) -> float:
+    """The most these features can add together: each one-of group counts its best weight."""
+    alone = [f for f in names if not any(f in group for group in ONE_OF)]
+    total = sum(max(0.0, WEIGHTS[f][2]) for f in alone)
+    for group in ONE_OF:
+        total += max((max(0.0, WEIGHTS[f][2]) for f in names if f in group), default=0.0)
+    return total
+
+
 def _steps(have: int) -> tuple[tuple[float, str, FeatureFn, str, float], ...]:
     # Each feature the pair can feed, in that order, with the most it and the features after
     # it can still add.
     names = [f for f in _COSTLIEST_LAST if not NEEDS.get(f, 0) & ~have]
-    return tuple(
-        (sum(max(0.0, WEIGHTS[f][2]) for f in names[i:]), f, *WEIGHTS[f])
-        for i, f in enumerate(names)
-    )
+    return tuple((_most(names[i:]), f, *WEIGHTS[f]) for i, f in enumerate(names))
 
 
 # By what both records have (the sum of the _IDS ... _COUNTRY they share).

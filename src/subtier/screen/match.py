@@ -29,6 +29,13 @@ class Match:
     features: tuple[Feature, ...]
 
     @property
+    def evidence(self) -> float:
+        """The features' contributions summed before the score is clipped to 0..1: two matches
+        that both reach 1 (same address at two records of one site) differ here when one of
+        them has its name too. Rounded, so that any order of adding them gives the same."""
+        return round(sum(f.contribution for f in self.features), 6)
+
+    @property
     def reasons(self) -> str:
         """Short, human-readable reasons, one per topic, strongest first."""
         ranked = sorted(self.features, key=lambda f: -abs(f.contribution))

@@ -16,7 +16,7 @@ import pandas as pd  # type: ignore[import-untyped]
 
 from subtier.roster import Row, output_rows, row_record, screen_records
 from subtier.screen import Match, Record, RiskList, score_pair
-from subtier.screen.engine import best_first
+from subtier.screen.engine import rank_in_place
 from subtier.screen.keys import entry_keys, query_key_groups
 from subtier.spark.problems import PROBLEMS_SHOWN, task_tally
 from subtier.spark.shipped import ShippedList
@@ -82,7 +82,7 @@ def list_keys(batches: Iterator[Any], lists: Any) -> Iterator[Any]:
 
 def rank_matches(scored: list[Match], top: int, threshold: float) -> list[Match]:
     """Screener.rank's order, then Screener.screen's threshold when one match is asked for."""
-    scored.sort(key=best_first)
+    rank_in_place(scored)
     if top > 1:
         return scored[:top]
     return [m for m in scored[:1] if m.score >= threshold]
