@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import sys
+import time
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -38,10 +39,15 @@ app = typer.Typer(
     name="subtier",
     help="Who really does our work, where, and for what pay? Map, screen and judge service chains.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+# Notes on standard error ("wrote report.pdf", warnings); --quiet silences them, not errors.
 err = Console(stderr=True, soft_wrap=True)
+_errors = Console(stderr=True, soft_wrap=True)
+_STARTED = time.perf_counter()
+_VERBOSE: list[bool] = []
 
 PolicyOption = Annotated[
     Path | None,
@@ -80,13 +86,16 @@ class ReportFormat(StrEnum):
 
 
 def _fail(error: InputError) -> typer.Exit:
-    err.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
+    _errors.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
 @app.command()
 def check(
-    chain: Annotated[Path, typer.Argument(help="Chain file (YAML or JSON).", show_default=False)],
+    chain: Annotated[
+        Path | None,
+        typer.Argument(help="Chain file (YAML or JSON).", show_default=False),
+    ] = None,
     policy: PolicyOption = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
@@ -117,6 +126,10 @@ def check(
     ] = None,
     database: DatabaseOption = None,
     by: ByOption = None,
+    example: Annotated[
+        bool,
+        typer.Option("--example", help="Check the bundled reference case instead of a file."),
+    ] = False,
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
 
@@ -124,7 +137,7 @@ def check(
 
     Examples:
 
-        subtier check examples/procom-2019.yaml
+        subtier check --example     # the bundled reference case
 
         subtier check chain.yaml --policy policy.yaml --format json --fail-on critical
 
@@ -137,6 +150,14 @@ def check(
     from subtier.lists import lists_in_force
     from subtier.lists.programs import programs
 
+    if example:
+        from subtier.data import example_path
+
+        if chain is not None:
+            raise _fail(InputError("give a chain file or --example, not both"))
+        chain = example_path()
+    if chain is None:
+        raise _fail(InputError("give a chain file to check (or --example for the bundled one)"))
     try:
         loaded = load_chain(chain)
         rules = load_policy(policy)
@@ -157,6 +178,41 @@ def check(
     _KEEP_UNTIL_EXIT.append(result)  # freed by the exit, not object by object
     if any(f.severity.rank >= fail_on.rank for f in result.findings):
         raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead.")
+    ] = None,
+) -> None:
+    """Check the bundled reference case: a campaign's calls made inside an Oklahoma prison.
+
+    The same as `subtier check --example`; needs no file and no checkout. It exits 1, since the
+    case has a critical finding.
+
+    Examples:
+
+        subtier demo
+
+        subtier demo --format pdf --output report.pdf   # needs the pdf extra
+    """
+    check(
+        chain=None,
+        policy=None,
+        fmt=fmt,
+        output=output,
+        fail_on=Severity.HIGH,
+        lists=None,
+        save=False,
+        key=None,
+        database=None,
+        by=None,
+        example=True,
+    )
 
 
 class Engine(StrEnum):
@@ -290,6 +346,9 @@ def _write_report(result: CheckResult, fmt: ReportFormat, output: Path | None) -
     elif fmt is ReportFormat.FTM:
         import io
 
+        from subtier.extras import require_extra
+
+        require_extra("ftm")
         from subtier.report.ftm import dump_ftm, export_ftm
 
         buffer = io.BytesIO()
@@ -457,7 +516,7 @@ def _workspace(database: str | None) -> Workspace:
     except Exception as error:  # a bad URL or an unreachable server is the user's to fix
         if isinstance(error, InputError):
             raise _fail(error) from None
-        err.print(
+        _errors.print(
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
@@ -712,7 +771,7 @@ def audit_verify(database: DatabaseOption = None) -> None:
     with _workspace(database) as workspace:
         count, broken = workspace.verify_audit()
     if broken is not None:
-        err.print(
+        _errors.print(
             f"[bold red]broken:[/] audit record {broken.seq}: {broken.reason}", highlight=False
         )
         raise typer.Exit(1)
@@ -960,8 +1019,25 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No notes or warnings on standard error; errors only."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log what subtier does (INFO) and how long the command took."
+        ),
+    ] = False,
 ) -> None:
     """Who really does our work, where, and for what pay?"""
+    err.quiet = quiet and not verbose
+    if verbose:
+        import logging
+
+        logging.basicConfig(format="subtier: %(name)s: %(message)s", stream=sys.stderr)
+        logging.getLogger("subtier").setLevel(logging.INFO)
+        _VERBOSE.append(True)
 
 
 @app.command()
@@ -1019,6 +1095,12 @@ def serve(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from subtier.extras import MissingExtraError, require_extra
+
+    try:
+        require_extra("web")
+    except MissingExtraError as error:
+        raise _fail(error) from None
     from subtier.web import Settings
     from subtier.web import serve as run_server
 
@@ -1040,7 +1122,7 @@ def serve(
     except InputError as error:
         raise _fail(error) from None
     except SQLAlchemyError as error:
-        err.print(
+        _errors.print(
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
@@ -1123,12 +1205,19 @@ def main() -> None:
     # Loading a large chain creates millions of small objects that all live to the end of the
     # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).
     gc.set_threshold(200_000, 50, 1000)
+    from subtier.extras import MissingExtraError
+
     try:
         app()
     except SystemExit as done:
         code = done.code
+    except MissingExtraError as error:  # raised where no command catches it: one line, no traceback
+        _errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        code = 2
     else:
         code = 0
+    if _VERBOSE:
+        _errors.print(f"subtier: done in {time.perf_counter() - _STARTED:.2f} s", highlight=False)
     # Freeing a large chain object by object at interpreter exit takes longer than checking it
     # (3 s of 12 at 100,000 sites). Output is flushed, no file is left open, so end at once.
     if isinstance(code, str):
