@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic.fields import FieldInfo
 
+from subtier.environment import environment_table
 from subtier.policy import RULES
 from subtier.screen import WEIGHTS
 from subtier.screen.programs import SIGNALS
@@ -73,6 +74,7 @@ def main() -> None:
     replace(DOCS / "screening.md", "features", features_table())
     replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
+    replace(DOCS / "environment.md", "environment", environment_table())
     print("docs regenerated")
 
 

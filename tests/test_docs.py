@@ -50,3 +50,18 @@ def test_the_readme_sample_is_what_check_prints() -> None:
     printed = run_cli("check", str(EXAMPLE)).stdout
     for line in ("subtier check: MIKE" + sample).splitlines():
         assert line.rstrip() in printed, line
+
+
+def test_every_environment_variable_is_in_the_table() -> None:
+    import re
+
+    from subtier.environment import ENVIRONMENT, environment_table
+
+    read: set[str] = set()
+    for path in (ROOT / "src" / "subtier").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", text))
+        read |= set(re.findall(r"envvar=\"([A-Z_]+)\"", text))
+    assert read == set(ENVIRONMENT)
+    doc = (ROOT / "docs" / "environment.md").read_text(encoding="utf-8")
+    assert environment_table() in doc

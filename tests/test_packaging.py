@@ -110,3 +110,29 @@ def test_a_missing_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
         require_extra("pdf")
     assert isinstance(caught.value, InputError)
     assert str(caught.value) == "this needs the `pdf` extra: pip install 'subtier[pdf]'"
+
+
+def test_listing_commands_speak_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv("SUBTIER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SUBTIER_DATABASE_URL", f"sqlite:///{tmp_path / 'ws.db'}")
+    lists = json.loads(run_cli("lists", "--format", "json", cwd=tmp_path).stdout)
+    assert [x["name"] for x in lists][:1] == ["facilities"]
+    assert run_cli("check", "--example", "--save", "--as", "p", cwd=tmp_path).returncode == 1
+    other = ROOT / "examples" / "sanctioned-subcontractor.yaml"
+    assert run_cli("add", str(other), "--as", "p", cwd=tmp_path).returncode == 0
+    history = json.loads(run_cli("history", "-f", "json", cwd=tmp_path).stdout)
+    assert [v["version"] for v in history] == [1, 2]
+    diff = json.loads(run_cli("diff", "p", "-f", "json", cwd=tmp_path).stdout)
+    assert (diff["old"], diff["new"]) == (1, 2)
+    assert diff["changes"]
+    (review,) = json.loads(run_cli("review", "-f", "json", cwd=tmp_path).stdout)
+    assert review["chain"] == "p"
+    assert any(f["severity"] == "critical" for f in review["pending"])
+
+
+def test_a_misspelled_list_name_gets_a_suggestion(tmp_path: Path) -> None:
+    done = run_cli("check", "--example", "--list", "facilites", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "did you mean 'facilities'?" in done.stderr

@@ -383,13 +383,22 @@ lists_app = typer.Typer(
 app.add_typer(lists_app, name="lists")
 
 
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
 @lists_app.callback()
-def lists_show(ctx: typer.Context) -> None:
+def lists_show(ctx: typer.Context, fmt: FormatOption = Format.TEXT) -> None:
     """Show each list: name, version, entries and source.
 
     Examples:
 
         subtier lists
+
+        subtier lists --format json
 
         subtier lists add suppliers-watch watch.csv
 
@@ -405,8 +414,17 @@ def lists_show(ctx: typer.Context) -> None:
         infos = all_lists()
     except InputError as error:
         raise _fail(error) from None
-    table = Table("name", "kind", "version", "entries", "data of", "source", "license")
     today = date.today()
+    if fmt is Format.JSON:
+        keys = ("name", "version", "entries", "data_date", "source", "license")
+        _print_json(
+            [
+                {**{k: getattr(i, k) for k in keys}, "kind": i.kind.value, "stale": i.stale(today)}
+                for i in infos
+            ]
+        )
+        return
+    table = Table("name", "kind", "version", "entries", "data of", "source", "license")
     for info in infos:
         dated = info.data_date + (" (over a year old)" if info.stale(today) else "")
         table.add_row(
@@ -561,6 +579,7 @@ def history(
         str | None, typer.Argument(help="A saved chain's key; all chains if omitted.")
     ] = None,
     database: DatabaseOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """List saved chain versions: key, version, when, by whom, content hash and source."""
     from rich.table import Table
@@ -569,6 +588,15 @@ def history(
         found = workspace.versions(key)
     if key and not found:
         raise _fail(InputError(f"no saved chain {key!r}"))
+    if fmt is Format.JSON:
+        _print_json(
+            [
+                {"chain": v.key, "version": v.version, "saved": v.created_at.isoformat(),
+                 "by": v.created_by, "hash": v.content_hash, "source": v.source}
+                for v in found
+            ]
+        )  # fmt: skip
+        return
     table = Table("chain", "version", "saved", "by", "hash", "source")
     for v in found:
         table.add_row(v.key, str(v.version), v.created_at.isoformat(timespec="seconds"), v.created_by,
@@ -584,6 +612,7 @@ def diff(
     ] = None,
     new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
     database: DatabaseOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Show what changed between two saved versions of a chain.
 
@@ -605,6 +634,20 @@ def diff(
         except InputError as error:
             raise _fail(error) from None
     changes = diff_chains(old_chain, new_chain)
+    if fmt is Format.JSON:
+        _print_json(
+            {
+                "chain": key,
+                "old": older.version,
+                "new": newer.version,
+                "changes": [
+                    {"kind": c.kind, "section": c.section, "id": c.id,
+                     "fields": {n: {"before": b, "after": a} for n, (b, a) in c.fields.items()}}
+                    for c in changes
+                ],
+            }
+        )  # fmt: skip
+        return
     print(f"{older.label()} → {newer.label()}: {len(changes)} change(s)")
     for change in changes:
         sign = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
@@ -718,6 +761,7 @@ def review(
     reason: Annotated[str, typer.Option("--reason", help="Why; required with a decision.")] = "",
     database: DatabaseOption = None,
     by: ByOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """List findings that need review, or record a decision on one (with a reason and a name).
 
@@ -745,18 +789,31 @@ def review(
                 return
             keys = [chain] if chain else workspace.chain_keys()
             out = Console(highlight=False, soft_wrap=True)
+            listing: list[dict[str, object]] = []
             for key in keys:
                 current = workspace.latest_findings(key)
                 if current is None:
+                    if fmt is Format.JSON:
+                        listing.append({"chain": key, "run": False, "pending": [], "decided": 0})
+                        continue
                     out.print(f"{escape(key)}: never run; `subtier monitor` runs it")
                     continue
                 decisions = workspace.decisions(key)
                 pending = [t for t in current if is_open(t, decisions)]
+                if fmt is Format.JSON:
+                    items = [{"ref": t.ref, **dict(t.body)} for t in pending]
+                    decided = len(current) - len(pending)
+                    listing.append(
+                        {"chain": key, "run": True, "pending": items, "decided": decided}
+                    )
+                    continue
                 out.print(
                     f"[bold]{escape(key)}[/]: {len(pending)} to review, {len(current) - len(pending)} decided"
                 )
                 for t in pending:
                     out.print(f"  {t.ref}  {t.severity.value:8s} {escape(str(t.body['summary']))}")
+            if fmt is Format.JSON:
+                _print_json(listing)
         except InputError as error:
             raise _fail(error) from None
 
