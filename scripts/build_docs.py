@@ -62,6 +62,30 @@ def rules_text() -> str:
     return "\n".join(parts)
 
 
+def api_reference() -> str:
+    """Each public name of ``subtier``: its signature and its docstring."""
+    import subtier
+
+    parts = []
+    for name in subtier.__all__:
+        if name == "__version__":
+            continue
+        obj = getattr(subtier, name)
+        kind = "class" if inspect.isclass(obj) else "function"
+        try:
+            signature = f"{name}{inspect.signature(obj)}"
+        except (TypeError, ValueError):
+            signature = name
+        if kind == "class" and issubclass(obj, Exception):
+            signature = name
+        doc = inspect.getdoc(obj) or ""
+        parts.append(
+            f"### `{name}`\n\n{kind} `{obj.__module__}.{name}`\n\n```python\n"
+            f"{signature}\n```\n\n{doc}".rstrip()
+        )
+    return "\n\n".join(parts)
+
+
 def replace(path: Path, name: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
@@ -75,6 +99,7 @@ def main() -> None:
     replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
     replace(DOCS / "environment.md", "environment", environment_table())
+    replace(DOCS / "api.md", "api", api_reference())
     print("docs regenerated")
 
 

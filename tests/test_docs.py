@@ -65,3 +65,19 @@ def test_every_environment_variable_is_in_the_table() -> None:
     assert read == set(ENVIRONMENT)
     doc = (ROOT / "docs" / "environment.md").read_text(encoding="utf-8")
     assert environment_table() in doc
+
+
+def test_the_api_reference_is_up_to_date() -> None:
+    import subprocess
+    import sys
+
+    import subtier
+
+    code = "import sys; sys.path.insert(0, 'scripts'); import build_docs; print(build_docs.api_reference())"
+    made = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.rstrip("\n")
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert made in doc
+    for name in subtier.__all__:
+        assert name == "__version__" or f"### `{name}`" in doc

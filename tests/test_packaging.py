@@ -136,3 +136,15 @@ def test_a_misspelled_list_name_gets_a_suggestion(tmp_path: Path) -> None:
     done = run_cli("check", "--example", "--list", "facilites", cwd=tmp_path)
     assert done.returncode == 2
     assert "did you mean 'facilities'?" in done.stderr
+
+
+def test_the_public_api_is_all_and_only_all() -> None:
+    import subtier
+
+    assert sorted(subtier.__all__) == sorted(["__version__", *subtier._EXPORTS])
+    for name in subtier.__all__:
+        assert getattr(subtier, name) is not None
+    import subtier.check  # the module of the same name does not replace the function
+
+    assert callable(subtier.check)
+    assert not isinstance(subtier.check, type(subtier))
