@@ -322,16 +322,21 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     notes.append(f"rapidfuzz: {len(ratios) / (time.perf_counter() - began):,.0f} pairs/s")
     systems.append(("rapidfuzz token_sort_ratio", ratios))
 
+    logic = logic_v2_scores(s)
+    if isinstance(logic, str):
+        notes.append(logic)
+    else:
+        systems.append(("nomenklatura logic-v2", logic))
+
     groups = {
-        "all": None,
-        "Company/Organization": {"Company", "Organization"},
         "Person": {"Person"},
-        "other (LegalEntity, Vessel)": {"LegalEntity", "Vessel"},
+        "Company/Organization/LegalEntity": {"Company", "Organization", "LegalEntity"},
+        "Vessel": {"Vessel"},
     }
     rows: list[Row] = []
     per_group: list[str] = []
     for label, scores in systems:
-        threshold = DEFAULT_THRESHOLD if label.startswith("subtier") else BASELINE_THRESHOLD
+        threshold = _names_threshold(label)
         predicted = [
             q.key if v >= threshold and v > 0 else ""
             for q, v in zip(s.queries, scores, strict=True)
@@ -340,20 +345,61 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
         ids = [q.key if v > 0 else "" for q, v in zip(s.queries, scores, strict=True)]
         t, hindsight = best_over_thresholds(truths, ids, scores)
         rows.append(Row(f"{label.split()[0]} best F1 (hindsight, t={t:g})", hindsight))
-        parts = []
-        for group, schemas in groups.items():
-            if schemas is None:
-                continue
-            chosen = [i for i, q in enumerate(s.queries) if q.group in schemas]
-            sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
-            parts.append(f"{group} ({len(chosen)}) F1 {sc.f1:.3f}")
-        per_group.append(f"{label.split()[0]:<10} " + ", ".join(parts))
+        for half in ("dev", "held-out"):
+            parts = []
+            for group, schemas in groups.items():
+                chosen = [
+                    i for i, q in enumerate(s.queries) if q.group in schemas and q.half == half
+                ]
+                sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
+                parts.append(f"{group} ({len(chosen)}) F1 {sc.f1:.3f}")
+            per_group.append(f"{label.split()[0]:<12} {half:<8} " + ", ".join(parts))
     print_table(rows)
-    print("  per schema at the fixed thresholds:")
+    print("  per schema at the fixed thresholds, dev and held-out halves (by a hash of the pair):")
     for line in per_group:
         print(f"    {line}")
     for note in notes:
         print(f"  {note}")
+
+
+# yente's default score threshold, at which logic-v2's scores are classified.
+LOGIC_V2_THRESHOLD = 0.7
+
+
+def _names_threshold(label: str) -> float:
+    from subtier.screen import DEFAULT_THRESHOLD
+
+    if label.startswith("subtier"):
+        return DEFAULT_THRESHOLD
+    return LOGIC_V2_THRESHOLD if label.startswith("nomenklatura") else BASELINE_THRESHOLD
+
+
+def logic_v2_scores(s: ScreenSet) -> list[float] | str:
+    """nomenklatura's logic-v2 score of each pair, names only, with its schema; or why not.
+
+    nomenklatura pins duckdb below 2 and subtier needs 2.0.1, so it is not a dependency: put
+    it on PYTHONPATH from a folder of its own (see benchmarks/README.md)."""
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm  # type: ignore[import-not-found, unused-ignore]
+        from nomenklatura.matching.types import ScoringConfig  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as missing:
+        return f"nomenklatura logic-v2 not run: {missing} (see benchmarks/README.md)"
+    algorithm = get_algorithm("logic-v2")
+    if algorithm is None:
+        return "nomenklatura logic-v2 not run: no such algorithm in this version"
+    config = ScoringConfig.defaults()
+    began = time.perf_counter()
+    scores: list[float] = []
+    for q in s.queries:
+        left, right = model.make_entity(q.group), model.make_entity(q.group)
+        left.id, right.id = "q", "e"
+        left.add("name", q.name)
+        right.add("name", q.other)
+        scores.append(float(algorithm.compare(left, right, config).score))
+    rate = len(scores) / (time.perf_counter() - began)
+    print(f"  nomenklatura logic-v2: {rate:,.0f} pairs/s")
+    return scores
 
 
 def main() -> None:

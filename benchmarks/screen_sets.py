@@ -7,6 +7,7 @@ Used by bench_screen.py and bench_screen_scale.py; nothing here touches the netw
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import random
 import resource
@@ -37,6 +38,8 @@ class Query:
     name: str
     truth: str  # "" when the query has no match in the list
     group: str = ""
+    half: str = ""  # "dev" or "held-out" (names set): tune on dev only
+    other: str = ""  # the list name it is paired with (names set)
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,18 @@ def names_set(shared: Path, tmp: Path) -> ScreenSet:
         truth = key if case["is_match"].strip().lower() == "true" else ""
         list_rows.append([key, case["name2"]])
         input_rows.append([key, case["name1"], truth, case["schema"]])
-        queries.append(Query(key, case["name1"], truth, case["schema"]))
+        half = pair_half(case["name1"], case["name2"])
+        queries.append(Query(key, case["name1"], truth, case["schema"], half, case["name2"]))
         entries.append(Entry(key, case["name2"]))
     list_path = _write(tmp / "names_list.csv", ["id", "name"], list_rows)
     input_path = _write(tmp / "names_input.csv", ["id", "name", "truth", "schema"], input_rows)
     return ScreenSet("c", "names", input_path, str(list_path), "id", queries, entries)
+
+
+def pair_half(name1: str, name2: str) -> str:
+    """A name pair's half, by a hash of the pair: "dev" (tune on it) or "held-out" (never)."""
+    digest = hashlib.sha1(f"{name1}\t{name2}".encode()).digest()
+    return "dev" if digest[0] % 2 == 0 else "held-out"
 
 
 # --- scoring ---------------------------------------------------------------------------------

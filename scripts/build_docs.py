@@ -86,6 +86,49 @@ def api_reference() -> str:
     return "\n\n".join(parts)
 
 
+ROOT = DOCS.parent
+FEC_SAMPLE = ROOT / "tests" / "fec" / "fixtures" / "1527862.fec"
+# The sections of `subtier fec` output each sample shows, and how many lines of each.
+README_SECTIONS = {"subtier fec:": 1, "SCHEDULE B BY LINE": 7, "MEMO SUB-ITEMIZATIONS": 4,
+                   "FINDINGS": 5, "WORKLIST": 8}  # fmt: skip
+FEC_DOC_SECTIONS = {"SCHEDULE B BY LINE": 7, "MEMO SUB-ITEMIZATIONS": 7, "WORKLIST": 12}
+
+
+def fec_text() -> str:
+    """What `subtier fec` prints on the bundled filing, as the command line prints it."""
+    from subtier.fec import run_fec
+    from subtier.ingest import load_policy
+    from subtier.lists import facilities
+    from subtier.report.fec import render_text
+
+    return render_text(run_fec([FEC_SAMPLE], load_policy(), [facilities()]))
+
+
+def fec_excerpt(text: str, sections: dict[str, int], command: str) -> str:
+    """The first lines of each section named, "  ..." where lines are left out."""
+    lines = text.splitlines()
+    out = [f"$ {command}"]
+    for start, count in sections.items():
+        at = next(i for i, line in enumerate(lines) if line.startswith(start))
+        end = next((i for i in range(at, len(lines)) if not lines[i].strip()), len(lines))
+        out += lines[at : min(end, at + count)]
+        if end > at + count:
+            out.append("  ...")
+    return "```text\n" + "\n".join(out) + "\n```"
+
+
+def fec_samples() -> dict[tuple[str, str], str]:
+    """(file, marker name) → the sample's text."""
+    text = fec_text()
+    command = "subtier fec tests/fec/fixtures/1527862.fec"
+    return {
+        ("README.md", "fec-sample"): fec_excerpt(
+            text, README_SECTIONS, command + " --save --as biden-q2"
+        ),
+        ("docs/fec.md", "fec-sample"): fec_excerpt(text, FEC_DOC_SECTIONS, command),
+    }
+
+
 def replace(path: Path, name: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
@@ -100,6 +143,8 @@ def main() -> None:
     replace(DOCS / "policy.md", "rules", rules_text())
     replace(DOCS / "environment.md", "environment", environment_table())
     replace(DOCS / "api.md", "api", api_reference())
+    for (file, name), body in fec_samples().items():
+        replace(ROOT / file, name, body)
     print("docs regenerated")
 
 

@@ -81,3 +81,21 @@ def test_the_api_reference_is_up_to_date() -> None:
     assert made in doc
     for name in subtier.__all__:
         assert name == "__version__" or f"### `{name}`" in doc
+
+
+def test_the_fec_samples_are_what_the_command_prints() -> None:
+    import re
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_docs
+
+    from .conftest import run_cli
+
+    printed = run_cli("fec", str(build_docs.FEC_SAMPLE)).stdout
+    assert printed == build_docs.fec_text()
+    for (file, name), body in build_docs.fec_samples().items():
+        text = (ROOT / file).read_text(encoding="utf-8")
+        found = re.search(rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, re.S)
+        assert found, f"{file}: no {name} markers"
+        assert found.group(1) == body, f"{file} is out of date: run scripts/build_docs.py"

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from subtier.errors import InputError
 from subtier.ingest import load_policy
 from subtier.policy import RULES, Policy
-from subtier.policy.clauses import CLAUSES, Rider, rider
+from subtier.policy.clauses import CLAUSES, GENERAL, Rider, RiderClause, attested_terms, rider
 from subtier.policy.config import DomesticOnly, NoPrisonLabor, WageFloor
 from subtier.report.riders import docx_bytes, html_page, markdown
 
@@ -26,6 +27,11 @@ def policy_file(tmp_path: Path, rules: str, name: str = "test") -> Path:
 
 def rider_of(tmp_path: Path, rules: str, name: str = "test") -> Rider:
     return rider(load_policy(policy_file(tmp_path, rules, name)))
+
+
+def rule_clauses(r: Rider) -> list[RiderClause]:
+    """The clauses of the rules, without the definitions and terms every rider carries."""
+    return [c for c in r.clauses if c.rule in RULES]
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,27 +68,28 @@ def test_default_policy_has_one_clause_per_enabled_rule_in_order(default_policy:
     r = rider(default_policy)
     enabled = [name for name in RULES if default_policy.params(name) is not None]
     assert enabled == list(RULES)
-    assert [c.rule for c in r.clauses] == enabled
-    assert [c.number for c in r.clauses] == list(range(1, len(enabled) + 1))
+    assert [c.rule for c in rule_clauses(r)] == enabled
+    assert [c.rule for c in r.clauses] == ["definitions", *enabled, *GENERAL]
+    assert [c.number for c in r.clauses] == list(range(1, len(r.clauses) + 1))
     assert r.policy == "default"
     assert "No work under this agreement will be performed by incarcerated persons" in (
-        r.clauses[0].text
+        rule_clauses(r)[0].text
     )
     preamble = " ".join(r.preamble)
-    for words in ("flow down", "any tier", "attests", "on request", "site", "workforce"):
+    for words in ("any tier", "attests", "before the services begin", "site", "workforce"):
         assert words in preamble
 
 
 def test_wage_floor_only(tmp_path: Path) -> None:
     r = rider_of(tmp_path, "  wage-floor: {hourly: 17.50, currency: EUR}\n")
-    assert [c.rule for c in r.clauses] == ["wage-floor"]
-    assert r.clauses[0].number == 1
-    assert "EUR 17.50 per hour" in r.clauses[0].text
+    assert [c.rule for c in rule_clauses(r)] == ["wage-floor"]
+    assert rule_clauses(r)[0].number == 2  # after the definitions
+    assert "EUR 17.50 per hour" in rule_clauses(r)[0].text
 
 
 def test_domestic_only_names_every_country(tmp_path: Path) -> None:
     r = rider_of(tmp_path, "  domestic-only: {countries: [US, canada]}\n")
-    (clause,) = r.clauses
+    (clause,) = rule_clauses(r)
     assert "located in: United States (US), Canada (CA)." in clause.text
 
 
@@ -105,9 +112,9 @@ def test_disabled_rules_have_no_clause(tmp_path: Path) -> None:
         "  domestic-only: {countries: [US]}\n"
         "  subcontractors-disclosed: {}\n",
     )
-    assert [(c.number, c.rule) for c in r.clauses] == [
-        (1, "domestic-only"),
-        (2, "subcontractors-disclosed"),
+    assert [(c.number, c.rule) for c in rule_clauses(r)] == [
+        (2, "domestic-only"),
+        (3, "subcontractors-disclosed"),
     ]
     assert "incarcerated" not in markdown(r)
 
@@ -152,7 +159,7 @@ def test_cli_markdown_to_stdout(tmp_path: Path) -> None:
     path = policy_file(tmp_path, "  wage-floor: {hourly: 17.50, currency: EUR}\n")
     done = run(tmp_path, "--policy", str(path))
     assert done.returncode == 0, done.stderr
-    assert "1. **Minimum pay.** Workers performing services" in done.stdout
+    assert "2. **Minimum pay.** Workers performing services" in done.stdout
     assert "EUR 17.50" in done.stdout
     assert list(tmp_path.iterdir()) == [path]
 
@@ -161,9 +168,9 @@ def test_cli_writes_docx_and_html(tmp_path: Path) -> None:
     done = run(tmp_path, "--format", "docx")
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert "wrote riders.docx: 5 clause(s)" in done.stderr
+    assert "wrote riders.docx: 11 clause(s)" in done.stderr
     paragraphs = [p.text for p in Document(str(tmp_path / "riders.docx")).paragraphs]
-    assert any(p.startswith("5. Subcontractors. ") for p in paragraphs)
+    assert any(p.startswith("6. Subcontractors. ") for p in paragraphs)
     out = tmp_path / "out" / "rider.html"
     out.parent.mkdir()
     done = run(tmp_path, "--format", "html", "--output", str(out))
@@ -195,3 +202,52 @@ def test_docs_show_what_the_code_writes(default_policy: Policy) -> None:
     assert f"````markdown\n{markdown(rider(default_policy))}````\n" in text
     _, clause = CLAUSES["no-prison-labor"]
     assert f"\n> {clause(NoPrisonLabor(c29_exemption=True))}\n" in text
+
+
+def test_a_rider_that_binds(default_policy: Policy) -> None:
+    """The terms that would have stopped the 2019 chain: approval before any subcontractor or
+    site, flow-down, audit with records kept, notice of changes, remedies, and definitions
+    wide enough for jails, detention, work-release and private prisons."""
+    text = {c.rule: c.text for c in rider(default_policy).clauses}
+    assert "without the Buyer's prior written approval" in text["prior-approval"]
+    assert "at every tier" in text["prior-approval"]
+    assert "word for word, in every subcontract" in text["flow-down"]
+    assert "keeps, for 3 years" in text["audit"]
+    assert "visit any work site on 5 days' notice" in text["audit"]
+    assert "within 10 days" in text["notice"]
+    for words in ("terminate", "recover any fees already paid", "indemnifies"):
+        assert words in text["remedies"]
+    for words in ("jail", "immigration detention", "work-release", "private company",
+                  "county prison industries", "staffing agencies"):  # fmt: skip
+        assert words in text["definitions"], words
+
+
+def test_rider_numbers_come_from_the_policy(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        "subtier-policy: 1\nname: strict\nrules:\n  no-prison-labor: {}\n"
+        "rider: {notice_days: 2, records_years: 7, audit_notice_days: 0}\n"
+    )
+    text = {c.rule: c.text for c in rider(load_policy(path)).clauses}
+    assert "within 2 days" in text["notice"]
+    assert "keeps, for 7 years" in text["audit"]
+    assert "on 0 days' notice" in text["audit"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("subtier-policy: 1\nrules: {}\nrider: {notice_days: 0}\n")
+    with pytest.raises(InputError, match=r"rider\.notice_days"):
+        load_policy(bad)
+
+
+def test_the_portal_attestation_names_the_terms(default_policy: Policy) -> None:
+    from subtier.ingest import load_chain
+    from subtier.web.disclosure import Scope, statement
+
+    from .conftest import EXAMPLE
+
+    chain = load_chain(EXAMPLE)
+    scope = Scope(chain="c", engagement="callcenter", buyer="vendor", supplier="procom")
+    signed = statement(chain, scope, attested_terms(default_policy))
+    assert "complete and correct" in signed
+    assert "ProCom's work complies with these terms" in signed
+    for c in rider(default_policy).clauses:
+        assert f"{c.number}. {c.heading}: {c.text}" in signed

@@ -235,7 +235,8 @@ def test_blank_template_layout(tmp_path: Path) -> None:
     engagements = sheet(book, "engagements")
     assert [c.value for c in engagements[1]] == [
         "id", "buyer", "supplier", "service", "sites", "price_amount", "price_per",
-        "price_currency", "start", "end", "subcontractors_disclosed", "source",
+        "price_currency", "start", "end", "subcontractors_disclosed", "disclosure_required",
+        "paid_through", "source",
     ]  # fmt: skip
     organizations = sheet(book, "organizations")
     header = [c.value for c in organizations[1]]

@@ -1222,6 +1222,15 @@ def fec_command(
     ] = None,
     engine: EngineOption = Engine.LOCAL,
     spark_master: SparkMasterOption = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Save the chain in the workspace, for the dashboard.")
+    ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option("--as", help="Key to save it under (with --save; default: from its name)."),
+    ] = None,
+    database: DatabaseOption = None,
+    by: ByOption = None,
 ) -> None:
     """Turn a committee's FEC disbursements into a screened chain and a vetting worklist.
 
@@ -1236,9 +1245,14 @@ def fec_command(
         subtier fec oppexp24.zip --committee C00703975 --format csv > payees.csv
 
         subtier fec 's3a://bucket/oppexp/*.txt' --committee C00703975 --engine spark
-    """
-    from subtier.fec.command import fec_report
 
+        subtier fec 1527862.fec --save --as biden-q2   # then: subtier serve, or subtier invite
+    """
+    from subtier.fec.command import SaveTo, fec_report
+
+    if key is not None and not save:
+        raise _fail(InputError("--as names the saved chain: give --save with it"))
+    target = SaveTo(key, database, by) if save else None
     try:
         data = fec_report(
             files,
@@ -1250,12 +1264,80 @@ def fec_command(
             err,
             engine.value,
             spark_master,
+            target,
         )
     except InputError as error:
         raise _fail(error) from None
     sys.stdout.buffer.write(data)
     if output is not None:
         err.print(f"wrote {escape(str(output))}", highlight=False)
+    if target is not None:
+        err.print(escape(target.message), highlight=False)
+
+
+@app.command()
+def invite(
+    key: Annotated[str, typer.Argument(help="A saved chain's key.", show_default=False)],
+    vendors: Annotated[
+        list[str],
+        typer.Argument(help="Vendors to invite: organization ids or names.", show_default=False),
+    ],
+    email: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email",
+            help="The vendor's e-mail address, in the order of the vendors; recorded with the "
+            "invitation (no mail is sent).",
+        ),
+    ] = None,
+    url: Annotated[
+        str, typer.Option("--url", help="Where `subtier serve` is reached, for the links.")
+    ] = "http://127.0.0.1:8000",
+    database: DatabaseOption = None,
+    policy: PolicyOption = None,
+    by: ByOption = None,
+) -> None:
+    """Invite vendors of a saved chain to the disclosure portal: one single-use link each.
+
+    Each vendor is invited for its largest engagement by the chain's buyer (one it is asked
+    to disclose for, if it has one), as the dashboard's worklist does. The links are printed
+    once; an e-mail address given is recorded with the invitation, and no mail is sent.
+
+    Examples:
+
+        subtier invite biden-q2 acme-voter-contact-llc "LIVE CALLS CO"
+
+        subtier invite biden-q2 acme-voter-contact-llc --email ops@acme.example
+    """
+    from subtier.store import actor
+    from subtier.web import Service, Settings
+    from subtier.web.disclosure import FormError
+    from subtier.web.service import NotFoundError
+    from subtier.web.worklist import engagements_for, invite_vendors
+
+    addresses = email or []
+    if len(addresses) > len(vendors):
+        raise _fail(InputError("more --email addresses than vendors"))
+    svc = Service(Settings(database=database, policy=policy))
+    try:
+        chosen = engagements_for(svc, key, vendors)
+        emails = dict(zip(chosen, addresses, strict=False))
+        done = invite_vendors(svc, key, chosen, actor(by), emails)
+    except (NotFoundError, InputError) as error:
+        raise _fail(InputError(str(error))) from None
+    except FormError as error:
+        raise _fail(InputError("; ".join(error.errors.values()))) from None
+    finally:
+        svc.close()
+    base = url.rstrip("/")
+    for row, invitation, token in done:
+        to = emails.get(row.engagement)
+        sent = f" (e-mail {to} recorded, not sent)" if to else ""
+        print(f"{row.name}: {base}/invite/{token}{sent}")
+        err.print(
+            f"  until {invitation.expires_at:%Y-%m-%d %H:%M} UTC; due {invitation.due_at:%Y-%m-%d}",
+            highlight=False,
+        )
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ def _write(tmp_path: Path, *lines: str, name: str = "oppexp.txt") -> Path:
     return path
 
 
-def test_rows_become_tier_1_payees_and_memos_tier_2(tmp_path: Path) -> None:
+def test_rows_become_tier_1_payees_and_memos_under_a_vendor_tier_2(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         line(),
@@ -35,18 +35,40 @@ def test_rows_become_tier_1_payees_and_memos_tier_2(tmp_path: Path) -> None:
         line(NAME="AMEX", PURPOSE="CREDIT CARD PAYMENT", SUB_ID="3", TRAN_ID="P1", CITY="NEWARK", STATE="NJ", ZIP_CODE="07101"),
         line(NAME="PRINTCO", PURPOSE="YARD SIGNS", MEMO_CD="X", SUB_ID="4", TRAN_ID="M1",
              BACK_REF_TRAN_ID="P1", TRANSACTION_AMT="250", CITY="TULSA", ZIP_CODE="74103"),
+        line(NAME="FIELD FIRM LLC", PURPOSE="FIELD CONSULTING", SUB_ID="5", TRAN_ID="P2",
+             TRANSACTION_AMT="800", CITY="TULSA", ZIP_CODE="74103"),
+        line(NAME="DOORS CREW INC", PURPOSE="CANVASSING", MEMO_CD="X", SUB_ID="6", TRAN_ID="M2",
+             BACK_REF_TRAN_ID="P2", TRANSACTION_AMT="300", CITY="TULSA", ZIP_CODE="74103"),
     )  # fmt: skip
     result = _run(path)
-    assert result.memos.rows == 1
+    assert result.memos.rows == 2
     by_line = {t.line: t for t in result.lines}
-    assert by_line["17"].itemized_cents == 100000 + 50000 + 100000
-    assert by_line["17"].memo_cents == 25000
+    assert by_line["17"].itemized_cents == 100000 + 50000 + 100000 + 80000
+    assert by_line["17"].memo_cents == 25000 + 30000
     acme = [p for p in result.payees if p.name.upper().startswith("ACME")]
     assert len(acme) == 1, "the two spellings are one payee"
-    assert [w.name for w in result.worklist] == ["ACME PHONE SERVICES LLC", "PRINTCO"]
-    assert result.worklist[0].labor_cents == 150000
-    assert "subcontractor disclosure" in result.worklist[0].ask
-    assert result.worklist[1].tier == 2
+    asked = [w.name for w in result.worklist if w.asked]
+    assert asked == ["ACME PHONE SERVICES LLC", "FIELD FIRM LLC", "DOORS CREW INC", "PRINTCO"]
+    assert [w.name for w in result.worklist if not w.asked] == ["AMEX"]
+    by_name = {w.name: w for w in result.worklist}
+    assert by_name["ACME PHONE SERVICES LLC"].labor_cents == 150000
+    assert "subcontractor disclosure" in by_name["ACME PHONE SERVICES LLC"].ask
+    # The merchant behind the card is the committee's own vendor, the card its conduit.
+    assert by_name["PRINTCO"].tier == 1
+    assert by_name["PRINTCO"].paid_through == ("AMEX (card issuer)",)
+    # What a vendor passed on to its own supplier is tier 2.
+    assert by_name["DOORS CREW INC"].tier == 2
+    chain = result.result.chain
+    orgs = {o.name: o.id for o in chain.organizations}
+    [printco] = [e for e in chain.engagements if e.supplier == orgs["PRINTCO"]]
+    assert (printco.buyer, printco.paid_through) == (chain.root, orgs["AMEX"])
+    [card] = [e for e in chain.engagements if e.supplier == orgs["AMEX"]]
+    assert card.disclosure_required is False
+    disclosure = {
+        f.subject_id for f in result.result.findings if f.rule == "subcontractors-disclosed"
+    }
+    assert card.id not in disclosure
+    assert printco.id in disclosure
 
 
 def test_zipped_and_plain_read_the_same(tmp_path: Path) -> None:

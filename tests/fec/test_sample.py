@@ -42,7 +42,7 @@ def test_summary_totals_beside_itemized_with_the_difference(sample: FecResult) -
     assert sum(t.summary_cents or 0 for t in sample.lines) == 61097639
 
 
-def test_memo_sub_itemizations_are_tier_2_under_their_parents(sample: FecResult) -> None:
+def test_memo_entries_under_conduits_are_the_committees_own_vendors(sample: FecResult) -> None:
     assert sample.memos.rows == 151
     assert not sample.memos.orphans
     by_name: dict[str, int] = {}
@@ -50,23 +50,64 @@ def test_memo_sub_itemizations_are_tier_2_under_their_parents(sample: FecResult)
         by_name[parent.name] = by_name.get(parent.name, 0) + parent.memo_rows
     assert by_name["American Express"] == 102  # card charges under the card issuer
     assert by_name["Zenefits"] == 33  # payroll under the payroll processor
+    kinds = {p.name: p.conduit for p in sample.memos.parents if p.in_chain}
+    assert kinds["American Express"] == "card"
+    assert kinds["Zenefits"] == "payroll"
+    assert kinds["Campana, Iran"] == "reimbursed"
     chain = sample.result.chain
-    tier2 = [e for e in chain.engagements if e.buyer != chain.root]
-    amex = next(o.id for o in chain.organizations if o.name == "American Express")
-    assert {e.buyer for e in tier2} >= {amex}
-    tiers = sample.result.graph.org_tier
-    assert all(tiers.get(e.supplier) in (1, 2) for e in tier2)
-    assert sum(1 for e in tier2 if tiers.get(e.supplier) == 2) >= 40
-    memo_money = sum(f.flow.cents for f in sample.flows if f.tier == 2)
+    orgs = {o.name: o.id for o in chain.organizations}
+    # Every memo entry of this filing is under a conduit: nothing is tier 2.
+    assert all(e.buyer == chain.root for e in chain.engagements)
+    through_amex = {
+        e.supplier for e in chain.engagements if e.paid_through == orgs["American Express"]
+    }
+    names = {chain.organizations_by_id[i].name for i in through_amex}
+    assert {"Amazon Web Services", "Dialpad", "Verizon Wireless", "Staples", "UPS"} <= names
+    assert "American Express" not in names  # its own points rebate is no vendor of its own
+    assert all(sample.result.graph.org_tier.get(i) == 1 for i in through_amex)
+    memo_money = sum(f.flow.cents for f in sample.flows if f.via is not None)
+    own = sum(f.flow.cents for f in sample.flows if f.via is not None and f.via == f.payee)
     assert memo_money == sum(p.memo_cents for p in sample.memos.parents if p.in_chain)
+    assert own == -1620  # the card's points rebate
+
+
+def test_no_disclosure_asked_of_conduits_banks_or_law_firms(sample: FecResult) -> None:
+    chain = sample.result.chain
+    asked = {
+        chain.engagements_by_id[f.subject_id].supplier
+        for f in sample.result.findings
+        if f.rule == "subcontractors-disclosed"
+    }
+    names = {chain.organizations_by_id[i].name for i in asked}
+    for name in ("American Express", "Zenefits", "Amalgamated Bank", "Covington & Burling LLP",
+                 "Hemenway & Barnes LLP", "Comerica Bank", "First Data"):  # fmt: skip
+        assert name not in names
+    assert not asked, "nothing in this filing is work a vendor could subcontract"
+    listed = {w.name: w for w in sample.worklist}
+    assert not any(w.asked for w in sample.worklist)
+    assert listed["American Express"].class_labels[0].startswith("credit card payments")
+    assert listed["Amazon Web Services"].paid_through == ("American Express (card issuer)",)
+
+
+def test_payees_abroad_are_domestic_only_findings(sample: FecResult) -> None:
+    found = {f.subject_id: f for f in sample.result.findings if f.rule == "domestic-only"}
+    chain = sample.result.chain
+    countries = {
+        chain.organizations_by_id[i].name: chain.organizations_by_id[i].country for i in found
+    }
+    assert countries["Financial Times"] == "GB"  # "LONDON EC4M 9BT United Kingdom", state ZZ
+    assert {n for n, c in countries.items() if c == "ZZ"} <= {"Travis-Ci.Com", "Travis CI"}
+    # A newspaper subscription is no work to pass on: reported, at low severity.
+    assert {f.severity.value for f in found.values()} == {"low"}
 
 
 def test_people_on_payroll_stay_people(sample: FecResult) -> None:
     chain = sample.result.chain
     zenefits = next(o.id for o in chain.organizations if o.name == "Zenefits")
-    paid = {e.supplier for e in chain.engagements if e.buyer == zenefits}
+    paid = {e.supplier for e in chain.engagements if e.paid_through == zenefits}
     types = {chain.organizations_by_id[i].type.value for i in paid}
     assert types == {"individual"}
+    assert len(paid) == 9
     assert not any(w.payee in paid for w in sample.worklist)
 
 
@@ -102,4 +143,6 @@ def test_json_and_csv_formats() -> None:
     assert data["memos"]["rows"] == 151
     assert sum(line["rows"] for line in data["lines"]) == 744
     rows = list(csv.DictReader(io.StringIO(run_cli("fec", str(SAMPLE), "-f", "csv").stdout)))
-    assert {r["tier"] for r in rows} == {"1", "2"}
+    assert {r["tier"] for r in rows} == {"1"}
+    assert "american-express" in {r["paid_through"] for r in rows}
+    assert {r["asked"] for r in rows if r["person"] == "no"} == {"no"}

@@ -30,6 +30,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chains/{key}"): BUYER_PAGE,
     ("GET", "/chains/{key}/history"): BUYER_PAGE,
     ("POST", "/chains/{key}/invitations"): BUYER_PAGE,
+    ("GET", "/chains/{key}/worklist"): BUYER_PAGE,
+    ("POST", "/chains/{key}/worklist"): BUYER_PAGE,
     ("GET", "/invite/{token}"): TOKEN_PAGE,
     ("POST", "/invite/{token}"): TOKEN_PAGE,
     ("GET", "/portal"): VENDOR_PAGE,

@@ -1,5 +1,10 @@
 """The chain: the committee at tier 0, its vendors at tier 1, memo sub-payees at tier 2.
 
+A vendor paid through a conduit (the merchant behind a card charge, an employee paid through a
+payroll service) is tier 1, with the conduit as the engagement's ``paid_through``. An
+engagement whose purposes are all services with no work to pass on (fees, software, legal
+counsel) has ``disclosure_required: false``: the payee is listed, not asked.
+
 A normal chain file: ``subtier check`` reads it, and it grows as vendors disclose their
 subcontractors and sites (add them under the vendor's engagement).
 """
@@ -9,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from subtier.fec.abroad import payee_country
 from subtier.fec.classify import Rules, classify, default_rules
+from subtier.fec.conduits import label
 from subtier.fec.payees import Payee, PayeeFlow
 from subtier.model import Chain, Engagement, Money, Organization, OrgType, Per
-from subtier.normalize.places import us_state
 
 # FEC entity types → organization types.
 _TYPES = {
@@ -34,7 +40,8 @@ def _lines(flow: PayeeFlow) -> str:
         f"{name} line{'s' if len(n) > 1 else ''} {', '.join(n)}" for name, n in by_file.items()
     )
     more = flow.flow.rows - len(flow.flow.lines)
-    return f"FEC Schedule B: {shown}" + (f" and {more:,} more" if more > 0 else "")
+    memo = " (memo entries)" if flow.via is not None or flow.tier == 2 else ""
+    return f"FEC Schedule B{memo}: {shown}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def service(flow: PayeeFlow, rules: Rules) -> str:
@@ -42,10 +49,17 @@ def service(flow: PayeeFlow, rules: Rules) -> str:
     ranked = sorted(flow.flow.purposes.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
     parts = []
     for purpose, _cents in ranked[:3]:
-        category = classify(purpose, rules)
+        category = classify(purpose, rules, flow.flow.codes.get(purpose, ""))
         parts.append(f"{purpose or 'purpose not stated'} ({category.label})")
     more = len(ranked) - 3
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def needs_disclosure(flow: PayeeFlow, rules: Rules) -> bool:
+    """Whether any purpose of the flow is a service with work a vendor could subcontract."""
+    return any(
+        classify(p, rules, flow.flow.codes.get(p, "")).labor_intensive for p in flow.flow.purposes
+    )
 
 
 def _date(text: str) -> date | None:
@@ -53,7 +67,7 @@ def _date(text: str) -> date | None:
 
 
 def organization(payee: Payee, source: str) -> Organization:
-    country = "US" if us_state(payee.state) else None
+    country = payee_country(payee.state, payee.city, payee.zip)
     return Organization(
         id=payee.id,
         name=payee.name,
@@ -80,6 +94,7 @@ def build_chain(
     rules = rules or default_rules()
     root = committee
     used = {f.payee for f in flows} | {f.buyer for f in flows if f.buyer}
+    used |= {f.via for f in flows if f.via}
     first_source: Mapping[str, str] = {f.payee: _lines(f).split(";")[0] for f in flows}
     orgs = [
         Organization(
@@ -93,14 +108,18 @@ def build_chain(
     ]
     orgs += [organization(p, first_source.get(p.id, "")) for p in payees if p.id in used]
     engagements: list[Engagement] = []
+    names = {p.id: p.name for p in payees}
     pairs = {(f.buyer, f.payee) for f in flows}
     ordered = sorted(flows, key=lambda f: (f.tier, -f.flow.cents, f.payee))
     for number, flow in enumerate(ordered, start=1):
         buyer = flow.buyer or root
         loop = flow.buyer is not None and (flow.payee, flow.buyer) in pairs and flow.tier == 2
-        if buyer == flow.payee or (loop and flow.payee < buyer):
+        if buyer == flow.payee or flow.via == flow.payee or (loop and flow.payee < buyer):
             continue  # a payee's own fees itemized under it, or a memo loop: no engagement
         cents = flow.flow.cents
+        source = _lines(flow)
+        if flow.via is not None:
+            source += f"; paid through {names[flow.via]} ({label(flow.flow.conduit)})"
         engagements.append(
             Engagement(
                 id=f"fec-{number}",
@@ -110,7 +129,9 @@ def build_chain(
                 price=Money(amount=cents / 100, per=Per.TOTAL) if cents >= 0 else None,
                 start=_date(flow.flow.first),
                 end=_date(flow.flow.last),
-                source=_lines(flow),
+                disclosure_required=None if needs_disclosure(flow, rules) else False,
+                paid_through=flow.via,
+                source=source,
             )
         )
     return Chain(
@@ -119,7 +140,9 @@ def build_chain(
         root=root,
         description=(
             "Built by `subtier fec` from FEC filings. Tier 1: operating expenditures paid by the "
-            "committee; tier 2: memo sub-itemizations under the payee that passed them on."
+            "committee, and the merchants and payees itemized under a card issuer, a payment "
+            "or payroll processor or a reimbursed person (paid_through); tier 2: memo "
+            "sub-itemizations under a vendor that passed the money on."
         ),
         organizations=orgs,
         engagements=engagements,

@@ -117,6 +117,7 @@ def parse_fields(fields: Sequence[str], source: str, line: int) -> Disbursement:
         memo=fields[18].strip().upper() == "X",
         memo_text=fields[19].strip(),
         sub_id=fields[21].strip(),
+        category=_intern(fields[16].strip()),
     )
 
 

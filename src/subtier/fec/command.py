@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +21,7 @@ from rich.progress import (
 )
 
 from subtier.fec.run import FecResult, fec_from_rows, is_filing, read_inputs, run_fec
+from subtier.model import Chain
 from subtier.policy import Policy
 from subtier.screen import RiskList
 
@@ -57,6 +59,7 @@ def fec_report(
     console: Console,
     engine: str = "local",
     spark_master: str | None = None,
+    save: SaveTo | None = None,
 ) -> bytes:
     """Run ``subtier fec``: the report in ``fmt`` (text, json or csv); the chain to ``output``.
 
@@ -83,7 +86,34 @@ def fec_report(
         names = ", ".join(f.rstrip("/").rsplit("/", 1)[-1] for f in files)
         head = f"# Built with `subtier fec` from {names}.\n"
         write_text_atomic(output, text if as_json else head + text)
+    if save is not None:
+        names = ", ".join(f.rstrip("/").rsplit("/", 1)[-1] for f in files)
+        save.message = save_chain(result.result.chain, save, f"subtier fec {names}")
     return render(result, fmt)
+
+
+@dataclass
+class SaveTo:
+    """Where ``subtier fec --save`` keeps the chain: a workspace, a key, who saves it."""
+
+    key: str | None = None
+    database: str | None = None
+    by: str | None = None
+    message: str = ""  # what was saved, once it is
+
+
+def save_chain(chain: Chain, to: SaveTo, source: str) -> str:
+    """Save the chain as a new version in the workspace; what was saved, in one line."""
+    from subtier.store import Workspace
+
+    with Workspace(to.database) as workspace:
+        saved, new = workspace.add_chain(chain, key=to.key, source=source, by=to.by)
+    if not new:
+        return f"unchanged: {saved.label()} already holds this chain"
+    return (
+        f"saved {saved.label()}: its worklist is at /chains/{saved.key}/worklist in "
+        f"`subtier serve`; `subtier invite {saved.key} VENDOR...` invites vendors"
+    )
 
 
 def _on_spark(

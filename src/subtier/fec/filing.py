@@ -243,6 +243,7 @@ def disbursement(
         purpose=_text(row, "expenditure_purpose_descrip"),
         memo=_text(row, "memo_code").upper() == "X",
         memo_text=_text(row, "memo_text_description"),
+        category=_text(row, "category_code"),
     )
 
 

@@ -7,6 +7,10 @@ over all groups, and a pair scored at or above the screening threshold as a *mat
 payee. "ACME Phone Services LLC, 12 Main St" and "Acme Phone Svcs, 12 Main Street" merge; two
 "Holiday Inn"s at different addresses stay apart, so every payee keeps one address to screen.
 People are only merged with people, and organizations with organizations.
+
+A memo row under a conduit (a card issuer, a payroll service: :mod:`subtier.fec.conduits`)
+is a tier-1 flow from the committee to the merchant, through the conduit; under any other
+payee it is a tier-2 flow from that payee.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from subtier.fec.records import Disbursement
-from subtier.screen import DEFAULT_THRESHOLD, ListInfo, Record, RiskList, Strength, score_pair
+from subtier.screen import (
+    DEFAULT_THRESHOLD,
+    ListInfo,
+    Match,
+    Record,
+    RiskList,
+    Strength,
+    score_pair,
+)
 from subtier.screen import make_record as _make_record
 from subtier.screen.engine import BATCH
 
@@ -59,17 +71,21 @@ class Flow:
 
     buyer: str  # "" for the committee, else the parent's group key
     tier: int
+    conduit: str = ""  # paid through a conduit of this kind ("card", "payroll", ...)
     cents: int = 0
     rows: int = 0
     purposes: Counter[str] = field(default_factory=Counter)  # cents by purpose as written
     first: str = ""
     last: str = ""
     lines: list[tuple[str, int]] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)  # purpose → the FEC category code filed
 
     def add(self, row: Disbursement) -> None:
         self.cents += row.cents
         self.rows += 1
         self.purposes[row.purpose] += row.cents
+        if row.category:
+            self.codes.setdefault(row.purpose, row.category)
         if row.date:
             self.first = min(self.first, row.date) if self.first else row.date
             self.last = max(self.last, row.date)
@@ -80,6 +96,8 @@ class Flow:
         self.cents += other.cents
         self.rows += other.rows
         self.purposes.update(other.purposes)
+        for purpose, code in other.codes.items():
+            self.codes.setdefault(purpose, code)
         dates = [d for d in (self.first, other.first) if d]
         self.first = min(dates) if dates else ""
         self.last = max(self.last, other.last)
@@ -94,13 +112,18 @@ class Grouped:
     """Groups and flows between them, keyed by group key."""
 
     groups: dict[GroupKey, Group] = field(default_factory=dict)
-    flows: dict[tuple[GroupKey | None, GroupKey], Flow] = field(default_factory=dict)
+    # (buyer, payee, conduit): buyer None for the committee; conduit None unless paid through one
+    flows: dict[tuple[GroupKey | None, GroupKey, GroupKey | None], Flow] = field(
+        default_factory=dict
+    )
 
 
 def group_rows(
-    payments: Iterable[Disbursement], memos: Iterable[tuple[Disbursement, Disbursement]]
+    payments: Iterable[Disbursement],
+    memos: Iterable[tuple[Disbursement, Disbursement, str | None]],
 ) -> Grouped:
-    """Tier-1 payments (committee → payee) and memo rows with their parents (parent → payee)."""
+    """Tier-1 payments (committee → payee) and memo rows with their parents and the parent's
+    conduit kind: through a conduit, committee → payee (tier 1); else parent → payee (tier 2)."""
     out = Grouped()
     groups, flows = out.groups, out.flows
 
@@ -117,16 +140,17 @@ def group_rows(
 
     for row in payments:
         key = group_of(row)
-        flow = flows.get((None, key))
+        flow = flows.get((None, key, None))
         if flow is None:
-            flow = flows[(None, key)] = Flow("", 1)
+            flow = flows[(None, key, None)] = Flow("", 1)
         flow.add(row)
-    for row, parent in memos:
+    for row, parent, conduit in memos:
         key = group_of(row)
         parent_key = group_key(parent)
-        flow = flows.get((parent_key, key))
+        target = (None, key, parent_key) if conduit else (parent_key, key, None)
+        flow = flows.get(target)
         if flow is None:
-            flow = flows[(parent_key, key)] = Flow("", 2)
+            flow = flows[target] = Flow("", 1 if conduit else 2, conduit or "")
         flow.add(row)
     return out
 
@@ -167,10 +191,16 @@ def merge_groups(
                 if j == i or groups[i].person != groups[j].person or find(i) == find(j):
                     continue
                 pair = score_pair(records[i], records[j], as_list)
-                if pair.score >= threshold and pair.strength is Strength.MATCH:
+                if pair.score >= threshold and pair.strength is Strength.MATCH and _named(pair):
                     a, b = find(i), find(j)
                     parent[max(a, b)] = min(a, b)
     return [find(i) for i in range(len(groups))]
+
+
+def _named(pair: Match) -> bool:
+    # A place is not a payee: staff paid at the committee's own P.O. box, or two shops in one
+    # mall, share an address and still are different payees. Their names must agree too.
+    return any(f.name == "name" and f.value > 0 for f in pair.features)
 
 
 def slug(text: str, fallback: str = "payee") -> str:
@@ -216,6 +246,7 @@ class PayeeFlow:
     payee: str
     tier: int
     flow: Flow
+    via: str | None = None  # the conduit the committee paid through (a payee id), if any
 
 
 def payees(
@@ -252,15 +283,16 @@ def payees(
         )  # fmt: skip
         for i in ranked:
             payee_of[keys[i]] = ident
-    merged: dict[tuple[str | None, str], PayeeFlow] = {}
-    for (buyer_key, key), flow in grouped.flows.items():
+    merged: dict[tuple[str | None, str, str | None], PayeeFlow] = {}
+    for (buyer_key, key, via_key), flow in grouped.flows.items():
         buyer = payee_of[buyer_key] if buyer_key is not None else None
-        target = (buyer, payee_of[key])
+        via = payee_of[via_key] if via_key is not None else None
+        target = (buyer, payee_of[key], via)
         found = merged.get(target)
         if found is None:
-            copy = Flow(flow.buyer, flow.tier)
+            copy = Flow(flow.buyer, flow.tier, flow.conduit)
             copy.merge(flow)
-            merged[target] = PayeeFlow(buyer, payee_of[key], flow.tier, copy)
+            merged[target] = PayeeFlow(buyer, payee_of[key], flow.tier, copy, via)
         else:
             found.flow.merge(flow)
     return out, list(merged.values())

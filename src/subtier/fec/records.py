@@ -41,6 +41,7 @@ class Disbursement:
     memo: bool  # memo entries are itemizations of money counted elsewhere
     memo_text: str = ""
     sub_id: str = ""  # FEC's unique row id in bulk files
+    category: str = ""  # the FEC's disbursement category code (001 to 012), when filed
 
     @property
     def is_person(self) -> bool:

@@ -15,6 +15,7 @@ from subtier.errors import InputError
 from subtier.fec.build import build_chain
 from subtier.fec.bulk import read_bulk
 from subtier.fec.classify import Rules, default_rules
+from subtier.fec.conduits import conduit_kind
 from subtier.fec.filing import Filing, read_filing
 from subtier.fec.lines import line_info
 from subtier.fec.payees import Payee, PayeeFlow, group_rows, payees
@@ -210,7 +211,12 @@ def fec_from_rows(
     passed_on = [
         (row, parent) for row, parent in linked if (parent.form, parent.line_number) in vendor_lines
     ]
-    grouped = group_rows(payments, passed_on)
+    kinds = {(p.source, p.line): conduit_kind(p, rules) for _row, p in passed_on}
+    for memo_parent in memos.parents:
+        memo_parent.conduit = kinds.get((memo_parent.source, memo_parent.line)) or ""
+    grouped = group_rows(
+        payments, [(row, parent, kinds[(parent.source, parent.line)]) for row, parent in passed_on]
+    )
     advance = progress("matching payees", len(grouped.groups))
     found_payees, flows = payees(grouped, on_progress=advance)
     name = next((f.committee_name for f in filings if f.committee_name), "")

@@ -96,20 +96,20 @@ class CategoryTotal:
 def category_totals(rows: Iterable[Disbursement], rules: Rules) -> list[CategoryTotal]:
     """Money by service category, largest first."""
     out: dict[str, CategoryTotal] = {}
-    by_purpose: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
+    by_purpose: Counter[tuple[str, str]] = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for row in rows:
-        by_purpose[row.purpose] += row.cents
-        counts[row.purpose] += 1
-    for purpose, cents in by_purpose.items():
-        category = classify(purpose, rules)
+        by_purpose[(row.purpose, row.category)] += row.cents
+        counts[(row.purpose, row.category)] += 1
+    for (purpose, code), cents in by_purpose.items():
+        category = classify(purpose, rules, code)
         total = out.get(category.id)
         if total is None:
             total = out[category.id] = CategoryTotal(
                 category.id, category.label, category.labor_intensive
             )
         total.cents += cents
-        total.rows += counts[purpose]
+        total.rows += counts[(purpose, code)]
         total.purposes[purpose] += cents
     return sorted(out.values(), key=lambda t: (-t.cents, t.id))
 
@@ -127,6 +127,7 @@ class MemoParent:
     memo_rows: int = 0
     memo_cents: int = 0
     in_chain: bool = True  # the parent is a vendor line, so its memos are chain engagements
+    conduit: str = ""  # the parent's payee is a conduit of this kind: its memos are tier 1
 
 
 @dataclass

@@ -115,6 +115,20 @@ class Engagement(_Strict):
         default=None,
         description="Has the supplier disclosed its own subcontractors? Omitted means not answered.",
     )
+    disclosure_required: bool | None = Field(
+        default=None,
+        description=(
+            "Must the supplier disclose its subcontractors? false for a service with no work "
+            "to pass on (fees, software, legal counsel); omitted means it must."
+        ),
+    )
+    paid_through: str | None = Field(
+        default=None,
+        description=(
+            "Id of the organization the payment passed through without doing the work "
+            "(a card issuer, a payroll service, a reimbursed person)."
+        ),
+    )
     source: str | None = None
 
 

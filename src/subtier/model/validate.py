@@ -55,6 +55,10 @@ def _references(chain: Chain) -> Iterator[Problem]:
                 yield Problem(("engagements", i, role), _unknown("organization", value, orgs))
         if eng.buyer == eng.supplier:
             yield Problem(("engagements", i, "supplier"), "an organization cannot hire itself")
+        if eng.paid_through is not None and eng.paid_through not in orgs:
+            yield Problem(
+                ("engagements", i, "paid_through"), _unknown("organization", eng.paid_through, orgs)
+            )
         for j, site_id in enumerate(eng.sites):
             if site_id not in sites:
                 yield Problem(("engagements", i, "sites", j), _unknown("site", site_id, sites))

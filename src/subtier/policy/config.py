@@ -8,7 +8,8 @@
       subcontractors-disclosed: {severity: medium}
       listed-party: {sanctions: critical, forced-labor: critical, pep: low, watch: high}
 
-A rule that is absent, or has ``enabled: false``, is off.
+A rule that is absent, or has ``enabled: false``, is off. An optional ``rider`` section sets
+the numbers of the contract rider: ``{notice_days: 10, records_years: 3, audit_notice_days: 5}``.
 """
 
 from __future__ import annotations
@@ -94,6 +95,22 @@ class Rules(BaseModel):
     listed_party: ListedParty | None = Field(default=None, alias="listed-party")
 
 
+class RiderTerms(BaseModel):
+    """The numbers the contract rider binds the supplier to (``subtier riders``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notice_days: int = Field(
+        default=10, ge=1, le=365, description="Days to notify the buyer of a change."
+    )
+    records_years: int = Field(
+        default=3, ge=1, le=25, description="Years to keep records for audit."
+    )
+    audit_notice_days: int = Field(
+        default=5, ge=0, le=90, description="Days of notice the buyer gives before an audit."
+    )
+
+
 class Policy(BaseModel):
     """A contract policy: the rules a chain is judged by."""
 
@@ -102,6 +119,7 @@ class Policy(BaseModel):
     version: Literal[1] = Field(alias="subtier-policy")
     name: str = "policy"
     rules: Rules
+    rider: RiderTerms = Field(default_factory=RiderTerms)
 
     def params(self, rule: str) -> _Params | None:
         """The parameters of an enabled rule, or None when it is off."""

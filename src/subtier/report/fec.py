@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from subtier.fec.conduits import label as conduit_label
 from subtier.fec.records import money
 from subtier.fec.run import FecResult
 from subtier.fec.summary import CategoryTotal
@@ -119,20 +120,24 @@ def render_text(r: FecResult) -> str:
     )
     out.append("")
     in_chain = sum(p.memo_rows for p in r.memos.parents if p.in_chain)
+    through = sum(p.memo_rows for p in r.memos.parents if p.in_chain and p.conduit)
     out.append(
-        f"MEMO SUB-ITEMIZATIONS ({r.memos.rows:,} rows, tier 2 under their parents; "
-        f"{in_chain:,} under vendors, in the chain)"
+        f"MEMO SUB-ITEMIZATIONS ({r.memos.rows:,} rows; {in_chain:,} under vendors, in the chain: "
+        f"{through:,} under conduits of payment, whose payees are tier 1, and "
+        f"{in_chain - through:,} passed on by vendors, tier 2)"
     )
-    by_parent: dict[tuple[str, str, bool], list[int]] = {}
+    by_parent: dict[tuple[str, str, bool, str], list[int]] = {}
     for p in r.memos.parents:
-        item = by_parent.setdefault((p.name, p.line_number, p.in_chain), [0, 0, 0])
+        item = by_parent.setdefault((p.name, p.line_number, p.in_chain, p.conduit), [0, 0, 0])
         item[0] += 1
         item[1] += p.memo_rows
         item[2] += p.memo_cents
-    for (name, line, chained), (parents, n, c) in sorted(
+    for (name, line, chained, conduit), (parents, n, c) in sorted(
         by_parent.items(), key=lambda kv: -kv[1][1]
     ):
         note = "" if chained else f"  (line {line}: not a vendor, kept out of the chain)"
+        if chained:
+            note = f"  ({conduit_label(conduit)}: payees tier 1)" if conduit else "  (tier 2)"
         out.append(
             f"  {name[:40]:<40} {n:>5,} memo rows under {parents:,} payment(s) {money(c):>16}{note}"
         )
@@ -163,21 +168,36 @@ def render_text(r: FecResult) -> str:
     out.append("")
     out += _findings(r)
     out.append("")
+    asked = [w for w in r.worklist if w.asked]
     out.append(
-        f"WORKLIST ({len(r.worklist)} payees paid for labor-intensive services, most money first)"
+        f"WORKLIST ({len(asked)} to ask: paid for work a vendor could subcontract, most such "
+        "money first)"
     )
-    if not r.worklist:
+    if not asked:
         out.append(
             "  none: no organization was paid for calls, texting, surveys, canvassing, data entry, "
-            "mail, printing or merchandise"
+            "mail, printing, merchandise or staffing"
         )
-    for w in r.worklist:
+    for w in asked:
         out.append(
             f" {w.rank:>3}. {w.name} (tier {w.tier}, {w.address or 'no address'})  {money(w.labor_cents)} of {money(w.total_cents)}"
         )
         out.append(f"      why: {w.why}")
         out.append(f"      ask for: {w.ask}")
+        if w.paid_through:
+            out.append(f"      paid through: {', '.join(w.paid_through)}")
+        out.append(f"      missing: {', '.join(w.missing)}")
         out.extend(f"      flag: {flag}" for flag in w.flags)
+    listed = [w for w in r.worklist if not w.asked]
+    out.append(f" Listed, not asked ({len(listed)}: no work to subcontract; the most paid first):")
+    for w in listed[:TEXT_PAYEES]:
+        via = f", through {w.paid_through[0]}" if w.paid_through else ""
+        out.append(
+            f"  {money(w.total_cents):>16}  {w.name[:40]:<40} {(w.class_labels or ('other',))[0]}{via}"
+        )
+        out.extend(f"      flag: {flag}" for flag in w.flags)
+    if len(listed) > TEXT_PAYEES:
+        out.append(f"  and {len(listed) - TEXT_PAYEES} more (JSON and CSV hold them all)")
     return "\n".join(out) + "\n"
 
 
@@ -239,6 +259,7 @@ def result_dict(r: FecResult) -> dict[str, Any]:
                     "memo_rows": p.memo_rows,
                     "memo_amount": amount(p.memo_cents),
                     "in_chain": p.in_chain,
+                    "conduit": p.conduit or None,
                 }
                 for p in r.memos.parents
             ],
@@ -271,6 +292,7 @@ def result_dict(r: FecResult) -> dict[str, Any]:
                 "buyer": f.buyer or r.committee,
                 "payee": f.payee,
                 "tier": f.tier,
+                "paid_through": f.via,
                 "amount": amount(f.flow.cents),
                 "rows": f.flow.rows,
                 "purposes": dict(f.flow.purposes.most_common()),
@@ -294,6 +316,10 @@ def result_dict(r: FecResult) -> dict[str, Any]:
                 "why": w.why,
                 "ask": w.ask,
                 "flags": list(w.flags),
+                "asked": w.asked,
+                "classes": list(w.classes),
+                "paid_through": list(w.paid_through),
+                "missing": list(w.missing),
             }
             for w in r.worklist
         ],
@@ -318,7 +344,7 @@ def render_json(r: FecResult) -> bytes:
 CSV_COLUMNS = [
     "payee_id", "name", "person", "street", "city", "state", "zip", "tier", "paid_by", "amount",
     "rows", "purposes", "categories", "worklist_rank", "match_list", "match_id", "match_name",
-    "score", "reasons",
+    "score", "reasons", "paid_through", "asked",
 ]  # fmt: skip
 
 
@@ -327,20 +353,21 @@ def csv_rows(r: FecResult) -> Iterable[list[str]]:
 
     by_id = {p.id: p for p in r.payees}
     rank = {w.payee: str(w.rank) for w in r.worklist}
+    asked = {w.payee: "yes" if w.asked else "no" for w in r.worklist}
     matches = r.result.org_matches
     for f in sorted(r.flows, key=lambda f: (f.tier, -f.flow.cents, f.payee)):
         p = by_id[f.payee]
         found = matches.get(p.id)
         best = found[0] if found else None
         purposes = [x for x, _ in f.flow.purposes.most_common()]
-        categories = dict.fromkeys(classify(x).id for x in purposes)
+        categories = dict.fromkeys(classify(x, code=f.flow.codes.get(x, "")).id for x in purposes)
         yield [
             p.id, p.name, "yes" if p.person else "no", p.street, p.city, p.state, p.zip,
             str(f.tier), f.buyer or r.committee, f"{f.flow.cents / 100:.2f}", str(f.flow.rows),
             "; ".join(purposes), "; ".join(categories), rank.get(p.id, ""),
             best.list_name if best else "", best.entry_id if best else "",
             best.entry_name if best else "", f"{best.score:.4f}" if best else "",
-            best.reasons if best else "",
+            best.reasons if best else "", f.via or "", asked.get(p.id, ""),
         ]  # fmt: skip
 
 

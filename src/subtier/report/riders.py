@@ -15,6 +15,7 @@ from typing import Final
 
 from subtier.errors import InputError
 from subtier.ingest import load_policy
+from subtier.policy import RULES
 from subtier.policy.clauses import Rider, rider
 
 FORMATS: Final = ("md", "html", "docx")
@@ -125,7 +126,7 @@ def write_riders(
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     r = rider(load_policy(policy))
-    if not r.clauses:
+    if not any(c.rule in RULES for c in r.clauses):
         where = str(policy) if policy is not None else "default policy"
         raise InputError("the policy turns on no rule, so the rider has no clauses", file=where)
     content: str | bytes

@@ -16,14 +16,17 @@ from rapidfuzz.distance import OSA
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
+from subtier.normalize.names import NormName
 from subtier.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
-from subtier.screen.names import name_similarity, soft_overlap
+from subtier.screen.names import name_similarity, soft_overlap, unpaired_words
 from subtier.screen.record import Record
 
 # US house numbers run about 1,000 to the mile in most grid systems: 1.6 m per number.
 METERS_PER_HOUSE_NUMBER = 1.6
 # Grounds radius assumed for a list entry whose extent is unknown.
 DEFAULT_EXTENT_M = 100.0
+# Names less alike than this count as different names.
+SIMILAR_NAME = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,9 +261,39 @@ def name(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
             best = max(best, name_similarity(qn, en, ctx.idf, ctx.default_idf))
     if best >= 0.99:
         return 1.0, "same"
-    if best >= 0.6:
+    if best >= SIMILAR_NAME:
         return best, f"similar ({best:.2f})"
     return 0.0, "differs"
+
+
+def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """The names look alike, but each has a word the other lacks altogether, not even as a
+    typo, a sound-alike or an abbreviation: "Igor Deripaska" and "Oleg Deripaska", "Bank of
+    China (Hong Kong)" and "Bank of China (Singapore)". Counts by how much of the names those
+    words are. A word left out on one side only (a middle name, a place) is no evidence
+    against, and names that do not look alike are left to the name feature."""
+    best: tuple[float, list[str], list[str]] | None = None
+    for qn in q.names:
+        for en in e.names:
+            if name_similarity(qn, en, ctx.idf, ctx.default_idf) < SIMILAR_NAME:
+                continue
+            extra_q, extra_e = unpaired_words(qn, en)
+            if not extra_q or not extra_e:
+                return None
+            share = min(_share(extra_q, qn, ctx), _share(extra_e, en, ctx))
+            if best is None or share < best[0]:
+                best = (share, extra_q, extra_e)
+    if best is None or best[0] <= 0:
+        return None
+    share, extra_q, extra_e = best
+    return share, f"{' '.join(extra_q)} vs {' '.join(extra_e)}"
+
+
+def _share(words: list[str], norm: NormName, ctx: Context) -> float:
+    # How much of the name the words are, by IDF.
+    idf, default = ctx.idf, ctx.default_idf
+    total = sum(idf.get(t, default) for t in norm.tokens if t not in norm.forms)
+    return sum(idf.get(t, default) for t in words) / total if total else 0.0
 
 
 def place(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -370,6 +403,7 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "address_differs": (address_differs, "address", -0.26),
     "country_differs": (country_differs, "country", -0.73),
     "legal_form_differs": (legal_form_differs, "form", -0.4),
+    "name_words_differ": (name_words_differ, "name", -0.6),
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.
@@ -385,6 +419,7 @@ _COSTLIEST_LAST = (
     "identifier", "address_same", "address_typo", "po_box", "address_near", "street_only",
     "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
+    "name_words_differ",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
 # feature returns None (a test holds each to this), so it is not asked.

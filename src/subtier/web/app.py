@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
-from subtier.web import api, pages
+from subtier.web import api, pages, worklist
 from subtier.web.disclosure import FormError
 from subtier.web.security import RateLimiter
 from subtier.web.service import LockedError, NotFoundError, Service, Settings
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.pages = pages.PageCache()
     app.include_router(pages.router)
+    app.include_router(worklist.router)
     app.include_router(api.router)
     static = resources.files("subtier.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeVar
@@ -386,13 +386,22 @@ def apply(
     )
 
 
-def statement(chain: Chain, scope: Scope) -> str:
+def statement(chain: Chain, scope: Scope, terms: Sequence[str] = ()) -> str:
+    """What the vendor signs: the disclosure is complete and correct, and, when the buyer's
+    policy gives them, that the work complies with each term of its rider."""
     orgs = chain.organizations_by_id
     engagement = chain.engagements_by_id.get(scope.engagement)
-    return STATEMENT.format(
-        supplier=orgs[scope.supplier].name if scope.supplier in orgs else scope.supplier,
+    supplier = orgs[scope.supplier].name if scope.supplier in orgs else scope.supplier
+    text = STATEMENT.format(
+        supplier=supplier,
         buyer=orgs[scope.buyer].name if scope.buyer in orgs else scope.buyer,
         service=(engagement.service if engagement else None) or "this engagement",
+    )
+    if not terms:
+        return text
+    return (
+        text + f" I further attest that {supplier}'s work complies with these terms of the Supply"
+        " Chain Labor Rider, which bind it and each of its subcontractors: " + " ".join(terms)
     )
 
 

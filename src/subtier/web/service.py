@@ -22,6 +22,7 @@ from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
 from subtier.monitoring import confirmed_sites, track
 from subtier.policy import Evidence, Finding, Policy, Severity
+from subtier.policy.clauses import attested_terms
 from subtier.policy.config import WageFloor
 from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
@@ -545,7 +546,8 @@ class Service:
         return PortalView(
             invitation=inv, scope=scope, buyer=row.buyer, supplier=row.supplier,
             service=row.service, disclosure=d, attestation=self.portal.attestation(inv.id),
-            statement=dis.statement(chain, scope), children=children,
+            statement=dis.statement(chain, scope, attested_terms(self.policy)),
+            children=children,
             missing=dis.missing_before_signing(d), status=row.status,
         )  # fmt: skip
 
@@ -588,7 +590,7 @@ class Service:
             version = self._apply(inv, lambda d, _s, _t: d)  # make sure the chain holds it
             _v, chain = self._chain(inv.chain)
             scope = self._scope(inv, chain)
-            text = dis.statement(chain, scope)
+            text = dis.statement(chain, scope, attested_terms(self.policy))
             content, digest = dis.attested(scope, d, form, text)
             if not self.portal.attest(
                 inv.id, form.name, form.title, form.date.isoformat(), text, content, digest,

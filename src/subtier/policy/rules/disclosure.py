@@ -15,11 +15,12 @@ def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> I
 
     An engagement whose supplier has not answered, or answered no, is reported. A supplier
     that is a person (an employee on payroll, a freelancer) is paid for their own work and
-    has no subcontractors to disclose.
+    has no subcontractors to disclose, and an engagement marked ``disclosure_required: false``
+    (a service with no work to pass on: fees, software, legal counsel) is not asked.
     """
     orgs = ctx.chain.organizations_by_id
     for index, eng in enumerate(ctx.chain.engagements):
-        if eng.subcontractors_disclosed:
+        if eng.subcontractors_disclosed or eng.disclosure_required is False:
             continue
         supplier_org = orgs.get(eng.supplier)
         if supplier_org is not None and supplier_org.type is OrgType.INDIVIDUAL:

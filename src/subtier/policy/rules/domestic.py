@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from subtier.normalize.countries import SiteCountry, site_country
+from subtier.normalize.places import country_code
 from subtier.policy.config import DomesticOnly
 from subtier.policy.finding import Evidence, Finding
 from subtier.policy.rules.context import Context
@@ -36,6 +37,10 @@ def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
     given, since many US towns carry foreign names (Paris, TX). A site whose address says it is
     abroad is outside the allowed countries whoever operates it. A site whose country cannot
     be told is reported at low severity.
+
+    A supplier with no site of its own in the chain is judged by its own country: one abroad
+    is reported (FEC payees in state ZZ are abroad, country unknown), at low severity when
+    none of its engagements has work to pass on (``disclosure_required: false``).
     """
     allowed = set(params.countries)
     for site in ctx.chain.sites:
@@ -63,3 +68,46 @@ def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
                 summary=f"{site.name} is in {code}, outside the allowed countries ({', '.join(sorted(allowed))}).",
                 evidence=(Evidence(reasons=found.evidence, source=site.source),),
             )
+    yield from _suppliers_abroad(ctx, params)
+
+
+def _suppliers_abroad(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
+    """Suppliers that show no site, judged by their own country (``ZZ``: abroad, unknown where)."""
+    allowed = set(params.countries)
+    with_sites = {s.operator for s in ctx.chain.sites if s.operator}
+    with_sites |= {e.supplier for e in ctx.chain.engagements if e.sites}
+    suppliers: dict[str, bool] = {}  # supplier → any engagement with work to pass on
+    for e in ctx.chain.engagements:
+        suppliers[e.supplier] = (
+            suppliers.get(e.supplier, False) or e.disclosure_required is not False
+        )
+    for ident, labor in suppliers.items():
+        org = ctx.chain.organizations_by_id.get(ident)
+        if org is None or ident in with_sites or ident == ctx.chain.root or not org.country:
+            continue
+        code = (country_code(org.country) or "").upper()
+        if not code or code in allowed:
+            continue
+        where = "abroad (its address gives no country)" if code == "ZZ" else f"in {code}"
+        place = ", ".join(p for p in (org.city, org.state, org.zip) if p)
+        severity = (
+            params.severity if labor else min(params.severity, Severity.LOW, key=lambda s: s.rank)
+        )
+        yield Finding(
+            rule="domestic-only",
+            severity=severity,
+            subject_kind="organization",
+            subject_id=org.id,
+            path=tuple(ctx.graph.org_path(org.id)) or (org.id,),
+            summary=(
+                f"{org.name} is {where}, outside the allowed countries "
+                f"({', '.join(sorted(allowed))}), and no site shows where its work is done"
+                + ("." if labor else " (its services have no work to pass on).")
+            ),
+            evidence=(
+                Evidence(
+                    reasons=f"organization country: {code}" + (f" ({place})" if place else ""),
+                    source=org.source,
+                ),
+            ),
+        )
