@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the Python dependencies build or run against: PyICU compiles against ICU;
-# WeasyPrint renders with Pango and HarfBuzz; poppler-utils reads PDFs back in the tests;
-# the browser tests drive Debian's chromium; PySpark needs Java 17 or newer.
-DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+# Debian packages the Python dependencies build or run against. The core install needs only the
+# first line: PyICU (through normality) compiles against ICU. The tests need the rest: WeasyPrint
+# renders with Pango and HarfBuzz; poppler-utils reads PDFs back; the browser tests drive
+# Debian's chromium; PySpark needs Java 17 or newer. docs/install.md says the same for each extra.
+CORE_DEB_PACKAGES := libicu-dev pkg-config g++
+DEB_PACKAGES := $(CORE_DEB_PACKAGES) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
                 fonts-dejavu-core poppler-utils chromium openjdk-17-jre-headless
+CORE   := $(VENV)/.core-installed
+UV     := uv==0.13.8
 
-.PHONY: install demo test lint typecheck bench bench-spark data schema clean system-deps
+.PHONY: install demo test lint typecheck bench bench-spark data schema clean system-deps lock docs
 
 # subtier's own bytecode, brought up to date every time: an editable install writes none, and
 # where PYTHONDONTWRITEBYTECODE is set no run writes it either, so that every command would
@@ -17,26 +21,35 @@ DEB_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libha
 install: $(STAMP)
 	@$(BIN)/python -m compileall -q src/subtier
 
-$(STAMP): pyproject.toml
+# Everything the tests need, at the versions of requirements.lock, then subtier itself.
+$(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
-	@touch $(STAMP)
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(STAMP) $(CORE)
 
-# Installs missing Debian packages only; needs root (or sudo) on a bare machine.
-system-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
-	fi
+# The core install only (what `pip install subtier` brings), at the locked versions.
+$(CORE): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory system-deps DEB_PACKAGES="$(CORE_DEB_PACKAGES)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	@touch $(CORE)
+
+# Regenerates requirements.lock from pyproject.toml; versions already in it are kept unless a
+# range excludes them (uv prefers the output file's versions). Needs the network.
+lock:
+	$(PYTHON) -m venv /tmp/subtier-uv
+	/tmp/subtier-uv/bin/pip install --quiet $(UV)
+	/tmp/subtier-uv/bin/uv pip compile pyproject.toml --all-extras --universal \
+	  --python-version 3.11 --no-annotate -o requirements.lock
 
 # Exit code 1 means "findings at or above high": the expected outcome of the demo.
-demo: install
-	@$(BIN)/subtier check examples/procom-2019.yaml || [ $$? -eq 1 ]
+# It needs the core install only: no browser, no Java, no test tools.
+demo: $(CORE)
+	@$(BIN)/subtier demo || [ $$? -eq 1 ]
 
 # pytest runs against a throwaway PostgreSQL server (installed first if missing and we are root);
 # without one, the PostgreSQL store tests skip with a message.

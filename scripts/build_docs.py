@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic.fields import FieldInfo
 
+from subtier.environment import environment_table
 from subtier.policy import RULES
 from subtier.screen import WEIGHTS
 from subtier.screen.programs import SIGNALS
@@ -59,6 +60,30 @@ def rules_text() -> str:
             f"### `{name}`\n\n{inspect.getdoc(fn)}\n\nParameters: {fields}, `enabled` (default true).\n"
         )
     return "\n".join(parts)
+
+
+def api_reference() -> str:
+    """Each public name of ``subtier``: its signature and its docstring."""
+    import subtier
+
+    parts = []
+    for name in subtier.__all__:
+        if name == "__version__":
+            continue
+        obj = getattr(subtier, name)
+        kind = "class" if inspect.isclass(obj) else "function"
+        try:
+            signature = f"{name}{inspect.signature(obj)}"
+        except (TypeError, ValueError):
+            signature = name
+        if kind == "class" and issubclass(obj, Exception):
+            signature = name
+        doc = inspect.getdoc(obj) or ""
+        parts.append(
+            f"### `{name}`\n\n{kind} `{obj.__module__}.{name}`\n\n```python\n"
+            f"{signature}\n```\n\n{doc}".rstrip()
+        )
+    return "\n\n".join(parts)
 
 
 ROOT = DOCS.parent
@@ -116,6 +141,8 @@ def main() -> None:
     replace(DOCS / "screening.md", "features", features_table())
     replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
+    replace(DOCS / "environment.md", "environment", environment_table())
+    replace(DOCS / "api.md", "api", api_reference())
     for (file, name), body in fec_samples().items():
         replace(ROOT / file, name, body)
     print("docs regenerated")

@@ -52,6 +52,37 @@ def test_the_readme_sample_is_what_check_prints() -> None:
         assert line.rstrip() in printed, line
 
 
+def test_every_environment_variable_is_in_the_table() -> None:
+    import re
+
+    from subtier.environment import ENVIRONMENT, environment_table
+
+    read: set[str] = set()
+    for path in (ROOT / "src" / "subtier").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", text))
+        read |= set(re.findall(r"envvar=\"([A-Z_]+)\"", text))
+    assert read == set(ENVIRONMENT)
+    doc = (ROOT / "docs" / "environment.md").read_text(encoding="utf-8")
+    assert environment_table() in doc
+
+
+def test_the_api_reference_is_up_to_date() -> None:
+    import subprocess
+    import sys
+
+    import subtier
+
+    code = "import sys; sys.path.insert(0, 'scripts'); import build_docs; print(build_docs.api_reference())"
+    made = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.rstrip("\n")
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert made in doc
+    for name in subtier.__all__:
+        assert name == "__version__" or f"### `{name}`" in doc
+
+
 def test_the_fec_samples_are_what_the_command_prints() -> None:
     import re
     import sys

@@ -266,3 +266,46 @@ def test_subcontract_without_main_contractor_among_several_suppliers(tmp_path: P
     with pytest.raises(InputError, match="main contractor") as error:
         load_ocds_chain(_write(tmp_path, data))
     assert error.value.field == "releases[0].awards[0].subcontracting.subcontractors[0]"
+
+
+def _cancelling_release(data: dict[str, Any], date_: str) -> dict[str, Any]:
+    """A later release of the first process: its award LKV-A-001 is cancelled, and so only
+    the award's id and status are given (OCDS merges the rest in from earlier releases)."""
+    first = data["releases"][0]
+    return {
+        "ocid": first["ocid"],
+        "id": f"{first['ocid']}-cancel",
+        "date": date_,
+        "tag": ["awardCancellation"],
+        "initiationType": "tender",
+        "awards": [{"id": "LKV-A-001", "status": "cancelled"}],
+    }
+
+
+def test_a_later_release_that_cancels_an_award_removes_its_engagements(tmp_path: Path) -> None:
+    data = _package()
+    data["releases"].append(_cancelling_release(data, "2024-06-01T00:00:00Z"))
+    chain = load_ocds_chain(_write(tmp_path, data))
+    assert list(chain.engagements_by_id) == [f"LKV-A-002-{NORTHWIND}"]
+    # The parties stay: the buyer and the suppliers are organizations of the chain.
+    assert {LKV, NORTHWIND, BLUEBELL} <= set(chain.organizations_by_id)
+
+
+def test_releases_merge_by_date_not_by_file_order(tmp_path: Path) -> None:
+    data = _package()
+    # The cancellation is dated before the award: the award, published later, stands.
+    data["releases"].insert(0, _cancelling_release(data, "2024-01-01T00:00:00Z"))
+    chain = load_ocds_chain(_write(tmp_path, data))
+    assert f"LKV-A-001-{NORTHWIND}" in chain.engagements_by_id
+
+
+def test_a_later_release_amends_an_award(tmp_path: Path) -> None:
+    data = _package()
+    later = _cancelling_release(data, "2024-06-01T00:00:00Z")
+    later["awards"] = [{"id": "LKV-A-001", "title": "Voter-contact calls only"}]
+    data["releases"].append(later)
+    chain = load_ocds_chain(_write(tmp_path, data))
+    calls = chain.engagements_by_id[f"LKV-A-001-{NORTHWIND}"]
+    assert calls.service == "Voter-contact calls only"
+    # Fields the later release does not give are the earlier release's.
+    assert (calls.start, calls.end) == (date(2024, 3, 1), date(2024, 11, 5))

@@ -1,4 +1,122 @@
-"""subtier: who really does our work, where, and for what pay?"""
+"""subtier: who really does our work, where, and for what pay?
+
+The public API is the names in ``__all__``; everything else is private and may change. A check
+in five lines::
+
+    import subtier
+
+    chain = subtier.load_chain("chain.yaml")            # or subtier.example_path()
+    result = subtier.check(chain, subtier.load_policy(), subtier.lists_in_force(),
+                           programs=subtier.programs())
+    for finding in result.findings:
+        print(finding.severity, finding.rule, finding.summary)
+
+Screening records of your own against a list::
+
+    screener = subtier.Screener([subtier.load_list("facilities")])
+    matches = screener.screen(subtier.make_record("7", "Taft call center",
+                              address="601 N Oak St", city="Taft", state="OK", zip="74463"))
+
+The names are loaded when first used, so ``import subtier`` costs nothing until then.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__"]
+
+# name → module it comes from
+_EXPORTS: dict[str, str] = {
+    "Chain": "subtier.model",
+    "CheckResult": "subtier.check",
+    "Finding": "subtier.policy",
+    "InputError": "subtier.errors",
+    "ListInfo": "subtier.screen",
+    "Match": "subtier.screen",
+    "MissingExtraError": "subtier.extras",
+    "Policy": "subtier.policy",
+    "Record": "subtier.screen",
+    "RiskList": "subtier.screen",
+    "Screener": "subtier.screen",
+    "Severity": "subtier.severity",
+    "SubtierError": "subtier.errors",
+    "check": "subtier.check",
+    "example_path": "subtier.data",
+    "lists_in_force": "subtier.lists",
+    "load_chain": "subtier.ingest",
+    "load_list": "subtier.lists",
+    "load_policy": "subtier.ingest",
+    "make_record": "subtier.screen",
+    "parse_address": "subtier.normalize.addresses",
+    "programs": "subtier.lists.programs",
+}
+
+__all__ = [
+    "Chain",
+    "CheckResult",
+    "Finding",
+    "InputError",
+    "ListInfo",
+    "Match",
+    "MissingExtraError",
+    "Policy",
+    "Record",
+    "RiskList",
+    "Screener",
+    "Severity",
+    "SubtierError",
+    "__version__",
+    "check",
+    "example_path",
+    "lists_in_force",
+    "load_chain",
+    "load_list",
+    "load_policy",
+    "make_record",
+    "parse_address",
+    "programs",
+]
+
+if TYPE_CHECKING:
+    from subtier.check import CheckResult, check
+    from subtier.data import example_path
+    from subtier.errors import InputError, SubtierError
+    from subtier.extras import MissingExtraError
+    from subtier.ingest import load_chain, load_policy
+    from subtier.lists import lists_in_force, load_list
+    from subtier.lists.programs import programs
+    from subtier.model import Chain
+    from subtier.normalize.addresses import parse_address
+    from subtier.policy import Finding, Policy
+    from subtier.screen import ListInfo, Match, Record, RiskList, Screener, make_record
+    from subtier.severity import Severity
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'subtier' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+class _Package(types.ModuleType):
+    """``subtier.check`` is the function: importing the module of the same name
+    (``subtier.check``, reached as ``from subtier.check import ...``) does not rebind it."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import sys
+import time
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -40,10 +41,15 @@ app = typer.Typer(
     name="subtier",
     help="Who really does our work, where, and for what pay? Map, screen and judge service chains.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+# Notes on standard error ("wrote report.pdf", warnings); --quiet silences them, not errors.
 err = Console(stderr=True, soft_wrap=True)
+_errors = Console(stderr=True, soft_wrap=True)
+_STARTED = time.perf_counter()
+_VERBOSE: list[bool] = []
 
 PolicyOption = Annotated[
     Path | None,
@@ -82,13 +88,16 @@ class ReportFormat(StrEnum):
 
 
 def _fail(error: InputError) -> typer.Exit:
-    err.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
+    _errors.print("[bold red]error:[/] " + escape(str(error)), highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
 @app.command()
 def check(
-    chain: Annotated[Path, typer.Argument(help="Chain file (YAML or JSON).", show_default=False)],
+    chain: Annotated[
+        Path | None,
+        typer.Argument(help="Chain file (YAML or JSON).", show_default=False),
+    ] = None,
     policy: PolicyOption = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
@@ -119,6 +128,10 @@ def check(
     ] = None,
     database: DatabaseOption = None,
     by: ByOption = None,
+    example: Annotated[
+        bool,
+        typer.Option("--example", help="Check the bundled reference case instead of a file."),
+    ] = False,
 ) -> None:
     """Screen every site and organization of a chain, judge it against policy, follow the money.
 
@@ -128,7 +141,7 @@ def check(
 
     Examples:
 
-        subtier check examples/procom-2019.yaml
+        subtier check --example     # the bundled reference case
 
         subtier check chain.yaml --policy policy.yaml --format json --fail-on critical
 
@@ -141,6 +154,14 @@ def check(
     from subtier.lists import lists_in_force
     from subtier.lists.programs import programs
 
+    if example:
+        from subtier.data import example_path
+
+        if chain is not None:
+            raise _fail(InputError("give a chain file or --example, not both"))
+        chain = example_path()
+    if chain is None:
+        raise _fail(InputError("give a chain file to check (or --example for the bundled one)"))
     try:
         loaded = load_chain(chain)
         rules = load_policy(policy)
@@ -169,6 +190,41 @@ def check(
         for i, f in enumerate(result.findings)
     ):
         raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead.")
+    ] = None,
+) -> None:
+    """Check the bundled reference case: a campaign's calls made inside an Oklahoma prison.
+
+    The same as `subtier check --example`; needs no file and no checkout. It exits 1, since the
+    case has a critical finding.
+
+    Examples:
+
+        subtier demo
+
+        subtier demo --format pdf --output report.pdf   # needs the pdf extra
+    """
+    check(
+        chain=None,
+        policy=None,
+        fmt=fmt,
+        output=output,
+        fail_on=Severity.HIGH,
+        lists=None,
+        save=False,
+        key=None,
+        database=None,
+        by=None,
+        example=True,
+    )
 
 
 class Engine(StrEnum):
@@ -348,6 +404,9 @@ def _write_report(
     elif fmt is ReportFormat.FTM:
         import io
 
+        from subtier.extras import require_extra
+
+        require_extra("ftm")
         from subtier.report.ftm import dump_ftm, export_ftm
 
         buffer = io.BytesIO()
@@ -378,13 +437,22 @@ lists_app = typer.Typer(
 app.add_typer(lists_app, name="lists")
 
 
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
 @lists_app.callback()
-def lists_show(ctx: typer.Context) -> None:
+def lists_show(ctx: typer.Context, fmt: FormatOption = Format.TEXT) -> None:
     """Show each list: name, version, entries and source.
 
     Examples:
 
         subtier lists
+
+        subtier lists --format json
 
         subtier lists add suppliers-watch watch.csv
 
@@ -400,8 +468,17 @@ def lists_show(ctx: typer.Context) -> None:
         infos = all_lists()
     except InputError as error:
         raise _fail(error) from None
-    table = Table("name", "kind", "version", "entries", "data of", "source", "license")
     today = date.today()
+    if fmt is Format.JSON:
+        keys = ("name", "version", "entries", "data_date", "source", "license")
+        _print_json(
+            [
+                {**{k: getattr(i, k) for k in keys}, "kind": i.kind.value, "stale": i.stale(today)}
+                for i in infos
+            ]
+        )
+        return
+    table = Table("name", "kind", "version", "entries", "data of", "source", "license")
     for info in infos:
         dated = info.data_date + (" (over a year old)" if info.stale(today) else "")
         table.add_row(
@@ -511,7 +588,7 @@ def _workspace(database: str | None) -> Workspace:
     except Exception as error:  # a bad URL or an unreachable server is the user's to fix
         if isinstance(error, InputError):
             raise _fail(error) from None
-        err.print(
+        _errors.print(
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
@@ -556,6 +633,7 @@ def history(
         str | None, typer.Argument(help="A saved chain's key; all chains if omitted.")
     ] = None,
     database: DatabaseOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """List saved chain versions: key, version, when, by whom, content hash and source."""
     from rich.table import Table
@@ -564,6 +642,15 @@ def history(
         found = workspace.versions(key)
     if key and not found:
         raise _fail(InputError(f"no saved chain {key!r}"))
+    if fmt is Format.JSON:
+        _print_json(
+            [
+                {"chain": v.key, "version": v.version, "saved": v.created_at.isoformat(),
+                 "by": v.created_by, "hash": v.content_hash, "source": v.source}
+                for v in found
+            ]
+        )  # fmt: skip
+        return
     table = Table("chain", "version", "saved", "by", "hash", "source")
     for v in found:
         table.add_row(v.key, str(v.version), v.created_at.isoformat(timespec="seconds"), v.created_by,
@@ -579,6 +666,7 @@ def diff(
     ] = None,
     new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
     database: DatabaseOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Show what changed between two saved versions of a chain.
 
@@ -600,6 +688,20 @@ def diff(
         except InputError as error:
             raise _fail(error) from None
     changes = diff_chains(old_chain, new_chain)
+    if fmt is Format.JSON:
+        _print_json(
+            {
+                "chain": key,
+                "old": older.version,
+                "new": newer.version,
+                "changes": [
+                    {"kind": c.kind, "section": c.section, "id": c.id,
+                     "fields": {n: {"before": b, "after": a} for n, (b, a) in c.fields.items()}}
+                    for c in changes
+                ],
+            }
+        )  # fmt: skip
+        return
     print(f"{older.label()} → {newer.label()}: {len(changes)} change(s)")
     for change in changes:
         sign = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
@@ -713,6 +815,7 @@ def review(
     reason: Annotated[str, typer.Option("--reason", help="Why; required with a decision.")] = "",
     database: DatabaseOption = None,
     by: ByOption = None,
+    fmt: FormatOption = Format.TEXT,
 ) -> None:
     """List findings that need review, or record a decision on one (with a reason and a name).
 
@@ -740,18 +843,31 @@ def review(
                 return
             keys = [chain] if chain else workspace.chain_keys()
             out = Console(highlight=False, soft_wrap=True)
+            listing: list[dict[str, object]] = []
             for key in keys:
                 current = workspace.latest_findings(key)
                 if current is None:
+                    if fmt is Format.JSON:
+                        listing.append({"chain": key, "run": False, "pending": [], "decided": 0})
+                        continue
                     out.print(f"{escape(key)}: never run; `subtier monitor` runs it")
                     continue
                 decisions = workspace.decisions(key)
                 pending = [t for t in current if is_open(t, decisions)]
+                if fmt is Format.JSON:
+                    items = [{"ref": t.ref, **dict(t.body)} for t in pending]
+                    decided = len(current) - len(pending)
+                    listing.append(
+                        {"chain": key, "run": True, "pending": items, "decided": decided}
+                    )
+                    continue
                 out.print(
                     f"[bold]{escape(key)}[/]: {len(pending)} to review, {len(current) - len(pending)} decided"
                 )
                 for t in pending:
                     out.print(f"  {t.ref}  {t.severity.value:8s} {escape(str(t.body['summary']))}")
+            if fmt is Format.JSON:
+                _print_json(listing)
         except InputError as error:
             raise _fail(error) from None
 
@@ -771,7 +887,7 @@ def audit_verify(database: DatabaseOption = None) -> None:
     with _workspace(database) as workspace:
         count, broken = workspace.verify_audit()
     if broken is not None:
-        err.print(f"[bold red]broken:[/] {escape(str(broken))}", highlight=False)
+        _errors.print(f"[bold red]broken:[/] {escape(str(broken))}", highlight=False)
         raise typer.Exit(1)
     print(f"audit trail intact: {count} record(s)")
 
@@ -1021,12 +1137,29 @@ def _main(
             "--debug", help="On an internal error, show the traceback (anywhere on the line)."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No notes or warnings on standard error; errors only."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log what subtier does (INFO) and how long the command took."
+        ),
+    ] = False,
 ) -> None:
     """Who really does our work, where, and for what pay?
 
     Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input; 3 internal error or
     output that cannot be written.
     """
+    err.quiet = quiet and not verbose
+    if verbose:
+        import logging
+
+        logging.basicConfig(format="subtier: %(name)s: %(message)s", stream=sys.stderr)
+        logging.getLogger("subtier").setLevel(logging.INFO)
+        _VERBOSE.append(True)
 
 
 @app.command()
@@ -1084,6 +1217,12 @@ def serve(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from subtier.extras import MissingExtraError, require_extra
+
+    try:
+        require_extra("web")
+    except MissingExtraError as error:
+        raise _fail(error) from None
     from subtier.web import Settings
     from subtier.web import serve as run_server
 
@@ -1105,7 +1244,7 @@ def serve(
     except InputError as error:
         raise _fail(error) from None
     except SQLAlchemyError as error:
-        err.print(
+        _errors.print(
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
@@ -1277,10 +1416,15 @@ def main() -> None:
     # run; the default collector thresholds re-scan them over and over (3x slower at 100k sites).
     gc.set_threshold(200_000, 50, 1000)
     debug = _take_debug_flag(sys.argv)
+    from subtier.extras import MissingExtraError
+
     try:
         app()
     except SystemExit as done:
         code = done.code
+    except MissingExtraError as error:  # raised where no command catches it: one line, no traceback
+        _errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        code = 2
     except InputError as error:
         _fail(error)
         code = 2
@@ -1288,6 +1432,8 @@ def main() -> None:
         code = _crashed(error, debug)
     else:
         code = 0
+    if _VERBOSE:
+        _errors.print(f"subtier: done in {time.perf_counter() - _STARTED:.2f} s", highlight=False)
     # Freeing a large chain object by object at interpreter exit takes longer than checking it
     # (3 s of 12 at 100,000 sites). Output is flushed, no file is left open, so end at once.
     if isinstance(code, str):

@@ -254,6 +254,9 @@ def filing_number(path: Path, data: bytes) -> str:
 
 def read_filing(path: Path, on_progress: Callable[[int], None] | None = None) -> Filing:
     """Read one ``.fec`` file. ``on_progress`` is told how many lines were read since last time."""
+    from subtier.extras import require_extra
+
+    require_extra("fec")
     from fastfec import FastFEC  # type: ignore[import-untyped]
 
     name = str(path)

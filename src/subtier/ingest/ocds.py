@@ -2,7 +2,9 @@
 
 Accepted: a release package (``{"releases": [...]}``), a record package (``{"records": [...]}``,
 each record's ``compiledRelease``, else its last release), one release, or JSON lines of any of
-these. ``parties`` become organizations (merged across releases by party id), the ``buyer`` is
+these. The releases of one contracting process (``ocid``) are merged into its compiled release
+by ocdsmerge, the reference implementation, so that a later release's changes win (an award
+cancelled later is no engagement). ``parties`` become organizations (merged across releases by party id), the ``buyer`` is
 the root, each supplier of an award is an engagement buyer → supplier, contracts linked by
 ``awardID`` give their dates and value, and subcontracting (an extension, in several shapes)
 gives engagements supplier → subcontractor. OCDS core has no work sites, so no sites are read.
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import ocdsmerge  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from subtier.errors import InputError
@@ -37,6 +41,14 @@ _ADDRESS = {
 }
 # Where a subcontract names the supplier that subcontracts, if it does.
 _MAIN_CONTRACTOR_KEYS = ("mainContractor", "contractor", "supplier")
+# OCDS 1.1's merge rules as the release schema states them (omitWhenMerged on the release's
+# own id, date and tag; the compiled release gets its own). Arrays of objects merge by their
+# ``id`` and other arrays are replaced whole: ocdsmerge's defaults, as the standard says.
+_MERGE_RULES: dict[tuple[str, ...], str] = {
+    ("id",): "omitWhenMerged",
+    ("date",): "omitWhenMerged",
+    ("tag",): "omitWhenMerged",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +58,7 @@ class _Release:
     data: dict[str, Any]
     path: str
     line: int | None
+    compiled: bool = False  # a record's compiledRelease: already merged
 
     @property
     def ocid(self) -> str:
@@ -175,13 +188,43 @@ def _collect_record(
         raise InputError(message, file=where, line=line, field=path)
     if "ocid" not in release and record.get("ocid") is not None:
         release = {**release, "ocid": record["ocid"]}
-    package.releases.append(_Release(release, path, line))
+    package.releases.append(_Release(release, path, line, compiled=True))
 
 
 def _collect_release(item: Any, path: str, line: int | None, where: str, package: _Package) -> None:
     if not isinstance(item, dict):
         raise InputError("release is not a JSON object", file=where, line=line, field=path)
     package.releases.append(_Release(item, path, line))
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def merge_releases(releases: list[_Release]) -> list[_Release]:
+    """One release per contracting process: a process with several releases is merged into its
+    compiled release by ocdsmerge, oldest ``date`` first (file order where a date is missing);
+    a process with one release, or a record's compiled release, is read as it is."""
+    by_ocid: dict[str, list[_Release]] = {}
+    for release in releases:
+        by_ocid.setdefault(release.ocid, []).append(release)
+    out: list[_Release] = []
+    for ocid, group in by_ocid.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        dates = [d if isinstance(d := r.data.get("date"), str) else None for r in group]
+        if all(dates):
+            group = [r for _, r in sorted(zip(dates, group, strict=True), key=lambda p: p[0] or "")]
+        compiled = ocdsmerge.CompiledRelease(merge_rules=_MERGE_RULES)
+        with warnings.catch_warnings():  # a repeated id within one array: the later one wins
+            warnings.simplefilter("ignore")
+            for release in group:
+                compiled.append(release.data)
+        data: dict[str, Any] = compiled.asdict()
+        data.setdefault("ocid", ocid)
+        paths = ", ".join(r.path for r in group[:3]) + (", ..." if len(group) > 3 else "")
+        out.append(_Release(data, f"ocid {ocid} merged from {paths}", group[-1].line, True))
+    return out
 
 
 # -- building the chain -----------------------------------------------------------------------
@@ -204,6 +247,7 @@ class _Reader:
                 self.names[pid] = _text(party.get("name")) or self.names.get(pid, pid)
         self.engagements: dict[tuple[str, ...], dict[str, Any]] = {}
         self.engagement_ids: set[str] = set()
+        self.merged = merge_releases(package.releases)
 
     def error(self, release: _Release, message: str, path: str | None = None) -> InputError:
         where = f"{release.path}.{path}" if path else release.path
@@ -236,7 +280,7 @@ class _Reader:
     def _buyers(self) -> dict[str, str]:
         """Each contracting process's buyer (chain id): its last release that names one."""
         buyers: dict[str, str] = {}
-        for release in self.package.releases:
+        for release in self.merged:
             data = release.data
             tender = data.get("tender") if isinstance(data.get("tender"), dict) else {}
             if isinstance(data.get("buyer"), dict):
@@ -253,7 +297,7 @@ class _Reader:
                         pid = _text(found[0].get("id")) or ""
                         buyers[release.ocid] = self.chain_ids[pid]
                         break
-        for release in self.package.releases:
+        for release in self.merged:
             if release.ocid not in buyers:
                 raise self.error(
                     release, "no buyer (buyer, tender.procuringEntity or a party with role buyer)"
@@ -280,10 +324,13 @@ class _Reader:
     def chain(self, root: str | None, default_name: str) -> Chain:
         buyers = self._buyers()
         root_id = self._root(root, buyers)
-        releases = [r for r in self.package.releases if buyers[r.ocid] == root_id]
+        # Parties are read from every release (a name a party had earlier becomes an alias);
+        # tenders, awards and contracts from each process's merged release.
+        raw = [r for r in self.package.releases if buyers[r.ocid] == root_id]
+        releases = [r for r in self.merged if buyers[r.ocid] == root_id]
         ocids = list(dict.fromkeys(r.ocid for r in releases))
         agencies = {cid for ocid, cid in buyers.items() if ocid in ocids}
-        organizations = self._organizations(releases, agencies)
+        organizations = self._organizations(raw, agencies)
         tender_titles = {r.ocid: t for r in releases if (t := _tender_title(r.data))}
         contracts = self._contracts(releases)
         for release in releases:

@@ -758,6 +758,9 @@ def import_spreadsheet(source: str | Path, output: str | Path, root: str | None 
 
         chain = load_ocds_chain(Path(source), root=root)
     elif Path(source).name.lower().endswith((".ftm.json", ".ftm", ".jsonl", ".ijson", ".json")):
+        from subtier.extras import require_extra
+
+        require_extra("ftm")
         from subtier.ingest.ftm_chain import load_ftm_chain
 
         chain = load_ftm_chain(Path(source), root=root)

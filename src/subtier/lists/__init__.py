@@ -50,8 +50,11 @@ def load_list(spec: str) -> RiskList:
         return load_registered(spec)
     if path.exists():
         raise InputError("not a file", file=spec)
+    from subtier.lists.registry import did_you_mean
+
+    hint = did_you_mean(spec, (FACILITIES,)) if "/" not in spec else ""
     raise InputError(
-        f"no such list: {spec!r} (use 'facilities', a registered name, "
+        f"no such list: {spec!r}{hint} (use 'facilities', a registered name, "
         "or a path to a .csv or FtM .json file)"
     )
 

@@ -16,12 +16,14 @@ list is stored prepared, like a CSV list (see ``prepared``).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -234,8 +236,13 @@ def topic_label(code: str) -> str:
 
 @lru_cache(maxsize=1)
 def _topic_labels() -> dict[str, str]:
-    from followthemoney import registry  # 0.2 s to import: only lists with topics pay it
-
+    """followthemoney's topic names; without the ftm extra, the copy bundled in
+    ``data/ftm-topics.json`` (a test holds it to followthemoney's)."""
+    try:
+        from followthemoney import registry  # 0.2 s to import: only lists with topics pay it
+    except ImportError:
+        bundled = resources.files("subtier.data").joinpath("ftm-topics.json").read_text("utf-8")
+        return {str(k): str(v) for k, v in json.loads(bundled).items()}
     return {code: str(label) for code, label in registry.topic.names.items()}
 
 

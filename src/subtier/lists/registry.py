@@ -177,6 +177,19 @@ def registered_lists() -> list[ListInfo]:
     return [r.info for r in registrations()]
 
 
+def did_you_mean(name: str, extra: tuple[str, ...] = ()) -> str:
+    """``"; did you mean 'x'?"`` for the registered list name (or ``extra`` name) closest to
+    ``name``, or nothing when none is close."""
+    import difflib
+
+    try:
+        known = [*extra, *(r.info.name for r in registrations())]
+    except InputError:
+        known = list(extra)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def find_registration(name: str) -> Registration | None:
     """The registration of ``name``, or None if no list is registered under it."""
     if not NAME_PATTERN.fullmatch(name):
@@ -189,7 +202,7 @@ def load_registered(name: str) -> RiskList:
     """Load the stored copy of a registered list, under its registered name."""
     found = find_registration(name)
     if found is None:
-        raise InputError(f"no registered list named {name!r}")
+        raise InputError(f"no registered list named {name!r}{did_you_mean(name)}")
     stored = Path(found.info.source)
     if not stored.is_file():
         raise InputError(
@@ -204,7 +217,7 @@ def remove_list(name: str) -> None:
     folder = lists_dir()
     sidecar = folder / f"{name}{_SIDECAR}"
     if not sidecar.is_file():
-        raise InputError(f"no registered list named {name!r}")
+        raise InputError(f"no registered list named {name!r}{did_you_mean(name)}")
     # The sidecar goes first: without it the name is unregistered, whatever else remains.
     sidecar.unlink()
     for extension in _EXTENSIONS.values():

@@ -196,14 +196,14 @@ def parse_address(
     address: str | None,
     city: str | None = None,
     state: str | None = None,
-    zip_code: str | None = None,
+    zip: str | None = None,
     country: str | None = None,
 ) -> Address:
     """Parse an address given as one line, as separate fields, or both."""
     code = country_code(country) if country else None
     if code is not None and code != "us":
         # Abroad: the parts as one line, fingerprinted; no US street parts to look for.
-        given = (address, city, state, zip_code)
+        given = (address, city, state, zip)
         whole = ", ".join([p.strip() for p in given if p and p.strip()])
         town = (_clean(city) or None) if city else None
         return _line_address(code, whole, town) if whole else Address(city=town, country=code)
@@ -211,18 +211,18 @@ def parse_address(
     if code is None and state_code is not None:
         code = "us"
     zip5 = None
-    if zip_code:
-        found = _ZIP.search(zip_code)
+    if zip:
+        found = _ZIP.search(zip)
         zip5 = found.group(1) if found else None
         if zip5 and code is None and country is None:
             code = "us"
     given_unit = None
     if address:
         address, given_unit = _split_unit(address)
-    line_parts = [p for p in (address, city, state, zip_code) if p and p.strip()]
+    line_parts = [p for p in (address, city, state, zip) if p and p.strip()]
     whole = ", ".join(p.strip() for p in line_parts)
     # A street-only line with the town in its own fields can skip the CRF model.
-    separate = city is not None or state is not None or zip_code is not None
+    separate = city is not None or state is not None or zip is not None
     simple = (_route_parts(address) or _simple_street(address)) if address and separate else None
     own = len(usaddress.tokenize(address.strip())) if address and separate else None
     parts = simple if simple is not None else (_tag(whole, own) if whole else {})

@@ -258,6 +258,9 @@ def render_pdf(
     result: CheckResult, today: date | None = None, preparer: str | None = None
 ) -> bytes:
     """The report as PDF, laid out for A4 or Letter paper."""
+    from subtier.extras import require_extra
+
+    require_extra("pdf")
     from weasyprint import HTML
 
     pdf = HTML(string=render_html(result, today, preparer)).write_pdf()

@@ -91,6 +91,9 @@ def html_page(r: Rider) -> str:
 
 def docx_bytes(r: Rider) -> bytes:
     """The rider as a Word document (.docx)."""
+    from subtier.extras import require_extra
+
+    require_extra("docx")
     from docx import Document
 
     document = Document()

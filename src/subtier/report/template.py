@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from subtier.data import example_path
 from subtier.errors import InputError
 from subtier.ingest.spreadsheet import (
     CHAIN_COLUMNS,
@@ -45,7 +46,7 @@ DEFAULT_OUTPUT = {
     TemplateFormat.XLSX: Path("chain-template.xlsx"),
     TemplateFormat.CSV: Path("chain-template"),
 }
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "procom-2019.yaml"
+EXAMPLE = example_path()
 
 # What a field means, for the few fields the model does not describe.
 MEANINGS: dict[str, str] = {
@@ -91,7 +92,7 @@ REQUIRED_FILL = "FFE699"
 
 
 def example_chain() -> Chain:
-    """The bundled ProCom example (examples/procom-2019.yaml in the source tree)."""
+    """The bundled ProCom example (subtier/data/examples/procom-2019.yaml)."""
     from subtier.ingest import load_chain
 
     if not EXAMPLE.is_file():

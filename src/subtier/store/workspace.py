@@ -558,6 +558,10 @@ def _engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("postgresql"):
+        from subtier.extras import require_extra
+
+        require_extra("postgres")
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -1,0 +1,47 @@
+"""The environment variables subtier reads: one table, checked against the code by a test and
+printed in docs/environment.md by ``scripts/build_docs.py``."""
+
+from __future__ import annotations
+
+__all__ = ["ENVIRONMENT", "environment_table"]
+
+# name → (default, what it does)
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "SUBTIER_HOME": (
+        "`~/.local/share/subtier`",
+        "Where registered lists and their prepared copies (`prepared/`) are kept.",
+    ),
+    "SUBTIER_DATABASE_URL": (
+        "`sqlite:///subtier.db`",
+        "The workspace database for `add`, `history`, `monitor`, `review`, `serve`...; "
+        "`postgresql://...` needs the `postgres` extra. `--database` wins over it.",
+    ),
+    "SUBTIER_USER": (
+        "the login name",
+        "Who is acting, in the workspace's records and audit trail. `--by` wins over it.",
+    ),
+    "SUBTIER_PREPARED": (
+        "`1`",
+        "`0`, `no` or `false`: do not keep or use prepared copies of large lists.",
+    ),
+    "SUBTIER_ADMIN_TOKEN": (
+        "none",
+        "`subtier serve`: a single token that signs a buyer in. `--admin-token` wins over it.",
+    ),
+    "SUBTIER_PASSWORD": (
+        "a prompt",
+        "`subtier serve --add-user NAME`: the new account's password.",
+    ),
+    "SPARK_MASTER": (
+        "`local[*]`",
+        "`--engine spark`: the Spark master URL. `--spark-master` wins over it.",
+    ),
+    "SUBTIER_SPARK_LOG": ("`ERROR`", "`--engine spark`: Spark's log level."),
+}
+
+
+def environment_table() -> str:
+    """The table of docs/environment.md."""
+    rows = ["| variable | default | what it does |", "|---|---|---|"]
+    rows += [f"| `{name}` | {default} | {what} |" for name, (default, what) in ENVIRONMENT.items()]
+    return "\n".join(rows)
