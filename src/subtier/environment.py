@@ -16,10 +16,6 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "The workspace database for `add`, `history`, `monitor`, `review`, `serve`...; "
         "`postgresql://...` needs the `postgres` extra. `--database` wins over it.",
     ),
-    "SUBTIER_USER": (
-        "the login name",
-        "Who is acting, in the workspace's records and audit trail. `--by` wins over it.",
-    ),
     "SUBTIER_PREPARED": (
         "`1`",
         "`0`, `no` or `false`: do not keep or use prepared copies of large lists.",
@@ -37,6 +33,15 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "`--engine spark`: the Spark master URL. `--spark-master` wins over it.",
     ),
     "SUBTIER_SPARK_LOG": ("`ERROR`", "`--engine spark`: Spark's log level."),
+    "SUBTIER_DEBUG": (
+        "`0`",
+        "`1`: on an internal error (exit code 3), print the traceback, as `--debug` does.",
+    ),
+    "SUBTIER_USER": (
+        "the login name",
+        "Who is acting, in the workspace's records and audit trail, and who prepared a report"
+        " (`check --format pdf`). `--by` wins over it.",
+    ),
 }
 
 
