@@ -13,6 +13,7 @@ import json
 import re
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from pydantic.fields import FieldInfo
 
@@ -129,6 +130,42 @@ def fec_samples() -> dict[tuple[str, str], str]:
     }
 
 
+def cli_reference() -> str:
+    """Every command and option of the command line, from the typer app itself."""
+    import typer
+
+    from subtier.cli import app
+
+    root = typer.main.get_command(app)
+    parts: list[str] = []
+
+    def document(command: Any, name: str) -> None:
+        help_text = inspect.cleandoc(command.help or "").split("\n\n")
+        parts.append(f"## `{name}`\n")
+        parts.append(help_text[0].strip() + "\n")
+        rows = []
+        for param in command.params:
+            if type(param).__name__.endswith("Option"):
+                if param.hidden:
+                    continue
+                flags = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
+                rows.append(f"| {flags} | {' '.join((param.help or '').split())} |")
+            elif type(param).__name__.endswith("Argument"):
+                rows.append(f"| `{param.human_readable_name}` (argument) | "
+                            f"{' '.join((getattr(param, 'help', None) or '').split())} |")  # fmt: skip
+        if rows:
+            parts.append(
+                "| argument or option | what it does |\n|---|---|\n" + "\n".join(rows) + "\n"
+            )
+        if hasattr(command, "commands"):  # a group of commands: typer's own, not click's class
+            for sub_name, sub in command.commands.items():
+                document(sub, f"{name} {sub_name}")
+
+    for name, command in getattr(root, "commands", {}).items():
+        document(command, f"subtier {name}")
+    return "\n".join(parts).rstrip()
+
+
 def replace(path: Path, name: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
@@ -143,6 +180,7 @@ def main() -> None:
     replace(DOCS / "policy.md", "rules", rules_text())
     replace(DOCS / "environment.md", "environment", environment_table())
     replace(DOCS / "api.md", "api", api_reference())
+    replace(DOCS / "cli.md", "cli", cli_reference())
     for (file, name), body in fec_samples().items():
         replace(ROOT / file, name, body)
     print("docs regenerated")

@@ -99,3 +99,19 @@ def test_the_fec_samples_are_what_the_command_prints() -> None:
         found = re.search(rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, re.S)
         assert found, f"{file}: no {name} markers"
         assert found.group(1) == body, f"{file} is out of date: run scripts/build_docs.py"
+
+
+def test_the_cli_reference_is_up_to_date() -> None:
+    """docs/cli.md holds every command and option as the command line declares them."""
+    import subprocess
+    import sys
+
+    code = "import sys; sys.path.insert(0, 'scripts'); import build_docs; print(build_docs.cli_reference())"
+    made = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.rstrip("\n")
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert made in doc, "docs/cli.md is out of date: run scripts/build_docs.py"
+    for command in ("subtier check", "subtier lists add", "subtier fec", "subtier invite"):
+        assert f"## `{command}`" in doc, command
+    assert "`--kind`" in doc
