@@ -115,3 +115,22 @@ def test_the_cli_reference_is_up_to_date() -> None:
     for command in ("subtier check", "subtier lists add", "subtier fec", "subtier invite"):
         assert f"## `{command}`" in doc, command
     assert "`--kind`" in doc
+
+
+def test_the_tutorial_uses_real_commands_and_options() -> None:
+    import re
+
+    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"## `(subtier [a-z ]+)`\n(.*?)(?=\n## `|\Z)", cli, re.S))
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    lines = [
+        line for block in re.findall(r"```sh\n(.*?)```", tutorial, re.S)
+        for line in block.splitlines() if line.startswith("subtier ")
+    ]  # fmt: skip
+    assert len(lines) >= 7
+    for line in lines:
+        words = line.split()
+        name = " ".join(words[:3]) if " ".join(words[:3]) in sections else " ".join(words[:2])
+        assert name in sections, line
+        for option in (w for w in words if w.startswith("--")):
+            assert f"`{option}`" in sections[name], f"{option} of {name}"
