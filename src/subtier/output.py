@@ -15,14 +15,16 @@ A path that cannot be written raises OutputError (exit code 3), naming the path.
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import secrets
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from subtier.errors import InputError, OutputError
 
@@ -167,3 +169,39 @@ __all__ = [
     "open_text",
     "write_output",
 ]
+
+
+# Cells a spreadsheet would run as a formula (OWASP's CSV-injection rule).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def cell_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text and never runs as a formula: a text that begins
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` before it
+    (``=HYPERLINK(...)`` from a public filing or a vendor's form stays text). Numbers, such as
+    ``-3.5``, stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def cell_unsafe(value: str) -> str:
+    """The text ``cell_safe`` was given, from a cell it wrote (a template read back)."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every cell goes through ``cell_safe``."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> Any:
+        return self._writer.writerow([cell_safe(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)

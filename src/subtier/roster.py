@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from subtier import warmup
 from subtier.errors import InputError
+from subtier.output import SafeCsvWriter
 from subtier.screen import Match, Record, Screener, make_record
 from subtier.screen.record import warm_up
 
@@ -473,4 +474,5 @@ def output_rows(
 
 
 def write_csv(out: IO[str]) -> Any:
-    return csv.writer(out, lineterminator="\n")
+    # Input cells and matched list names come from vendors and public lists: never formulas.
+    return SafeCsvWriter(out, lineterminator="\n")

@@ -34,7 +34,7 @@ from pydantic.fields import FieldInfo
 
 from subtier.errors import InputError
 from subtier.model import Chain, validate_chain
-from subtier.output import write_output
+from subtier.output import cell_unsafe, write_output
 
 CHAIN_SHEET = "chain"
 INSTRUCTIONS_SHEET = "instructions"
@@ -325,7 +325,7 @@ def _csv_rows(path: Path) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     for number, cells in enumerate(reader, start=1):
-        values: list[object] = [*cells]
+        values: list[object] = [cell_unsafe(c) for c in cells]  # as the template wrote them
         rows.append((number, values))
     return rows
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from subtier.fec.conduits import label as conduit_label
 from subtier.fec.records import money
 from subtier.fec.run import FecResult
 from subtier.fec.summary import CategoryTotal
+from subtier.output import SafeCsvWriter
 from subtier.policy import Finding
 from subtier.report.json import dumps, finding_dict
 
@@ -373,7 +373,7 @@ def csv_rows(r: FecResult) -> Iterable[list[str]]:
 
 def render_csv(r: FecResult) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\n")  # payee names from public filings
     writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_rows(r))
     return buffer.getvalue()

@@ -7,7 +7,6 @@ importer and the model's field descriptions cannot drift apart.
 
 from __future__ import annotations
 
-import csv
 import io
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -34,7 +33,7 @@ from subtier.ingest.spreadsheet import (
 )
 from subtier.model import Chain
 from subtier.model.chain import ID_PATTERN
-from subtier.output import atomic_path, is_stdout, write_output
+from subtier.output import SafeCsvWriter, atomic_path, is_stdout, write_output
 
 
 class TemplateFormat(StrEnum):
@@ -285,7 +284,7 @@ def _write_csv(folder: Path, sheets: list[Sheet]) -> None:
         for name, header, rows in tables:
             # With a byte order mark, Excel reads the file as UTF-8.
             with (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
+                writer = SafeCsvWriter(handle)  # names typed by vendors: never formulas
                 writer.writerow(header)
                 writer.writerows([cell_text(v) for v in row] for row in rows)
     except OSError as error:
@@ -347,6 +346,9 @@ def _data_sheet(ws: Any, sheet: Sheet) -> None:
     ws.append(sheet.header)
     for row in sheet.rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text that begins with "=" is kept as text
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     is_chain = sheet.name == CHAIN_SHEET
     for position, name in enumerate(sheet.header, start=1):
