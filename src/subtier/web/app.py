@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from subtier import __version__
 from subtier.web import api, pages, worklist
 from subtier.web.disclosure import FormError
+from subtier.web.limits import BodyLimit
 from subtier.web.security import RateLimiter
 from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError
 
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     static = resources.files("subtier.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_middleware(SecurityHeaders)
+    # Added last, so it runs first: a body too large is refused before anything reads it.
+    app.add_middleware(BodyLimit)
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
