@@ -258,3 +258,30 @@ def test_public_only_work_keeps_the_c29_note(
         if org["id"] in ("campaign", "vendor", "procom"):
             org["type"] = "agency"
     assert run(chain_with(data), policy, facility_list) == []
+
+
+def test_an_organization_at_a_facility_says_how_sure_its_program_match_is(
+    example_data: dict[str, Any], default_policy: Policy, facility_list: RiskList
+) -> None:
+    data = copy.deepcopy(example_data)
+    data["engagements"] = [
+        {**e, "sites": []} if e["id"] == "labor" else e for e in data["engagements"]
+    ]
+    data["workforces"] = []
+    chain = chain_with(
+        data,
+        oci={
+            "name": "Unicor Federal Prison Industries",
+            "type": "company",
+            "state": "OK",
+            "address": "601 N Oak St",
+            "city": "Taft",
+            "zip": "74463",
+        },
+    )
+    [finding] = [f for f in run(chain, default_policy, facility_list) if f.subject_id == "oci"]
+    assert "is located at DR. EDDIE WARRIOR CORRECTIONAL CENTER" in finding.summary
+    assert "It may be a correctional-industries program (Federal Prison Industries" in (
+        finding.summary
+    )
+    assert "It is may be" not in finding.summary

@@ -190,9 +190,9 @@ def check(
 
     ``programs`` is the correctional-industries program list every organization is screened
     against by name (``subtier.lists.programs()`` is the bundled one)."""
-    by_kind = {kind: [rl for rl in lists if rl.info.kind is kind] for kind in ListKind}
     screener = Screener([rl for rl in lists if rl.info.kind in SITE_KINDS], threshold=threshold)
-    facility_screener = Screener(by_kind[ListKind.FACILITIES], threshold=threshold)
+    facilities = [rl for rl in lists if rl.info.kind is ListKind.FACILITIES]
+    facility_screener = Screener(facilities, threshold=threshold)
     party_lists = [rl for rl in lists if rl.info.kind in PARTY_KINDS]
     floor_params = policy.params("wage-floor")
     floor = (

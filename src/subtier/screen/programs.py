@@ -15,7 +15,7 @@ enough that matching costs nothing beside screening sites.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
@@ -406,16 +406,9 @@ def screen_programs(records: Sequence[Record], plist: ProgramList) -> list[Match
             match = match_program(query, plist.programs[position], plist, ctx)
             if match is not None and (best is None or _rank(match) < _rank(best)):
                 best = match
-        out.append(None if best is None else _with_subject(best, record.id))
+        out.append(None if best is None else replace(best, subject_id=record.id))
     return out
 
 
 def _rank(match: Match) -> tuple[bool, float, str]:
     return (match.strength is not Strength.MATCH, -match.score, match.entry_id)
-
-
-def _with_subject(match: Match, subject: str) -> Match:
-    return Match(
-        subject, match.list_name, match.list_version, match.entry_id, match.entry_name,
-        match.score, match.strength, match.features,
-    )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from subtier.model import OrgType
 from subtier.policy.config import ListedParty
@@ -29,15 +30,7 @@ def _evidence(ctx: Context, matches: Sequence[Match]) -> tuple[Evidence, ...]:
         evidence = evidence_of(match)
         details = ctx.details_of(match)
         if details is not None and details.describe():
-            evidence = Evidence(
-                reasons=f"{match.reasons}; listed: {details.describe()}",
-                list=evidence.list,
-                list_version=evidence.list_version,
-                entry_id=evidence.entry_id,
-                entry_name=evidence.entry_name,
-                score=evidence.score,
-                strength=evidence.strength,
-            )
+            evidence = replace(evidence, reasons=f"{match.reasons}; listed: {details.describe()}")
         out.append(evidence)
     return tuple(out)
 

@@ -24,7 +24,13 @@ class _Program:
     org: Organization
     doubt: int
     evidence: Evidence
-    label: str  # "Oklahoma Correctional Industries, a correctional-industries program"
+    what: str  # "a correctional-industries program (Oklahoma Correctional Industries)"
+
+    @property
+    def label(self) -> str:
+        """ "OCI, a correctional-industries program (...)", or "..., which may be ..."."""
+        maybe = "" if self.doubt == CERTAIN else "which may be "
+        return f"{self.org.name}, {maybe}{self.what}"
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,7 @@ def _programs(ctx: Context) -> dict[str, _Program]:
                 reasons="declared a correctional-industries program in the chain",
                 source=org.source,
             )
-            out[org.id] = _Program(
-                org, CERTAIN, evidence, f"{org.name}, a correctional-industries program"
-            )
+            out[org.id] = _Program(org, CERTAIN, evidence, "a correctional-industries program")
             continue
         if match is None:
             continue
@@ -56,12 +60,8 @@ def _programs(ctx: Context) -> dict[str, _Program]:
             doubt = POSSIBLE if match.score >= WEAK else WEAK_EVIDENCE
         same = match.entry_name.lower() == org.name.lower()
         named = "" if same else f" ({match.entry_name})"
-        kind = "" if doubt == CERTAIN else "which may be "
         out[org.id] = _Program(
-            org,
-            doubt,
-            evidence_of(match),
-            f"{org.name}, {kind}a correctional-industries program{named}",
+            org, doubt, evidence_of(match), f"a correctional-industries program{named}"
         )
     return out
 
@@ -231,7 +231,7 @@ def no_prison_labor(ctx: Context, params: NoPrisonLabor) -> Iterator[Finding]:
         summary = f"{org.name} is located at {top.entry_name}, a correctional facility."
         if program is not None:
             evidence.insert(0, program.evidence)
-            summary += f" It is {program.label.split(', ', 1)[1].removeprefix('which ')}."
+            summary += f" It {'is' if program.doubt == CERTAIN else 'may be'} {program.what}."
         yield Finding(
             rule="no-prison-labor",
             severity=params.severity if certain else params.severity.lower(),
