@@ -39,7 +39,7 @@ def main() -> None:
         # compares work, not interpreter teardown.
         load_only = (
             "import gc, os; gc.set_threshold(200_000, 50, 1000); "
-            f"from subtier.ingest import load_chain; load_chain({str(path)!r}); os._exit(0)"
+            f"from subtier.formats import load_chain; load_chain({str(path)!r}); os._exit(0)"
         )
         baseline, _ = timed([sys.executable, "-c", load_only])
         total, code = timed(

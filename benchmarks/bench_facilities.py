@@ -211,7 +211,7 @@ def main() -> None:
     if not HIFLD_CSV.is_file():
         print(f"bench_facilities: no HIFLD table at {HIFLD_CSV}; nothing to measure")
         return
-    from subtier.screen import DEFAULT_THRESHOLD
+    from subtier.core.screen import DEFAULT_THRESHOLD
 
     cli = screen_available()
     print(

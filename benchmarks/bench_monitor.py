@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_chain import generate
 
-from subtier.model import Chain
+from subtier.core.model import Chain
 from subtier.store import Workspace
 
 READ_ALL = (

@@ -281,7 +281,7 @@ def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
 def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     from rapidfuzz import fuzz
 
-    from subtier.screen import DEFAULT_THRESHOLD
+    from subtier.core.screen import DEFAULT_THRESHOLD
 
     print(
         f"\n[{s.key}] {s.name}: {len(s.queries)} labelled pairs ({s.positives} matches); "
@@ -367,7 +367,7 @@ LOGIC_V2_THRESHOLD = 0.7
 
 
 def _names_threshold(label: str) -> float:
-    from subtier.screen import DEFAULT_THRESHOLD
+    from subtier.core.screen import DEFAULT_THRESHOLD
 
     if label.startswith("subtier"):
         return DEFAULT_THRESHOLD
@@ -416,7 +416,7 @@ def main() -> None:
     if not shared.is_dir():
         print(f"bench_screen: no shared folder at {shared}; nothing to measure")
         return
-    from subtier.screen import DEFAULT_THRESHOLD
+    from subtier.core.screen import DEFAULT_THRESHOLD
 
     cli = screen_available()
     print(

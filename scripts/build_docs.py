@@ -18,9 +18,9 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from subtier.environment import environment_table
-from subtier.policy import RULES
-from subtier.screen import WEIGHTS
-from subtier.screen.programs import SIGNALS
+from subtier.core.policy import RULES
+from subtier.core.screen import WEIGHTS
+from subtier.core.screen.programs import SIGNALS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -98,9 +98,9 @@ FEC_DOC_SECTIONS = {"SCHEDULE B BY LINE": 7, "MEMO SUB-ITEMIZATIONS": 7, "WORKLI
 def fec_text() -> str:
     """What `subtier fec` prints on the bundled filing, as the command line prints it."""
     from subtier.fec import run_fec
-    from subtier.ingest import load_policy
+    from subtier.formats import load_policy
     from subtier.lists import facilities
-    from subtier.report.fec import render_text
+    from subtier.fec.report import render_text
 
     return render_text(run_fec([FEC_SAMPLE], load_policy(), [facilities()]))
 

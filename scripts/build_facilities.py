@@ -17,7 +17,7 @@ import json
 import math
 from pathlib import Path
 
-from subtier.normalize.addresses import parse_address
+from subtier.core.normalize.addresses import parse_address
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "hifld_prison_boundaries"

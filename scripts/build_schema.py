@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from subtier.model.schema import chain_schema
+from subtier.core.model.schema import chain_schema
 from subtier.report.schema import check_output_schema
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "subtier" / "data"

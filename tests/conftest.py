@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
-from subtier.model import Chain
-from subtier.policy import Policy
-from subtier.screen import RiskList
+from subtier.core.model import Chain
+from subtier.core.policy import Policy
+from subtier.core.screen import RiskList
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "procom-2019.yaml"

@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 import rigour.addresses
 
-from subtier.normalize.addresses import _simple_street, _tag, parse_address
-from subtier.normalize.fingerprint import address_fingerprint
+from subtier.core.normalize.addresses import _simple_street, _tag, parse_address
+from subtier.core.normalize.fingerprint import address_fingerprint
 
 # Lines where the CRF model itself splits the street wrongly; the fast path is right on these.
 MODEL_ERRORS = {
@@ -143,7 +143,7 @@ ABROAD = [
 def test_a_line_fingerprinted_in_two_halves_is_fingerprinted_whole() -> None:
     # The house number and the rest are fingerprinted apart, the rest once for a whole list:
     # held here to rigour's fingerprint of the whole line.
-    from subtier.normalize.addresses import _fingerprint, _line_fingerprint, line_words
+    from subtier.core.normalize.addresses import _fingerprint, _line_fingerprint, line_words
 
     with resources.files("subtier.data").joinpath("facilities.csv").open(encoding="utf-8") as f:
         lines = [

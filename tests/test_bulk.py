@@ -6,7 +6,7 @@ import gc
 import subprocess
 import sys
 
-from subtier.bulk import bulk
+from subtier.core.gcpause import bulk
 
 
 def test_the_collector_is_paused_inside_and_what_was_built_is_frozen() -> None:
@@ -51,7 +51,7 @@ def test_the_tables_thread_starts_building_before_importing_anything_heavy() -> 
     # The address tables' build lets the command line go on importing meanwhile, but only
     # once it has begun: what the thread imports before it must take no time.
     code = (
-        "import sys; import subtier.normalize.tables; "
+        "import sys; import subtier.core.normalize.tables; "
         "print(sorted(m for m in ('rigour.names', 'rigour.text', 'numpy', 'usaddress') "
         "if m in sys.modules))"
     )

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subtier.errors import InputError
-from subtier.ingest import load_chain, parse_chain
-from subtier.ingest.documents import DocumentError
-from subtier.model import Chain, ChainGraph
+from subtier.formats import load_chain, parse_chain
+from subtier.formats.documents import DocumentError
+from subtier.core.model import Chain, ChainGraph
 
 NAME = "chain.yaml"
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from subtier.check import check
-from subtier.ingest import load_chain
-from subtier.model import Chain
-from subtier.policy import Finding, Policy, Severity
-from subtier.screen import RiskList
+from subtier.app.check import check
+from subtier.formats import load_chain
+from subtier.core.model import Chain
+from subtier.core.policy import Finding, Policy, Severity
+from subtier.core.screen import RiskList
 
 from .conftest import EXAMPLE
 
@@ -168,10 +168,10 @@ def test_parallel_screening_gives_the_serial_answer(
 ) -> None:
     import importlib
 
-    from subtier.screen import Screener
+    from subtier.core.screen import Screener
 
     # `subtier.check` is the function of the public API; the module is reached by its path.
-    check_module = importlib.import_module("subtier.check")
+    check_module = importlib.import_module("subtier.app.check")
 
     chain = make_chain(address="400 Oak St, Taft, OK")
     screener = Screener([facility_list])

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from subtier.model.schema import chain_schema
+from subtier.core.model.schema import chain_schema
 
 from .conftest import EXAMPLE, ROOT
 from .conftest import run_cli as run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from subtier.normalize.countries import read_address, site_country
+from subtier.core.normalize.countries import read_address, site_country
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from subtier.policy import RULES
-from subtier.screen import WEIGHTS
+from subtier.core.policy import RULES
+from subtier.core.screen import WEIGHTS
 
 from .conftest import ROOT
 
@@ -34,7 +34,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 
 def test_every_program_signal_is_documented() -> None:
-    from subtier.screen.programs import SIGNALS
+    from subtier.core.screen.programs import SIGNALS
 
     text = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
     for name, (fn, topic) in SIGNALS.items():

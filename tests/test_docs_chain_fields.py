@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from subtier.ingest import parse_chain
-from subtier.model import (
+from subtier.formats import parse_chain
+from subtier.core.model import (
     Chain,
     Engagement,
     Labor,

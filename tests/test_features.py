@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from subtier.screen import WEIGHTS, RiskList, make_record
-from subtier.screen.engine import score_pair
+from subtier.core.screen import WEIGHTS, RiskList, make_record
+from subtier.core.screen.engine import score_pair
 
 
 def test_every_feature_has_a_docstring_and_a_weight() -> None:
@@ -77,7 +77,7 @@ def test_identifier_feature(facility_list: RiskList) -> None:
 
 def test_scoring_stops_early_only_below_the_floor(facility_list: RiskList) -> None:
     """evaluate_above gives evaluate's features whenever the total can reach the floor."""
-    from subtier.screen.features import evaluate, evaluate_above
+    from subtier.core.screen.features import evaluate, evaluate_above
 
     ctx = facility_list.index.context
     queries = [
@@ -107,7 +107,7 @@ def test_scoring_stops_early_only_below_the_floor(facility_list: RiskList) -> No
 
 def test_one_of_features_never_fire_together(facility_list: RiskList) -> None:
     """Scoring stops early counting one weight per ONE_OF group: at most one of each fires."""
-    from subtier.screen.features import ONE_OF, evaluate
+    from subtier.core.screen.features import ONE_OF, evaluate
 
     ctx = facility_list.index.context
     streets = ("N Oak St", "N Oka St", "Oak", "N Oak Ave", "N Elm St", "S Oak St", "N Oaks St")
@@ -134,7 +134,7 @@ def test_one_of_features_never_fire_together(facility_list: RiskList) -> None:
 def test_screen_gives_the_ranked_matches_over_the_threshold(facility_list: RiskList) -> None:
     """Screener.screen (which skips pairs that cannot reach the threshold) keeps exactly the
     matches of Screener.rank (which scores every candidate) at or over the threshold."""
-    from subtier.screen import Screener
+    from subtier.core.screen import Screener
 
     queries = [
         make_record("a", "Taft call center", address="601 N Oak St, Taft, OK 74463"),
@@ -167,7 +167,7 @@ def test_a_feature_says_nothing_about_a_pair_lacking_what_it_needs(
     """Features are asked only when both records have what they need (features.NEEDS): for
     every other pair, each one of them must return None, or leaving it out would change a
     score."""
-    from subtier.screen.features import _ADDRESS, _COUNTRY, _IDS, _POINT, NEEDS, WEIGHTS
+    from subtier.core.screen.features import _ADDRESS, _COUNTRY, _IDS, _POINT, NEEDS, WEIGHTS
 
     ctx = facility_list.index.context
     full: dict[str, Any] = dict(
@@ -232,7 +232,7 @@ def test_a_typo_in_the_street_at_the_same_number_and_zip_is_the_same_place(
 
 
 def test_figures_in_a_street_must_agree() -> None:
-    from subtier.screen.features import _name_edits
+    from subtier.core.screen.features import _name_edits
 
     assert _name_edits("14 st", "15 st") is None
     assert _name_edits("rte 38a", "rte 38b") is None
@@ -242,7 +242,7 @@ def test_figures_in_a_street_must_agree() -> None:
 
 
 def test_po_box_matches_and_a_road_alone_is_possible(facility_list: RiskList) -> None:
-    from subtier.screen import Screener, Strength
+    from subtier.core.screen import Screener, Strength
 
     screener = Screener([facility_list], 0.7)
     box = screener.screen(make_record("q", "Acme", address="PO Box 69, LaGrange, KY 40031"))
@@ -273,7 +273,7 @@ def test_a_typod_street_is_a_candidate(facility_list: RiskList) -> None:
 
 
 def test_typing_slips_in_a_short_street_name_are_possible(facility_list: RiskList) -> None:
-    from subtier.screen import Screener, Strength
+    from subtier.core.screen import Screener, Strength
 
     # 10003571 is 601 N Oak St, Taft, OK 74463; 10005708 is 700 N Main St, Clovis, NM 88101.
     found = _features(facility_list, "10005708", "700 North Maimm St, Clovis, NM 88101")
@@ -292,8 +292,8 @@ def test_typing_slips_in_a_short_street_name_are_possible(facility_list: RiskLis
 
 
 def test_street_types_that_differ_are_different_streets() -> None:
-    from subtier.normalize.addresses import Address
-    from subtier.screen.features import _street_edits
+    from subtier.core.normalize.addresses import Address
+    from subtier.core.screen.features import _street_edits
 
     def street(name: str) -> Address:
         return Address(number="1", street=name, zip5="10001", country="us")
@@ -305,7 +305,7 @@ def test_street_types_that_differ_are_different_streets() -> None:
 
 
 def test_an_ordinal_meets_its_spelling_with_its_first_letter() -> None:
-    from subtier.screen.features import _name_edits
+    from subtier.core.screen.features import _name_edits
 
     assert _name_edits("4 st", "forh st") == 2
     assert _name_edits("4 st", "court st") is None
@@ -314,7 +314,7 @@ def test_an_ordinal_meets_its_spelling_with_its_first_letter() -> None:
 
 
 def test_of_two_full_scores_the_one_whose_name_agrees_ranks_first(facility_list: RiskList) -> None:
-    from subtier.screen import Screener
+    from subtier.core.screen import Screener
 
     # 10001727 FCI EL RENO and 10001728 FCI EL RENO CAMP share 4205 W Hwy 66, El Reno, OK.
     screener = Screener([facility_list], 0.7)

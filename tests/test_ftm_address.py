@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from followthemoney import model
 
-from subtier.ingest.ftm_chain import _address_parts
+from subtier.formats.ftm_chain import _address_parts
 from subtier.lists.ftm import _address
 
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from followthemoney import EntityProxy, model, registry
 
-from subtier.check import CheckResult, check
+from subtier.app.check import CheckResult, check
 from subtier.errors import InputError
-from subtier.ingest import load_chain
-from subtier.ingest.ftm_chain import SCHEMA_OF_TYPE, load_ftm_chain, read_ftm_chain, read_marker
-from subtier.model import Chain
-from subtier.policy import Policy
+from subtier.formats import load_chain
+from subtier.formats.ftm_chain import SCHEMA_OF_TYPE, load_ftm_chain, read_ftm_chain, read_marker
+from subtier.core.model import Chain
+from subtier.core.policy import Policy
 from subtier.report.ftm import TOPICS, export_ftm, write_ftm
 from subtier.report.json import finding_dict, wage_dict
-from subtier.screen import RiskList
+from subtier.core.screen import RiskList
 
 from .conftest import EXAMPLE, ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from subtier.immutable import immutable
-from subtier.screen import make_record
+from subtier.core.immutable import immutable
+from subtier.core.screen import make_record
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,7 @@ def test_a_value_class_compares_and_hashes_by_its_fields() -> None:
 def test_assigning_to_a_field_is_a_type_error(tmp_path: Path) -> None:
     snippet = tmp_path / "assign.py"
     snippet.write_text(
-        "from subtier.screen import make_record\n"
+        "from subtier.core.screen import make_record\n"
         "record = make_record('x', 'Acme')\n"
         "record.name = 'Other'\n"
         "if record.address is not None:\n"

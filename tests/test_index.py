@@ -6,15 +6,15 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from subtier.screen import Record, RiskList, make_record
-from subtier.screen.index import (
+from subtier.core.screen import Record, RiskList, make_record
+from subtier.core.screen.index import (
     MAX_POSTING,
     MIN_CANDIDATE_WEIGHT,
     WEIGHT_DIGITS,
     Index,
     key_weight,
 )
-from subtier.screen.keys import entry_keys, query_key_groups
+from subtier.core.screen.keys import entry_keys, query_key_groups
 
 
 def _postings(entries: list[Record]) -> dict[str, set[int]]:
@@ -104,7 +104,7 @@ def test_an_index_part_holds_each_entrys_words_keys_and_counts(facility_list: Ri
     words, identifiers and points too."""
     from collections import Counter
 
-    from subtier.screen.index import core_words, index_part, record_keys
+    from subtier.core.screen.index import core_words, index_part, record_keys
 
     entries = [
         *facility_list.records[:300],

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from subtier.check import check
+from subtier.app.check import check
 from subtier.lists import facilities, load_list
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.ftm import load_ftm_list
 from subtier.lists.programs import programs
-from subtier.model import Chain
-from subtier.policy import Finding, Policy, Severity
-from subtier.screen import RiskList
-from subtier.screen.kinds import ListKind, kind_from_metadata, parse_kind
+from subtier.core.model import Chain
+from subtier.core.policy import Finding, Policy, Severity
+from subtier.core.screen import RiskList
+from subtier.core.screen.kinds import ListKind, kind_from_metadata, parse_kind
 
 from .conftest import ROOT, run_cli
 

@@ -11,8 +11,8 @@ import pytest
 
 from subtier.lists import facilities, load_csv_list, load_ftm_list
 from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
-from subtier.screen import RiskList, Screener, make_record
-from subtier.screen.packed import pack, unpack
+from subtier.core.screen import RiskList, Screener, make_record
+from subtier.core.screen.packed import pack, unpack
 
 
 def test_records_survive_packing(facility_list: RiskList) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from subtier.check import check
+from subtier.app.check import check
 from subtier.errors import InputError
-from subtier.ingest import load_chain, load_policy
-from subtier.ingest.osh import load_osh_sites, merge_sites, read_osh, slug
+from subtier.formats import load_chain, load_policy
+from subtier.formats.osh import load_osh_sites, merge_sites, read_osh, slug
 from subtier.lists import facilities
-from subtier.model import Organization, Site
+from subtier.core.model import Organization, Site
 
 from .conftest import EXAMPLE, ROOT
 

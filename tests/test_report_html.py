@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from subtier.check import CheckResult, check
-from subtier.ingest import load_chain, load_policy
+from subtier.app.check import CheckResult, check
+from subtier.formats import load_chain, load_policy
 from subtier.lists import facilities
 from subtier.lists.programs import programs
-from subtier.model import Chain
+from subtier.core.model import Chain
 from subtier.report.html import render_html, render_pdf
 from subtier.report.json import result_dict
 

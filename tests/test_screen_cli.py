@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from subtier.check import check
-from subtier.ingest import load_chain, load_policy
+from subtier.app.check import check
+from subtier.formats import load_chain, load_policy
 from subtier.lists import facilities
 
 from .conftest import EXAMPLE, ROOT
@@ -160,8 +160,8 @@ def test_screen_against_an_ftm_list(tmp_path: Path) -> None:
 
 def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path: Path) -> None:
     # Enough rows for worker processes; facilities' own addresses, made-up ones, and bad rows.
-    from subtier.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
-    from subtier.screen import Screener
+    from subtier.formats.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
+    from subtier.core.screen import Screener
 
     lines = ["id,name,address,city,state,zip"]
     bad = 0
@@ -197,8 +197,8 @@ def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path:
 def test_work_meanwhile_is_done_once_before_the_first_rows_come_back(
     tmp_path: Path, workers: int
 ) -> None:
-    from subtier.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
-    from subtier.screen import Screener
+    from subtier.formats.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
+    from subtier.core.screen import Screener
 
     roster = tmp_path / "roster.csv"
     rows_ = [f"{n},Site {n},{n} Elm St,Taft,OK,74463" for n in range(PARALLEL_MIN_ROWS + 10)]
@@ -218,7 +218,7 @@ def test_work_meanwhile_is_done_once_before_the_first_rows_come_back(
 def test_a_big_list_file_is_announced_on_a_terminal(tmp_path: Path) -> None:
     import os
 
-    from subtier.screenfile import ANNOUNCE_BYTES
+    from subtier.app.screen import ANNOUNCE_BYTES
 
     big = tmp_path / "big.csv"
     padding = "x" * 1_800  # an unrecognized column: it makes the file big, not the list
@@ -241,7 +241,7 @@ def test_a_big_list_file_is_announced_on_a_terminal(tmp_path: Path) -> None:
 def test_a_long_roster_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     import os
 
-    from subtier.screenfile import PROGRESS_MIN_ROWS
+    from subtier.app.screen import PROGRESS_MIN_ROWS
 
     roster = tmp_path / "roster.csv"
     lines = [f"{n},Site {n},{n} Elm St,Taft,OK,74463" for n in range(PROGRESS_MIN_ROWS)]

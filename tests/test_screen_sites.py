@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from subtier.screen import Match, RiskList, Screener, Strength, make_record
+from subtier.core.screen import Match, RiskList, Screener, Strength, make_record
 
 EDDIE_WARRIOR = "10003571"
 

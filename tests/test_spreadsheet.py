@@ -16,14 +16,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from subtier.errors import InputError
-from subtier.ingest import load_chain
-from subtier.ingest.spreadsheet import (
+from subtier.formats import load_chain
+from subtier.formats.spreadsheet import (
     SHEETS,
     SpreadsheetError,
     import_spreadsheet,
     load_spreadsheet,
 )
-from subtier.model import (
+from subtier.core.model import (
     Chain,
     Engagement,
     Labor,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from subtier.model import Chain, ChainGraph, Money, Per
-from subtier.wages import to_hourly, trace_wages
+from subtier.core.model import Chain, ChainGraph, Money, Per
+from subtier.core.wages import to_hourly, trace_wages
 
 
 @pytest.mark.parametrize(

@@ -31,27 +31,27 @@ __version__ = "0.1.0"
 
 # name → module it comes from
 _EXPORTS: dict[str, str] = {
-    "Chain": "subtier.model",
-    "CheckResult": "subtier.check",
-    "Finding": "subtier.policy",
+    "Chain": "subtier.core.model",
+    "CheckResult": "subtier.app.check",
+    "Finding": "subtier.core.policy",
     "InputError": "subtier.errors",
-    "ListInfo": "subtier.screen",
-    "Match": "subtier.screen",
+    "ListInfo": "subtier.core.screen",
+    "Match": "subtier.core.screen",
     "MissingExtraError": "subtier.extras",
-    "Policy": "subtier.policy",
-    "Record": "subtier.screen",
-    "RiskList": "subtier.screen",
-    "Screener": "subtier.screen",
-    "Severity": "subtier.severity",
+    "Policy": "subtier.core.policy",
+    "Record": "subtier.core.screen",
+    "RiskList": "subtier.core.screen",
+    "Screener": "subtier.core.screen",
+    "Severity": "subtier.core.severity",
     "SubtierError": "subtier.errors",
-    "check": "subtier.check",
+    "check": "subtier.app.check",
     "example_path": "subtier.data",
     "lists_in_force": "subtier.lists",
-    "load_chain": "subtier.ingest",
+    "load_chain": "subtier.formats",
     "load_list": "subtier.lists",
-    "load_policy": "subtier.ingest",
-    "make_record": "subtier.screen",
-    "parse_address": "subtier.normalize.addresses",
+    "load_policy": "subtier.formats",
+    "make_record": "subtier.core.screen",
+    "parse_address": "subtier.core.normalize.addresses",
     "programs": "subtier.lists.programs",
 }
 
@@ -82,18 +82,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from subtier.check import CheckResult, check
+    from subtier.app.check import CheckResult, check
     from subtier.data import example_path
     from subtier.errors import InputError, SubtierError
     from subtier.extras import MissingExtraError
-    from subtier.ingest import load_chain, load_policy
+    from subtier.formats import load_chain, load_policy
     from subtier.lists import lists_in_force, load_list
     from subtier.lists.programs import programs
-    from subtier.model import Chain
-    from subtier.normalize.addresses import parse_address
-    from subtier.policy import Finding, Policy
-    from subtier.screen import ListInfo, Match, Record, RiskList, Screener, make_record
-    from subtier.severity import Severity
+    from subtier.core.model import Chain
+    from subtier.core.normalize.addresses import parse_address
+    from subtier.core.policy import Finding, Policy
+    from subtier.core.screen import ListInfo, Match, Record, RiskList, Screener, make_record
+    from subtier.core.severity import Severity
 
 
 def __getattr__(name: str) -> Any:
@@ -111,7 +111,7 @@ def __dir__() -> list[str]:
 
 class _Package(types.ModuleType):
     """``subtier.check`` is the function: importing the module of the same name
-    (``subtier.check``, reached as ``from subtier.check import ...``) does not rebind it."""
+    (``subtier.check``, reached as ``from subtier.app.check import ...``) does not rebind it."""
 
     def __setattr__(self, name: str, value: object) -> None:
         if name in _EXPORTS and isinstance(value, types.ModuleType):

@@ -17,10 +17,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from subtier import __version__, warmup
+from subtier import __version__
+from subtier.parallel import warmup
 from subtier.errors import InputError
 from subtier.output import is_stdout, open_text, write_output
-from subtier.severity import Severity
+from subtier.core.severity import Severity
 
 # numpy starts a pool of BLAS threads when it is imported, and subtier never multiplies a
 # matrix: the idle pool spins for a while (0.1 s of CPU a screening run) and every forked
@@ -33,8 +34,8 @@ if sys.argv[1:2] and sys.argv[1] in warmup.COMMANDS:
     warmup.begin()
 
 if TYPE_CHECKING:
-    from subtier.check import CheckResult
-    from subtier.monitoring import Delta, Tracked
+    from subtier.app.check import CheckResult
+    from subtier.core.review import Delta, Tracked
     from subtier.store import Workspace
 
 app = typer.Typer(
@@ -149,8 +150,8 @@ def check(
 
         subtier check chain.yaml --format pdf --output report.pdf
     """
-    from subtier.check import check as run_check
-    from subtier.ingest import load_chain, load_policy
+    from subtier.app.check import check as run_check
+    from subtier.formats import load_chain, load_policy
     from subtier.lists import lists_in_force
     from subtier.lists.programs import programs
 
@@ -171,7 +172,7 @@ def check(
     gc.freeze()  # what is loaded lives to the end: keep the collector from re-scanning it
     result = run_check(loaded, rules, risk_lists, programs=programs())
     if save:
-        from subtier.monitor import save_check, with_reviews
+        from subtier.app.monitor import save_check, with_reviews
 
         with _workspace(database) as workspace:
             saved = save_check(workspace, loaded, result, key=key, source=str(chain), by=by)
@@ -343,8 +344,8 @@ def screen(
 
         subtier screen s3a://bucket/payees.csv --list facilities -o s3a://bucket/out.parquet --engine spark --spark-master spark://head:7077
     """
-    from subtier.roster import RosterFormat, parse_columns
-    from subtier.screenfile import screen_file
+    from subtier.formats.roster import RosterFormat, parse_columns
+    from subtier.app.screen import screen_file
 
     try:
         sep = "\t" if delimiter in ("\\t", "tab") else delimiter
@@ -514,7 +515,7 @@ def lists_add(
     listed-party finding at the severity the policy gives that kind.
     """
     from subtier.lists import register_list
-    from subtier.screen.kinds import parse_kind
+    from subtier.core.screen.kinds import parse_kind
 
     try:
         chosen = parse_kind(kind) if kind is not None else None
@@ -553,7 +554,7 @@ def lists_update(
     or partial file keeps the old version in force. Use `--name facilities` to update the
     bundled facility list.
     """
-    from subtier.screen.kinds import parse_kind
+    from subtier.core.screen.kinds import parse_kind
 
     list_name = name or source.name.split(".")[0].lower()
     with _workspace(database) as workspace:
@@ -613,7 +614,7 @@ def add(
 
         subtier add chain.yaml --as acme-calls --by "J. Doe"
     """
-    from subtier.ingest import load_chain
+    from subtier.formats import load_chain
 
     try:
         loaded = load_chain(chain)
@@ -676,7 +677,7 @@ def diff(
 
         subtier diff acme-calls 1 3
     """
-    from subtier.model.diff import diff_chains
+    from subtier.core.model.diff import diff_chains
 
     with _workspace(database) as workspace:
         try:
@@ -745,8 +746,8 @@ def monitor_command(
 
         subtier monitor procom --format json --alert critical
     """
-    from subtier.ingest import load_policy
-    from subtier.monitor import monitor
+    from subtier.formats import load_policy
+    from subtier.app.monitor import monitor
 
     try:
         rules = load_policy(policy)
@@ -828,7 +829,7 @@ def review(
 
         subtier review procom --dismiss 3f9a0c1b2e --reason "vendor moved out in 2018" --by "J. Doe"
     """
-    from subtier.monitoring import is_open
+    from subtier.core.review import is_open
 
     with _workspace(database) as workspace:
         try:
@@ -912,7 +913,7 @@ def audit_export(
 @app.command()
 def schema() -> None:
     """Print the chain file's JSON Schema (generated from the model)."""
-    from subtier.model.schema import chain_schema
+    from subtier.core.model.schema import chain_schema
 
     sys.stdout.write(json.dumps(chain_schema(), indent=2) + "\n")
 
@@ -1016,7 +1017,7 @@ def template(
         if example:
             chain = example_chain()
         elif source is not None:
-            from subtier.ingest import load_chain
+            from subtier.formats import load_chain
 
             chain = load_chain(source)
         written = write_template(output, TemplateFormat(fmt.value), chain)
@@ -1063,7 +1064,7 @@ def import_command(
 
         subtier import awards.ocds.json --root ministry-of-health --output chain.yaml
     """
-    from subtier.ingest.spreadsheet import import_spreadsheet
+    from subtier.formats.spreadsheet import import_spreadsheet
 
     try:
         chain = import_spreadsheet(source, output, root=root)
@@ -1103,9 +1104,9 @@ def sites_command(
 
         subtier sites chain.yaml --from osh-facilities.csv --engagement callcenter
     """
-    from subtier.ingest import load_chain
-    from subtier.ingest.osh import merge_sites, read_osh
-    from subtier.ingest.spreadsheet import dump_chain, write_text_atomic
+    from subtier.formats import load_chain
+    from subtier.formats.osh import merge_sites, read_osh
+    from subtier.formats.spreadsheet import dump_chain, write_text_atomic
 
     try:
         found = read_osh(source, operator)
@@ -1313,7 +1314,7 @@ def fec_command(
 
         subtier fec 1527862.fec --save --as biden-q2   # then: subtier serve, or subtier invite
     """
-    from subtier.fec.command import SaveTo, fec_report
+    from subtier.app.fec import SaveTo, fec_report
 
     if key is not None and not save:
         raise _fail(InputError("--as names the saved chain: give --save with it"))
@@ -1376,7 +1377,7 @@ def invite(
     """
     from subtier.store import actor
     from subtier.web import Service, Settings
-    from subtier.web.disclosure import FormError
+    from subtier.core.disclosure.answers import FormError
     from subtier.web.service import NotFoundError
     from subtier.web.worklist import engagements_for, invite_vendors
 

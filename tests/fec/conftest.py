@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from subtier.fec import FecResult, run_fec
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
 
 FIXTURES = Path(__file__).parent / "fixtures"

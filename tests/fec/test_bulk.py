@@ -10,7 +10,7 @@ import pytest
 from subtier.errors import InputError
 from subtier.fec import FecResult, run_fec
 from subtier.fec.bulk import read_bulk
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
 
 from ..conftest import run_cli

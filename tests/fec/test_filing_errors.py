@@ -59,7 +59,7 @@ def test_cli_exit_code_and_message(tmp_path: Path) -> None:
 
 def test_the_same_filing_twice_counts_once(tmp_path: Path) -> None:
     from subtier.fec import run_fec
-    from subtier.ingest import load_policy
+    from subtier.formats import load_policy
 
     copy = tmp_path / "1527862.fec"
     copy.write_bytes(SAMPLE.read_bytes())

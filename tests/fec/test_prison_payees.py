@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from subtier.fec import run_fec
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
-from subtier.policy import Severity
+from subtier.core.policy import Severity
 
 from ..conftest import run_cli
 from .bulkrows import line

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from subtier.fec import FecResult
 from subtier.fec.filing import read_filing
-from subtier.ingest import load_chain
+from subtier.formats import load_chain
 
 from ..conftest import run_cli
 from .conftest import SAMPLE

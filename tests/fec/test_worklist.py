@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from subtier.fec import run_fec
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
 
 from ..conftest import run_cli

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from subtier.ingest import load_chain
-from subtier.model import Chain
-from subtier.model.diff import diff_chains
+from subtier.formats import load_chain
+from subtier.core.model import Chain
+from subtier.core.model.diff import diff_chains
 from subtier.store import Workspace
 
 from ..conftest import EXAMPLE, ROOT
@@ -134,7 +134,7 @@ def test_two_processes_adding_at_once_lose_nothing(database_url: str, tmp_path: 
         files.append(path)
     script = (
         "import sys\n"
-        "from subtier.ingest import load_chain\n"
+        "from subtier.formats import load_chain\n"
         "from subtier.store import Workspace\n"
         "ws = Workspace(sys.argv[1])\n"
         "for f in sys.argv[3:]:\n"
@@ -158,8 +158,8 @@ def test_two_processes_adding_at_once_lose_nothing(database_url: str, tmp_path: 
 
 @pytest.mark.slow
 def test_adding_and_reviewing_at_once_lose_nothing(database_url: str, tmp_path: Path) -> None:
-    from subtier.ingest import load_policy
-    from subtier.monitor import monitor
+    from subtier.formats import load_policy
+    from subtier.app.monitor import monitor
 
     with Workspace(database_url) as ws:
         ws.add_chain(load_chain(EXAMPLE), key="base")
@@ -174,7 +174,7 @@ def test_adding_and_reviewing_at_once_lose_nothing(database_url: str, tmp_path: 
         files.append(str(path))
     adder = (
         "import sys\n"
-        "from subtier.ingest import load_chain\n"
+        "from subtier.formats import load_chain\n"
         "from subtier.store import Workspace\n"
         "ws = Workspace(sys.argv[1])\n"
         "for f in sys.argv[2:]:\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from subtier.model import Chain
-from subtier.web import disclosure as dis
-from subtier.web.disclosure import Applied, Disclosure, FormError, Scope
+from subtier.core.model import Chain
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import Applied, Disclosure, FormError, Scope
 
 SCOPE = Scope("c", "e", "v", "root")
 

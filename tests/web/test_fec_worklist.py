@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from subtier.fec import run_fec
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists import facilities
-from subtier.model import Chain
+from subtier.core.model import Chain
 from subtier.store import Workspace
 from subtier.web import Service
 

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from subtier.errors import SubtierError
-from subtier.model import Chain, Labor
-from subtier.screen import RiskList
+from subtier.core.model import Chain, Labor
+from subtier.core.screen import RiskList
 from subtier.store.portal import Invitation
 from subtier.web import Service, Settings
-from subtier.web import disclosure as dis
-from subtier.web.disclosure import Disclosure, FormError
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import Disclosure, FormError
 
 _LISTS: list[RiskList] = []
 

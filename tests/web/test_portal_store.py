@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from subtier.model import Chain
+from subtier.core.model import Chain
 from subtier.store import Workspace
 from subtier.store.portal import Portal
 from subtier.web.security import hash_password, token_hash, verify_password

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from subtier.normalize.places import country_code, us_state
+from subtier.core.normalize.places import country_code, us_state
 
 FOREIGN = "ZZ"  # abroad, country not known
 _US_ZIP = re.compile(r"\d{5}(-?\d{4})?")

@@ -2,7 +2,7 @@
 
 Two steps. Rows with the same normalized name, street and ZIP form one group (cheap, exact).
 Groups are then merged with the screening engine's own entity matching: each group becomes a
-:class:`~subtier.screen.Record`, candidates come from an :class:`~subtier.screen.index.Index`
+:class:`~subtier.core.screen.Record`, candidates come from an :class:`~subtier.core.screen.index.Index`
 over all groups, and a pair scored at or above the screening threshold as a *match* is one
 payee. "ACME Phone Services LLC, 12 Main St" and "Acme Phone Svcs, 12 Main Street" merge; two
 "Holiday Inn"s at different addresses stay apart, so every payee keeps one address to screen.
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from subtier.fec.records import Disbursement
-from subtier.screen import (
+from subtier.core.screen import (
     DEFAULT_THRESHOLD,
     ListInfo,
     Match,
@@ -30,8 +30,8 @@ from subtier.screen import (
     Strength,
     score_pair,
 )
-from subtier.screen import make_record as _make_record
-from subtier.screen.engine import BATCH
+from subtier.core.screen import make_record as _make_record
+from subtier.core.screen.engine import BATCH
 
 _NOT_WORD = re.compile(r"[^A-Z0-9]+")
 _SLUG = re.compile(r"[^a-z0-9]+")

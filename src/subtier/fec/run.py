@@ -1,7 +1,7 @@
 """``subtier fec``: read the filings, count the money once, build the chain, screen it, rank it.
 
 Reading is the only I/O; every step after it is a function of the rows. Lists and policy are
-passed in loaded, as for :func:`subtier.check.check`, which does the screening and judging.
+passed in loaded, as for :func:`subtier.app.check.check`, which does the screening and judging.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from subtier.check import CheckResult, check
+from subtier.app.check import CheckResult, check
 from subtier.errors import InputError
 from subtier.fec.build import build_chain
 from subtier.fec.bulk import read_bulk
@@ -31,9 +31,9 @@ from subtier.fec.summary import (
 )
 from subtier.fec.worklist import WorkItem, worklist
 from subtier.lists.programs import programs
-from subtier.model import OrgType
-from subtier.policy import Context, Policy, judge
-from subtier.screen import Match, RiskList
+from subtier.core.model import OrgType
+from subtier.core.policy import Context, Policy, judge
+from subtier.core.screen import Match, RiskList
 
 # progress(what, total) → advance(n): how a caller shows progress; totals may be unknown.
 Progress = Callable[[str, int | None], Callable[[int], None]]

@@ -18,7 +18,7 @@ from subtier.fec.classify import Category, Rules, classify, default_rules
 from subtier.fec.conduits import label as conduit_label
 from subtier.fec.payees import Payee, PayeeFlow
 from subtier.fec.records import money
-from subtier.model import Chain, OrgType
+from subtier.core.model import Chain, OrgType
 
 ATTESTATION = (
     "a signed attestation that no work is done by incarcerated or forced labor, naming every "

@@ -18,7 +18,7 @@ from subtier.lists.registry import (
     registered_lists,
     remove_list,
 )
-from subtier.screen import ListInfo, RiskList
+from subtier.core.screen import ListInfo, RiskList
 
 __all__ = [
     "FACILITIES",

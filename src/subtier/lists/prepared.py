@@ -19,13 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from subtier import __version__
-from subtier.bulk import bulk
+from subtier.core.gcpause import bulk
 from subtier.errors import OutputError
 from subtier.output import open_binary
-from subtier.screen import ListInfo, RiskList
-from subtier.screen.details import EntryDetails
-from subtier.screen.kinds import ListKind
-from subtier.screen.packed import read_list, write_list
+from subtier.core.screen import ListInfo, RiskList
+from subtier.core.screen.details import EntryDetails
+from subtier.core.screen.kinds import ListKind
+from subtier.core.screen.packed import read_list, write_list
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
@@ -35,8 +35,8 @@ _LAYOUT = 3
 # makes keys and builds indexes.
 _CODE = (
     ("subtier.lists", ("csvlist.py", "facilities.py", "ftm.py")),
-    ("subtier.normalize", ("addresses.py", "names.py", "places.py", "usps.py")),
-    ("subtier.screen", ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py")),
+    ("subtier.core.normalize", ("addresses.py", "names.py", "places.py", "usps.py")),
+    ("subtier.core.screen", ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py")),
 )
 
 

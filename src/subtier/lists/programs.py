@@ -9,8 +9,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from subtier.screen import ListInfo, make_record
-from subtier.screen.programs import KIND, ProgramList, make_program
+from subtier.core.screen import ListInfo, make_record
+from subtier.core.screen.programs import KIND, ProgramList, make_program
 
 NAME = "correctional-industries"
 

@@ -30,8 +30,8 @@ from subtier.errors import InputError
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
 from subtier.lists.ftm import FTM_SUFFIXES, load_ftm_list
-from subtier.screen import ListInfo, RiskList
-from subtier.screen.kinds import ListKind
+from subtier.core.screen import ListInfo, RiskList
+from subtier.core.screen.kinds import ListKind
 
 Format = Literal["csv", "ftm"]
 

@@ -25,8 +25,8 @@ from typing import Any, BinaryIO
 from followthemoney import EntityProxy, model
 from followthemoney.cli.util import write_entity
 
-from subtier.check import CheckResult
-from subtier.ingest.ftm_chain import (
+from subtier.app.check import CheckResult
+from subtier.formats.ftm_chain import (
     SCHEMA_OF_TYPE,
     SCHEME_PROPS,
     Located,
@@ -34,8 +34,8 @@ from subtier.ingest.ftm_chain import (
     read_marker,
     write_marker,
 )
-from subtier.model import WORKER, Chain, Engagement, Money, Organization, Per, Site, Workforce
-from subtier.policy import Evidence, Finding
+from subtier.core.model import WORKER, Chain, Engagement, Money, Organization, Per, Site, Workforce
+from subtier.core.policy import Evidence, Finding
 
 __all__ = ["OPERATOR_ROLE", "TOPICS", "dump_ftm", "export_ftm", "write_ftm"]
 

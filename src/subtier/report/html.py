@@ -12,9 +12,9 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from subtier import __version__
-from subtier.check import CheckResult
-from subtier.monitoring import DISMISS, Decision
-from subtier.policy import RULES, Severity
+from subtier.app.check import CheckResult
+from subtier.core.review import DISMISS, Decision
+from subtier.core.policy import RULES, Severity
 from subtier.report.picture import chain_svg
 from subtier.report.text import names
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import orjson
 
-from subtier.check import CheckResult
-from subtier.model import Money
-from subtier.monitoring import Decision
-from subtier.policy import Evidence, Finding
-from subtier.wages import Hourly, WageFlow
+from subtier.app.check import CheckResult
+from subtier.core.model import Money
+from subtier.core.review import Decision
+from subtier.core.policy import Evidence, Finding
+from subtier.core.wages import Hourly, WageFlow
 
 FORMAT_VERSION = 1
 

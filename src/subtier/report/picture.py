@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from subtier.model import Chain, ChainGraph
-from subtier.policy import Finding, Severity
+from subtier.core.model import Chain, ChainGraph
+from subtier.core.policy import Finding, Severity
 
 COLUMN = 210
 ROW = 64

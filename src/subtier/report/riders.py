@@ -1,6 +1,6 @@
 """Contract riders as Markdown, a printable HTML page or a Word document.
 
-The clauses come from ``subtier.policy.clauses``, next to the rules that check them; this module
+The clauses come from ``subtier.core.policy.clauses``, next to the rules that check them; this module
 only lays them out.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Final
 
 from subtier.errors import InputError
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.output import is_stdout, write_output
-from subtier.policy import RULES
-from subtier.policy.clauses import Rider, rider
+from subtier.core.policy import RULES
+from subtier.core.policy.clauses import Rider, rider
 
 FORMATS: Final = ("md", "html", "docx")
 

@@ -1,7 +1,7 @@
 """Write a chain template for vendors and buyers to fill in: an XLSX workbook or CSV files.
 
 The sheets, columns and explanations come from the model (through
-``subtier.ingest.spreadsheet``, which reads the filled template back), so the template, the
+``subtier.formats.spreadsheet``, which reads the filled template back), so the template, the
 importer and the model's field descriptions cannot drift apart.
 """
 
@@ -17,7 +17,7 @@ from pydantic_core import PydanticUndefined
 
 from subtier.data import example_path
 from subtier.errors import InputError
-from subtier.ingest.spreadsheet import (
+from subtier.formats.spreadsheet import (
     CHAIN_COLUMNS,
     CHAIN_SHEET,
     IDENTIFIER_SCHEMES,
@@ -31,8 +31,8 @@ from subtier.ingest.spreadsheet import (
     chain_rows,
     columns,
 )
-from subtier.model import Chain
-from subtier.model.chain import ID_PATTERN
+from subtier.core.model import Chain
+from subtier.core.model.chain import ID_PATTERN
 from subtier.output import SafeCsvWriter, atomic_path, is_stdout, write_output
 
 
@@ -92,7 +92,7 @@ REQUIRED_FILL = "FFE699"
 
 def example_chain() -> Chain:
     """The bundled ProCom example (subtier/data/examples/procom-2019.yaml)."""
-    from subtier.ingest import load_chain
+    from subtier.formats import load_chain
 
     if not EXAMPLE.is_file():
         raise InputError(

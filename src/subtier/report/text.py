@@ -11,10 +11,10 @@ from datetime import date
 from rich.console import Console
 from rich.text import Text
 
-from subtier.check import CheckResult
-from subtier.monitoring import DISMISS, Decision
-from subtier.policy import Finding, Severity
-from subtier.wages import WageFlow
+from subtier.app.check import CheckResult
+from subtier.core.review import DISMISS, Decision
+from subtier.core.policy import Finding, Severity
+from subtier.core.wages import WageFlow
 
 _STYLE = {
     Severity.CRITICAL: "bold white on red",

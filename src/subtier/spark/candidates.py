@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from subtier.screen.index import MAX_POSTING, MIN_CANDIDATE_WEIGHT, WEIGHT_DIGITS, key_weight
+from subtier.core.screen.index import MAX_POSTING, MIN_CANDIDATE_WEIGHT, WEIGHT_DIGITS, key_weight
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

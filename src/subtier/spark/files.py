@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from subtier.errors import InputError
 from subtier.output import check_not_suffix, is_stdout, open_text
-from subtier.roster import header_columns
+from subtier.formats.roster import header_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

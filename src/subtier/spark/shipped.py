@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from subtier.screen import ListInfo, Record, RiskList, Screener
-from subtier.screen.features import Context
-from subtier.screen.index import list_context
-from subtier.screen.packed import list_bytes, list_from_bytes
+from subtier.core.screen import ListInfo, Record, RiskList, Screener
+from subtier.core.screen.features import Context
+from subtier.core.screen.index import list_context
+from subtier.core.screen.packed import list_bytes, list_from_bytes
 
 
 @dataclass(frozen=True)

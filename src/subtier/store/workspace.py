@@ -24,11 +24,11 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from subtier.errors import InputError
-from subtier.model import Chain
-from subtier.monitoring import CONFIRM, DISMISS, Decision, Tracked
-from subtier.policy import Severity
-from subtier.screen import ListInfo, RiskList
-from subtier.screen.kinds import ListKind
+from subtier.core.model import Chain
+from subtier.core.review import CONFIRM, DISMISS, Decision, Tracked
+from subtier.core.policy import Severity
+from subtier.core.screen import ListInfo, RiskList
+from subtier.core.screen.kinds import ListKind
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
 from subtier.store.integrity import COVERS, findings_digest

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
 from subtier.web import api, pages, worklist
-from subtier.web.disclosure import FormError
+from subtier.core.disclosure.answers import FormError
 from subtier.web.limits import BodyLimit
 from subtier.web.security import RateLimiter
 from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError

@@ -16,23 +16,23 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from subtier.check import Confirmation, check
+from subtier.app.check import Confirmation, check
 from subtier.errors import InputError, SubtierError
-from subtier.ingest import load_policy
+from subtier.formats import load_policy
 from subtier.lists.programs import programs
-from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
-from subtier.monitoring import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
-from subtier.policy import Evidence, Finding, Policy, Severity
-from subtier.policy.clauses import attested_terms
-from subtier.policy.config import WageFloor
+from subtier.core.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
+from subtier.core.review import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
+from subtier.core.policy import Evidence, Finding, Policy, Severity
+from subtier.core.policy.clauses import attested_terms
+from subtier.core.policy.config import WageFloor
 from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
-from subtier.screen import RiskList
+from subtier.core.screen import RiskList
 from subtier.store import ChainVersion, Workspace, chain_key
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
-from subtier.wages import WageFlow, trace_wages
-from subtier.web import disclosure as dis
-from subtier.web.disclosure import Disclosure, FormError, Scope
+from subtier.core.wages import WageFlow, trace_wages
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import Disclosure, FormError, Scope
 from subtier.web.security import (
     DUMMY_HASH,
     hash_password,
@@ -215,7 +215,7 @@ class Service:
 
     def warm(self) -> None:
         """Load the lists and build their index now, so the first submission is not slow."""
-        from subtier.model import Site
+        from subtier.core.model import Site
 
         probe = Site(id="probe", name="probe", address="1 Main St", city="Tulsa", state="OK")
         check(Chain(subtier=1, name="probe", root="o", organizations=[Organization(id="o", name="o")],

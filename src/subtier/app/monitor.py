@@ -1,0 +1,71 @@
+"""`subtier monitor`: re-check every saved chain against the lists in force, store the run, and
+say what is new, resolved or changed since the chain's previous run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from subtier.app.check import CheckResult, Confirmation, check
+from subtier.lists.programs import programs
+from subtier.core.model import Chain
+from subtier.core.review import Delta, compare, confirmed_sites, in_force, track
+from subtier.core.policy import Policy
+from subtier.report.json import finding_dict
+from subtier.store import ChainVersion, Workspace
+
+# The viewer whose last run `subtier monitor` compares with.
+MONITOR = "monitor"
+
+
+def monitor(
+    workspace: Workspace,
+    policy: Policy,
+    keys: list[str] | None = None,
+    by: str | None = None,
+    on_chain: Callable[[str], None] | None = None,
+) -> list[Delta]:
+    """One run per saved chain (its latest version), compared with the run ``monitor`` last
+    reported: findings are new since monitor's last run, whatever ran in between (the web
+    portal checks each answer as it comes)."""
+    lists = workspace.lists()
+    deltas: list[Delta] = []
+    for key in keys or workspace.chain_keys():
+        if on_chain:
+            on_chain(key)
+        version, chain = workspace.chain(key)
+        decisions = workspace.decisions(key)
+        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
+        result = check(chain, policy, lists, confirmations=confirmations, programs=programs())
+        tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+        last = workspace.seen(MONITOR, key)
+        previous = workspace.run_findings(last) if last is not None else None
+        run_id = workspace.record_run(version, tracked, policy.name, result.lists, by=by)
+        workspace.mark_seen(MONITOR, key, run_id)
+        deltas.append(compare(key, version.version, previous, tracked, decisions))
+    return deltas
+
+
+def with_reviews(workspace: Workspace, key: str, chain: Chain, result: CheckResult) -> CheckResult:
+    """The result with the review decisions in force on its findings, as the reports show."""
+    decisions = workspace.decisions(key)
+    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    reviews = {i: d for i, t in enumerate(tracked) if (d := in_force(t, decisions)) is not None}
+    return replace(result, reviews=reviews)
+
+
+def save_check(
+    workspace: Workspace,
+    chain: Chain,
+    result: CheckResult,
+    key: str | None = None,
+    source: str | None = None,
+    by: str | None = None,
+) -> ChainVersion:
+    """Keep a check in the workspace: the chain as a version (if new) and the run's findings.
+    The user has just been shown them, so the next `subtier monitor` compares with this run."""
+    version, _new = workspace.add_chain(chain, key=key, source=source, by=by)
+    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    run_id = workspace.record_run(version, tracked, result.policy.name, result.lists, by=by)
+    workspace.mark_seen(MONITOR, version.key, run_id)
+    return version

@@ -1,0 +1,37 @@
+"""The rules, one module each. Each is a small named function; its docstring is the explanation
+users see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from subtier.core.policy.config import (
+    DomesticOnly,
+    ListedParty,
+    NoPrisonLabor,
+    SubcontractorsDisclosed,
+    WageFloor,
+)
+from subtier.core.policy.finding import Finding
+from subtier.core.policy.rules.context import Context
+from subtier.core.policy.rules.disclosure import subcontractors_disclosed
+from subtier.core.policy.rules.domestic import domestic_only
+from subtier.core.policy.rules.listed import listed_party
+from subtier.core.policy.rules.prison import no_prison_labor
+from subtier.core.policy.rules.wages import wage_floor
+
+Rule = Callable[[Context, Any], Iterator[Finding]]
+
+# Rule name → (function, parameter model). The order is the order of the report.
+RULES: Mapping[str, tuple[Rule, type[BaseModel]]] = {
+    "no-prison-labor": (no_prison_labor, NoPrisonLabor),
+    "listed-party": (listed_party, ListedParty),
+    "domestic-only": (domestic_only, DomesticOnly),
+    "wage-floor": (wage_floor, WageFloor),
+    "subcontractors-disclosed": (subcontractors_disclosed, SubcontractorsDisclosed),
+}
+
+__all__ = ["RULES", "Context", "Rule"]

@@ -1,0 +1,113 @@
+"""domestic-only: all work is done in the allowed countries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from subtier.core.normalize.countries import SiteCountry, site_country
+from subtier.core.normalize.places import country_code
+from subtier.core.policy.config import DomesticOnly
+from subtier.core.policy.finding import Evidence, Finding
+from subtier.core.policy.rules.context import Context
+from subtier.core.severity import Severity
+
+
+def _site_country(ctx: Context, site_id: str) -> SiteCountry | None:
+    site = ctx.chain.sites_by_id[site_id]
+    operator = ctx.chain.organizations_by_id[site.operator] if site.operator else None
+    return site_country(
+        country=site.country,
+        address=site.address,
+        city=site.city,
+        state=site.state,
+        zip=site.zip,
+        operator_country=operator.country if operator else None,
+    )
+
+
+def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
+    """All work is done in the allowed countries.
+
+    Each site's country comes from its own country field, else from its address text, else
+    from its US state, else from its operator, and the finding says which. The address text
+    counts when it ends with a country name or code ("Cebu City, Philippines"), or with a code
+    that is both a US state and a country after a region and a postal code of that country
+    ("Bengaluru, KA 560066, IN" is India; "Indianapolis, IN 46204" is Indiana). A known foreign
+    city, or a region with a postal code the US does not use, counts only when no US state is
+    given, since many US towns carry foreign names (Paris, TX). A site whose address says it is
+    abroad is outside the allowed countries whoever operates it. A site whose country cannot
+    be told is reported at low severity.
+
+    A supplier with no site of its own in the chain is judged by its own country: one abroad
+    is reported (FEC payees in state ZZ are abroad, country unknown), at low severity when
+    none of its engagements has work to pass on (``disclosure_required: false``).
+    """
+    allowed = set(params.countries)
+    for site in ctx.chain.sites:
+        found = _site_country(ctx, site.id)
+        code = found.code if found is not None else None
+        if code is not None and code in allowed:
+            continue
+        path = tuple(ctx.graph.site_path(site.id)) or (site.id,)
+        if code is None:
+            yield Finding(
+                rule="domestic-only",
+                severity=min(params.severity, Severity.LOW, key=lambda s: s.rank),
+                subject_kind="site",
+                subject_id=site.id,
+                path=path,
+                summary=f"{site.name}: its country is unknown, so it cannot be shown to be in {', '.join(sorted(allowed))}.",
+            )
+        elif found is not None:
+            yield Finding(
+                rule="domestic-only",
+                severity=params.severity,
+                subject_kind="site",
+                subject_id=site.id,
+                path=path,
+                summary=f"{site.name} is in {code}, outside the allowed countries ({', '.join(sorted(allowed))}).",
+                evidence=(Evidence(reasons=found.evidence, source=site.source),),
+            )
+    yield from _suppliers_abroad(ctx, params)
+
+
+def _suppliers_abroad(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
+    """Suppliers that show no site, judged by their own country (``ZZ``: abroad, unknown where)."""
+    allowed = set(params.countries)
+    with_sites = {s.operator for s in ctx.chain.sites if s.operator}
+    with_sites |= {e.supplier for e in ctx.chain.engagements if e.sites}
+    suppliers: dict[str, bool] = {}  # supplier → any engagement with work to pass on
+    for e in ctx.chain.engagements:
+        suppliers[e.supplier] = (
+            suppliers.get(e.supplier, False) or e.disclosure_required is not False
+        )
+    for ident, labor in suppliers.items():
+        org = ctx.chain.organizations_by_id.get(ident)
+        if org is None or ident in with_sites or ident == ctx.chain.root or not org.country:
+            continue
+        code = (country_code(org.country) or "").upper()
+        if not code or code in allowed:
+            continue
+        where = "abroad (its address gives no country)" if code == "ZZ" else f"in {code}"
+        place = ", ".join(p for p in (org.city, org.state, org.zip) if p)
+        severity = (
+            params.severity if labor else min(params.severity, Severity.LOW, key=lambda s: s.rank)
+        )
+        yield Finding(
+            rule="domestic-only",
+            severity=severity,
+            subject_kind="organization",
+            subject_id=org.id,
+            path=tuple(ctx.graph.org_path(org.id)) or (org.id,),
+            summary=(
+                f"{org.name} is {where}, outside the allowed countries "
+                f"({', '.join(sorted(allowed))}), and no site shows where its work is done"
+                + ("." if labor else " (its services have no work to pass on).")
+            ),
+            evidence=(
+                Evidence(
+                    reasons=f"organization country: {code}" + (f" ({place})" if place else ""),
+                    source=org.source,
+                ),
+            ),
+        )
