@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from subtier.formats import load_policy
-from subtier.lists import facilities
 from subtier.core.model import Chain
 from subtier.core.policy import Policy
 from subtier.core.screen import RiskList
+from subtier.formats import load_policy
+from subtier.lists import facilities
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "procom-2019.yaml"

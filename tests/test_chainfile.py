@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from subtier.core.model import Chain, ChainGraph
 from subtier.errors import InputError
 from subtier.formats import load_chain, parse_chain
 from subtier.formats.documents import DocumentError
-from subtier.core.model import Chain, ChainGraph
 
 NAME = "chain.yaml"
 

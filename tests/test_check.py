@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from subtier.app.check import check
-from subtier.formats import load_chain
 from subtier.core.model import Chain
 from subtier.core.policy import Finding, Policy, Severity
 from subtier.core.screen import RiskList
+from subtier.formats import load_chain
 
 from .conftest import EXAMPLE
 
@@ -170,8 +170,7 @@ def test_parallel_screening_gives_the_serial_answer(
 
     from subtier.core.screen import Screener
 
-    # `subtier.check` is the function of the public API; the module is reached by its path.
-    check_module = importlib.import_module("subtier.app.check")
+    check_module = importlib.import_module("subtier.parallel.sites")
 
     chain = make_chain(address="400 Oak St, Taft, OK")
     screener = Screener([facility_list])

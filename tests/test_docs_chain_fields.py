@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from subtier.formats import parse_chain
 from subtier.core.model import (
     Chain,
     Engagement,
@@ -21,6 +20,7 @@ from subtier.core.model import (
     Site,
     Workforce,
 )
+from subtier.formats import parse_chain
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "chain-file.md"
 

@@ -11,14 +11,14 @@ import pytest
 from followthemoney import EntityProxy, model, registry
 
 from subtier.app.check import CheckResult, check
+from subtier.core.model import Chain
+from subtier.core.policy import Policy
+from subtier.core.screen import RiskList
 from subtier.errors import InputError
 from subtier.formats import load_chain
 from subtier.formats.ftm_chain import SCHEMA_OF_TYPE, load_ftm_chain, read_ftm_chain, read_marker
-from subtier.core.model import Chain
-from subtier.core.policy import Policy
 from subtier.report.ftm import TOPICS, export_ftm, write_ftm
 from subtier.report.json import finding_dict, wage_dict
-from subtier.core.screen import RiskList
 
 from .conftest import EXAMPLE, ROOT
 

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from subtier.app.check import check
-from subtier.lists import facilities, load_list
-from subtier.lists.csvlist import load_csv_list
-from subtier.lists.ftm import load_ftm_list
-from subtier.lists.programs import programs
 from subtier.core.model import Chain
 from subtier.core.policy import Finding, Policy, Severity
 from subtier.core.screen import RiskList
 from subtier.core.screen.kinds import ListKind, kind_from_metadata, parse_kind
+from subtier.lists import facilities, load_list
+from subtier.lists.csvlist import load_csv_list
+from subtier.lists.ftm import load_ftm_list
+from subtier.lists.programs import programs
 
 from .conftest import ROOT, run_cli
 

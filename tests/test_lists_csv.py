@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from subtier.errors import InputError
-from subtier.lists import load_csv_list
 from subtier.core.screen import Screener, Strength, make_record
 from subtier.core.screen.keys import token_keys
+from subtier.errors import InputError
+from subtier.lists import load_csv_list
 
 SITES = Path(__file__).parent / "fixtures" / "lists" / "sites.csv"
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from subtier.parallel import warmup
-from subtier.errors import InputError
-from subtier.lists import fanout, load_csv_list
 from subtier.core.screen import Record, make_record
 from subtier.core.screen.index import Index
 from subtier.core.screen.packed import LazyRecords
+from subtier.errors import InputError
+from subtier.lists import fanout, load_csv_list
+from subtier.parallel import warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from subtier.errors import InputError
-from subtier.lists.ftm import load_ftm_list, read_ftm_list
 from subtier.core.normalize.addresses import parse_address
 from subtier.core.normalize.names import normalize_name
 from subtier.core.screen import Record, Screener, Strength, make_record
+from subtier.errors import InputError
+from subtier.lists.ftm import load_ftm_list, read_ftm_list
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ftm"
 T1 = FIXTURES / "t1_entities.ftm.json"

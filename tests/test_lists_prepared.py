@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from subtier.lists import facilities, load_csv_list, load_ftm_list
-from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
 from subtier.core.screen import RiskList, Screener, make_record
 from subtier.core.screen.packed import pack, unpack
+from subtier.lists import facilities, load_csv_list, load_ftm_list
+from subtier.lists.prepared import PREPARE_MIN_ENTRIES, prepared_path
 
 
 def test_records_survive_packing(facility_list: RiskList) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from subtier.errors import InputError
 from subtier.lists import all_lists, load_list, register_list, registered_lists, remove_list
-from subtier.lists.registry import home, lists_dir, registrations
+from subtier.lists.home import home
+from subtier.lists.registry import lists_dir, registrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITES = FIXTURES / "lists" / "sites.csv"

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from subtier.app.check import check
+from subtier.core.model import ChainGraph, Money, OrgType, Per, validate_chain
 from subtier.errors import InputError
 from subtier.formats import load_policy
 from subtier.formats.ocds import load_ocds_chain
 from subtier.lists import facilities
-from subtier.core.model import ChainGraph, Money, OrgType, Per, validate_chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ocds"
 RELEASES = FIXTURES / "release-package.json"

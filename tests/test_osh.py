@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from subtier.app.check import check
+from subtier.core.model import Organization, Site
 from subtier.errors import InputError
 from subtier.formats import load_chain, load_policy
 from subtier.formats.osh import load_osh_sites, merge_sites, read_osh, slug
 from subtier.lists import facilities
-from subtier.core.model import Organization, Site
 
 from .conftest import EXAMPLE, ROOT
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from subtier.app.check import check
-from subtier.lists.programs import programs
 from subtier.core.model import Chain
 from subtier.core.policy import Finding, Policy, Severity
 from subtier.core.screen import RiskList, Strength, make_record
 from subtier.core.screen.programs import ProgramList, screen_programs
+from subtier.lists.programs import programs
 
 from .conftest import ROOT
 

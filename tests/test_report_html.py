@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from subtier.app.check import CheckResult, check
+from subtier.core.model import Chain
 from subtier.formats import load_chain, load_policy
 from subtier.lists import facilities
 from subtier.lists.programs import programs
-from subtier.core.model import Chain
 from subtier.report.html import render_html, render_pdf
 from subtier.report.json import result_dict
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from subtier.errors import InputError
-from subtier.formats import load_policy
 from subtier.core.policy import RULES, Policy
 from subtier.core.policy.clauses import CLAUSES, GENERAL, Rider, RiderClause, attested_terms, rider
 from subtier.core.policy.config import DomesticOnly, NoPrisonLabor, WageFloor
+from subtier.errors import InputError
+from subtier.formats import load_policy
 from subtier.report.riders import docx_bytes, html_page, markdown
 
 
@@ -239,8 +239,8 @@ def test_rider_numbers_come_from_the_policy(tmp_path: Path) -> None:
 
 
 def test_the_portal_attestation_names_the_terms(default_policy: Policy) -> None:
-    from subtier.formats import load_chain
     from subtier.core.disclosure.answers import Scope, statement
+    from subtier.formats import load_chain
 
     from .conftest import EXAMPLE
 

@@ -160,8 +160,9 @@ def test_screen_against_an_ftm_list(tmp_path: Path) -> None:
 
 def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path: Path) -> None:
     # Enough rows for worker processes; facilities' own addresses, made-up ones, and bad rows.
-    from subtier.formats.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
     from subtier.core.screen import Screener
+    from subtier.formats.roster import open_roster
+    from subtier.parallel.rows import PARALLEL_MIN_ROWS, screen_rows
 
     lines = ["id,name,address,city,state,zip"]
     bad = 0
@@ -197,8 +198,9 @@ def test_a_roster_screened_on_every_core_is_screened_as_in_one_process(tmp_path:
 def test_work_meanwhile_is_done_once_before_the_first_rows_come_back(
     tmp_path: Path, workers: int
 ) -> None:
-    from subtier.formats.roster import PARALLEL_MIN_ROWS, open_roster, screen_rows
     from subtier.core.screen import Screener
+    from subtier.formats.roster import open_roster
+    from subtier.parallel.rows import PARALLEL_MIN_ROWS, screen_rows
 
     roster = tmp_path / "roster.csv"
     rows_ = [f"{n},Site {n},{n} Elm St,Taft,OK,74463" for n in range(PARALLEL_MIN_ROWS + 10)]

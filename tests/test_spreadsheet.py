@@ -15,14 +15,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from subtier.errors import InputError
-from subtier.formats import load_chain
-from subtier.formats.spreadsheet import (
-    SHEETS,
-    SpreadsheetError,
-    import_spreadsheet,
-    load_spreadsheet,
-)
 from subtier.core.model import (
     Chain,
     Engagement,
@@ -33,6 +25,14 @@ from subtier.core.model import (
     Per,
     Site,
     Workforce,
+)
+from subtier.errors import InputError
+from subtier.formats import load_chain
+from subtier.formats.spreadsheet import (
+    SHEETS,
+    SpreadsheetError,
+    import_spreadsheet,
+    load_spreadsheet,
 )
 from subtier.report.template import (
     TemplateFormat,

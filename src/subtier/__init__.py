@@ -23,16 +23,14 @@ The names are loaded when first used, so ``import subtier`` costs nothing until 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from subtier.version import __version__
 
 # name → module it comes from
 _EXPORTS: dict[str, str] = {
     "Chain": "subtier.core.model",
-    "CheckResult": "subtier.app.check",
+    "CheckResult": "subtier.core.check",
     "Finding": "subtier.core.policy",
     "InputError": "subtier.errors",
     "ListInfo": "subtier.core.screen",
@@ -82,18 +80,19 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from subtier.app.check import CheckResult, check
+    from subtier.app.check import check
+    from subtier.core.check import CheckResult
+    from subtier.core.model import Chain
+    from subtier.core.normalize.addresses import parse_address
+    from subtier.core.policy import Finding, Policy
+    from subtier.core.screen import ListInfo, Match, Record, RiskList, Screener, make_record
+    from subtier.core.severity import Severity
     from subtier.data import example_path
     from subtier.errors import InputError, SubtierError
     from subtier.extras import MissingExtraError
     from subtier.formats import load_chain, load_policy
     from subtier.lists import lists_in_force, load_list
     from subtier.lists.programs import programs
-    from subtier.core.model import Chain
-    from subtier.core.normalize.addresses import parse_address
-    from subtier.core.policy import Finding, Policy
-    from subtier.core.screen import ListInfo, Match, Record, RiskList, Screener, make_record
-    from subtier.core.severity import Severity
 
 
 def __getattr__(name: str) -> Any:
@@ -107,16 +106,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
-
-
-class _Package(types.ModuleType):
-    """``subtier.check`` is the function: importing the module of the same name
-    (``subtier.check``, reached as ``from subtier.app.check import ...``) does not rebind it."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -17,11 +17,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from subtier import __version__
-from subtier.parallel import warmup
+from subtier.core.severity import Severity
 from subtier.errors import InputError
 from subtier.output import is_stdout, open_text, write_output
-from subtier.core.severity import Severity
+from subtier.parallel import warmup
+from subtier.version import __version__
 
 # numpy starts a pool of BLAS threads when it is imported, and subtier never multiplies a
 # matrix: the idle pool spins for a while (0.1 s of CPU a screening run) and every forked
@@ -34,7 +34,7 @@ if sys.argv[1:2] and sys.argv[1] in warmup.COMMANDS:
     warmup.begin()
 
 if TYPE_CHECKING:
-    from subtier.app.check import CheckResult
+    from subtier.core.check import CheckResult
     from subtier.core.review import Delta, Tracked
     from subtier.store import Workspace
 
@@ -344,8 +344,8 @@ def screen(
 
         subtier screen s3a://bucket/payees.csv --list facilities -o s3a://bucket/out.parquet --engine spark --spark-master spark://head:7077
     """
-    from subtier.formats.roster import RosterFormat, parse_columns
     from subtier.app.screen import screen_file
+    from subtier.formats.roster import RosterFormat, parse_columns
 
     try:
         sep = "\t" if delimiter in ("\\t", "tab") else delimiter
@@ -514,8 +514,8 @@ def lists_add(
     prison labor; a party on a `sanctions`, `forced-labor`, `pep` or `watch` list is a
     listed-party finding at the severity the policy gives that kind.
     """
-    from subtier.lists import register_list
     from subtier.core.screen.kinds import parse_kind
+    from subtier.lists import register_list
 
     try:
         chosen = parse_kind(kind) if kind is not None else None
@@ -746,8 +746,8 @@ def monitor_command(
 
         subtier monitor procom --format json --alert critical
     """
-    from subtier.formats import load_policy
     from subtier.app.monitor import monitor
+    from subtier.formats import load_policy
 
     try:
         rules = load_policy(policy)
@@ -1375,9 +1375,9 @@ def invite(
 
         subtier invite biden-q2 acme-voter-contact-llc --email ops@acme.example
     """
+    from subtier.core.disclosure.answers import FormError
     from subtier.store import actor
     from subtier.web import Service, Settings
-    from subtier.core.disclosure.answers import FormError
     from subtier.web.service import NotFoundError
     from subtier.web.worklist import engagements_for, invite_vendors
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from subtier.core.policy import Severity
 from subtier.fec import run_fec
 from subtier.formats import load_policy
 from subtier.lists import facilities
-from subtier.core.policy import Severity
 
 from ..conftest import run_cli
 from .bulkrows import line

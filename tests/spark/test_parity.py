@@ -9,11 +9,11 @@ import pytest
 from pyspark.sql import SparkSession
 from rich.console import Console
 
-from subtier.lists import load_list
-from subtier.formats.roster import open_roster, row_record
+from subtier.app.screen import screen_file as local_screen_file
 from subtier.core.screen import RiskList
 from subtier.core.screen.engine import SCORED
-from subtier.app.screen import screen_file as local_screen_file
+from subtier.formats.roster import open_roster, row_record
+from subtier.lists import load_list
 from subtier.spark import screen_file
 from subtier.spark.candidates import candidates, keyed_list
 from subtier.spark.files import read_roster

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, select, text, update
 
-from subtier.formats import load_policy
-from subtier.core.model import Chain
 from subtier.app.monitor import monitor
+from subtier.core.model import Chain
+from subtier.formats import load_policy
 from subtier.store import Workspace
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, record_hash

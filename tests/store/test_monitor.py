@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
+from subtier.app.monitor import monitor
+from subtier.core.model import Chain
 from subtier.errors import InputError
 from subtier.formats import load_policy
-from subtier.core.model import Chain
-from subtier.app.monitor import monitor
 from subtier.store import Workspace
 
 from ..conftest import EXAMPLE, ROOT
@@ -231,8 +231,8 @@ def test_one_list_in_force_after_an_update(database_url: str, tmp_path: Path) ->
 
 def test_new_is_since_monitor_s_last_run_whatever_ran_between(database_url: str) -> None:
     from subtier.app.check import check
-    from subtier.lists.programs import programs
     from subtier.core.review import track
+    from subtier.lists.programs import programs
     from subtier.report.json import finding_dict
 
     policy = load_policy()

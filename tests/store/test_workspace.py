@@ -13,9 +13,9 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from subtier.formats import load_chain
 from subtier.core.model import Chain
 from subtier.core.model.diff import diff_chains
+from subtier.formats import load_chain
 from subtier.store import Workspace
 
 from ..conftest import EXAMPLE, ROOT
@@ -158,8 +158,8 @@ def test_two_processes_adding_at_once_lose_nothing(database_url: str, tmp_path: 
 
 @pytest.mark.slow
 def test_adding_and_reviewing_at_once_lose_nothing(database_url: str, tmp_path: Path) -> None:
-    from subtier.formats import load_policy
     from subtier.app.monitor import monitor
+    from subtier.formats import load_policy
 
     with Workspace(database_url) as ws:
         ws.add_chain(load_chain(EXAMPLE), key="base")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from subtier.core.model import Chain
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure.answers import Applied, Disclosure, FormError, Scope
+from subtier.core.model import Chain
 
 SCOPE = Scope("c", "e", "v", "root")
 

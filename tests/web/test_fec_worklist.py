@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from subtier.core.model import Chain
 from subtier.fec import run_fec
 from subtier.formats import load_policy
 from subtier.lists import facilities
-from subtier.core.model import Chain
 from subtier.store import Workspace
 from subtier.web import Service
 

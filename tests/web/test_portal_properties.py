@@ -16,13 +16,13 @@ from datetime import date
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from subtier.errors import SubtierError
-from subtier.core.model import Chain, Labor
-from subtier.core.screen import RiskList
-from subtier.store.portal import Invitation
-from subtier.web import Service, Settings
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure.answers import Disclosure, FormError
+from subtier.core.model import Chain, Labor
+from subtier.core.screen import RiskList
+from subtier.errors import SubtierError
+from subtier.store.portal import Invitation
+from subtier.web import Service, Settings
 
 _LISTS: list[RiskList] = []
 

@@ -20,10 +20,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from subtier.fec.run import FecResult, fec_from_rows, is_filing, read_inputs, run_fec
 from subtier.core.model import Chain
 from subtier.core.policy import Policy
 from subtier.core.screen import RiskList
+from subtier.fec.run import FecResult, fec_from_rows, is_filing, read_inputs, run_fec
 
 PROGRESS_MIN_BYTES = 5_000_000
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from subtier.app.check import CheckResult, Confirmation, check
-from subtier.lists.programs import programs
 from subtier.core.model import Chain
-from subtier.core.review import Delta, compare, confirmed_sites, in_force, track
 from subtier.core.policy import Policy
+from subtier.core.review import Delta, compare, confirmed_sites, in_force, track
+from subtier.lists.programs import programs
 from subtier.report.json import finding_dict
 from subtier.store import ChainVersion, Workspace
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from subtier.parallel import warmup
+from subtier.core.screen import DEFAULT_THRESHOLD, RiskList, Screener
 from subtier.errors import InputError
+from subtier.formats.roster import RosterFormat, open_roster, output_header, write_csv
 from subtier.lists import load_list, prepared
 from subtier.output import check_not_suffix, open_text
-from subtier.formats.roster import RosterFormat, open_roster, output_header, screen_rows, write_csv
-from subtier.core.screen import DEFAULT_THRESHOLD, RiskList, Screener
+from subtier.parallel import warmup
+from subtier.parallel.rows import screen_rows
 
 # Show a progress bar from this many rows on.
 PROGRESS_MIN_ROWS = 5_000

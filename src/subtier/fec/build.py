@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from subtier.core.model import Chain, Engagement, Money, Organization, OrgType, Per
 from subtier.fec.abroad import payee_country
 from subtier.fec.classify import Rules, classify, default_rules
 from subtier.fec.conduits import label
 from subtier.fec.payees import Payee, PayeeFlow
-from subtier.core.model import Chain, Engagement, Money, Organization, OrgType, Per
 
 # FEC entity types → organization types.
 _TYPES = {

@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from subtier.fec.records import Disbursement
 from subtier.core.screen import (
     DEFAULT_THRESHOLD,
     ListInfo,
@@ -32,6 +31,7 @@ from subtier.core.screen import (
 )
 from subtier.core.screen import make_record as _make_record
 from subtier.core.screen.engine import BATCH
+from subtier.fec.records import Disbursement
 
 _NOT_WORD = re.compile(r"[^A-Z0-9]+")
 _SLUG = re.compile(r"[^a-z0-9]+")

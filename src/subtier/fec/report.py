@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from subtier.core.policy import Finding
 from subtier.fec.conduits import label as conduit_label
 from subtier.fec.records import money
 from subtier.fec.run import FecResult
 from subtier.fec.summary import CategoryTotal
 from subtier.output import SafeCsvWriter
-from subtier.core.policy import Finding
 from subtier.report.json import dumps, finding_dict
 
 # Payees listed in the text report; JSON and CSV hold them all.

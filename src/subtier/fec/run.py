@@ -1,7 +1,7 @@
 """``subtier fec``: read the filings, count the money once, build the chain, screen it, rank it.
 
 Reading is the only I/O; every step after it is a function of the rows. Lists and policy are
-passed in loaded, as for :func:`subtier.app.check.check`, which does the screening and judging.
+passed in loaded, as for :func:`subtier.core.check.check`, which does the screening and judging.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from subtier.app.check import CheckResult, check
+from subtier.core.check import CheckResult, check
+from subtier.core.model import OrgType
+from subtier.core.policy import Context, Policy, judge
+from subtier.core.screen import Match, RiskList
 from subtier.errors import InputError
 from subtier.fec.build import build_chain
 from subtier.fec.bulk import read_bulk
@@ -31,9 +34,7 @@ from subtier.fec.summary import (
 )
 from subtier.fec.worklist import WorkItem, worklist
 from subtier.lists.programs import programs
-from subtier.core.model import OrgType
-from subtier.core.policy import Context, Policy, judge
-from subtier.core.screen import Match, RiskList
+from subtier.parallel.sites import screen_sites
 
 # progress(what, total) → advance(n): how a caller shows progress; totals may be unknown.
 Progress = Callable[[str, int | None], Callable[[int], None]]
@@ -222,7 +223,9 @@ def fec_from_rows(
     name = next((f.committee_name for f in filings if f.committee_name), "")
     chain = build_chain(chosen, name, found_payees, flows, list(sources), rules)
     progress("screening and judging", None)
-    result = screen_chain(check(chain, policy, lists, programs=programs()))
+    result = screen_chain(
+        check(chain, policy, lists, programs=programs(), screen_sites=screen_sites)
+    )
     flags: dict[str, list[str]] = {}
     for finding in result.findings:
         if finding.subject_kind == "organization" and finding.rule != "subcontractors-disclosed":

@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from subtier.core.model import Chain, OrgType
 from subtier.fec.classify import Category, Rules, classify, default_rules
 from subtier.fec.conduits import label as conduit_label
 from subtier.fec.payees import Payee, PayeeFlow
 from subtier.fec.records import money
-from subtier.core.model import Chain, OrgType
 
 ATTESTATION = (
     "a signed attestation that no work is done by incarcerated or forced labor, naming every "

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from subtier.errors import InputError
-from subtier.formats.documents import DocumentError, decode, parse_mapping, read_text, validate_model
-from subtier.formats.locate import locate
 from subtier.core.model import Chain, validate_chain
+from subtier.errors import InputError
+from subtier.formats.documents import (
+    DocumentError,
+    decode,
+    parse_mapping,
+    read_text,
+    validate_model,
+)
+from subtier.formats.locate import locate
 
 WHAT = "chain file"
 

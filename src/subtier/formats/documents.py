@@ -14,9 +14,9 @@ from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from subtier.core.model import Loc, Problem
 from subtier.errors import InputError
 from subtier.formats.locate import locate_all
-from subtier.core.model import Loc, Problem
 
 # Larger files are refused before parsing: a chain this big belongs in a roster or a database.
 MAX_BYTES = 256 * 1024 * 1024

@@ -29,6 +29,7 @@ from followthemoney import EntityProxy, model
 from followthemoney.exc import InvalidData
 from pydantic import ValidationError
 
+from subtier.core.model import WORKER, Chain, Labor, OrgType, Per, Problem, validate_chain
 from subtier.errors import InputError
 from subtier.lists.ftm import (
     ALIAS_PROPS,
@@ -39,7 +40,6 @@ from subtier.lists.ftm import (
 )
 from subtier.lists.ftm import _check as _check_entity
 from subtier.lists.ftm import _entities as _raw_entities
-from subtier.core.model import WORKER, Chain, Labor, OrgType, Per, Problem, validate_chain
 
 __all__ = [
     "MARKER",

@@ -24,8 +24,8 @@ from typing import Any
 import ocdsmerge  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
-from subtier.errors import InputError
 from subtier.core.model import Chain, OrgType, Per, validate_chain
+from subtier.errors import InputError
 
 __all__ = ["load_ocds_chain"]
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from subtier.errors import InputError
 from subtier.core.model import Chain, Organization, Site, validate_chain
 from subtier.core.model.chain import ID_PATTERN
+from subtier.errors import InputError
 
 SOURCE = "Open Supply Hub"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from subtier.core.policy import Policy
 from subtier.errors import InputError
 from subtier.formats.documents import parse_mapping, read_text, validate_model
-from subtier.core.policy import Policy
 
 WHAT = "policy file"
 

@@ -32,8 +32,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from subtier.errors import InputError
 from subtier.core.model import Chain, validate_chain
+from subtier.errors import InputError
 from subtier.output import cell_unsafe, write_output
 
 CHAIN_SHEET = "chain"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from subtier.core.screen import ListInfo, RiskList
 from subtier.errors import InputError
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
@@ -18,7 +19,6 @@ from subtier.lists.registry import (
     registered_lists,
     remove_list,
 )
-from subtier.core.screen import ListInfo, RiskList
 
 __all__ = [
     "FACILITIES",

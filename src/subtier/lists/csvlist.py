@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from subtier.core.screen import ListInfo, Record, RiskList, make_record
+from subtier.core.screen.details import EntryDetails
+from subtier.core.screen.kinds import ListKind, kind_from_metadata, parse_kind
 from subtier.errors import InputError
 from subtier.lists.fanout import build_list
 from subtier.lists.ftm import topic_label
 from subtier.lists.prepared import load_prepared, save_prepared
-from subtier.core.screen import ListInfo, Record, RiskList, make_record
-from subtier.core.screen.details import EntryDetails
-from subtier.core.screen.kinds import ListKind, kind_from_metadata, parse_kind
 
 # The columns besides id and name, in the order rows hold them.
 _TEXT = ("address", "city", "state", "zip", "country")

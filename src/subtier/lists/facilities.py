@@ -11,10 +11,10 @@ from functools import lru_cache
 from importlib import resources
 
 from subtier.core.gcpause import bulk
-from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.core.normalize.addresses import Address
 from subtier.core.screen import ListInfo, RiskList, make_record
 from subtier.core.screen.kinds import ListKind
+from subtier.lists.prepared import load_prepared, save_prepared
 
 NAME = "facilities"
 

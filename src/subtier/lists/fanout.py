@@ -20,11 +20,11 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
 
-from subtier.parallel import warmup
 from subtier.core.gcpause import bulk
 from subtier.core.screen import Record
 from subtier.core.screen.index import Index, IndexPart, index_part
 from subtier.core.screen.packed import LazyRecords, Packed, pack, pack_part, unpack_part
+from subtier.parallel import warmup
 
 T = TypeVar("T")
 

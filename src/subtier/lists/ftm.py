@@ -29,12 +29,12 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from subtier.errors import InputError
-from subtier.lists.fanout import build_list
-from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.core.screen import ListInfo, Record, RiskList, make_record
 from subtier.core.screen.details import EntryDetails
 from subtier.core.screen.kinds import ListKind, kind_from_metadata
+from subtier.errors import InputError
+from subtier.lists.fanout import build_list
+from subtier.lists.prepared import load_prepared, save_prepared
 
 # Schemas whose entities are screened. Person is included: a person's name is still a name a
 # roster or a chain can carry (a sole proprietor, a director).

@@ -18,14 +18,15 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from subtier import __version__
 from subtier.core.gcpause import bulk
-from subtier.errors import OutputError
-from subtier.output import open_binary
 from subtier.core.screen import ListInfo, RiskList
 from subtier.core.screen.details import EntryDetails
 from subtier.core.screen.kinds import ListKind
 from subtier.core.screen.packed import read_list, write_list
+from subtier.errors import OutputError
+from subtier.lists.home import home
+from subtier.output import open_binary
+from subtier.version import __version__
 
 # Smaller lists load faster than a stored copy is worth keeping.
 PREPARE_MIN_ENTRIES = 5_000
@@ -36,7 +37,10 @@ _LAYOUT = 3
 _CODE = (
     ("subtier.lists", ("csvlist.py", "facilities.py", "ftm.py")),
     ("subtier.core.normalize", ("addresses.py", "names.py", "places.py", "usps.py")),
-    ("subtier.core.screen", ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py")),
+    (
+        "subtier.core.screen",
+        ("record.py", "keys.py", "index.py", "packed.py", "details.py", "kinds.py"),
+    ),
 )
 
 
@@ -56,8 +60,6 @@ def enabled() -> bool:
 
 
 def prepared_path(content_digest: str) -> Path:
-    from subtier.lists.registry import home  # the registry loads lists: imported late
-
     return home() / "prepared" / f"{content_digest}-{code_stamp()}.list"
 
 

@@ -26,12 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from subtier.core.screen import ListInfo, RiskList
+from subtier.core.screen.kinds import ListKind
 from subtier.errors import InputError
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
 from subtier.lists.ftm import FTM_SUFFIXES, load_ftm_list
-from subtier.core.screen import ListInfo, RiskList
-from subtier.core.screen.kinds import ListKind
+from subtier.lists.home import home
 
 Format = Literal["csv", "ftm"]
 
@@ -58,14 +59,6 @@ class Registration:
     original: str  # the path it was registered from
     registered_at: str  # ISO 8601, UTC
     kind_given: ListKind | None = None  # the kind the user gave when registering, if any
-
-
-def home() -> Path:
-    """subtier's data folder: ``$SUBTIER_HOME`` if set, else ``~/.local/share/subtier``."""
-    value = os.environ.get("SUBTIER_HOME", "").strip()
-    if value:
-        return Path(value).expanduser()
-    return Path.home() / ".local" / "share" / "subtier"
 
 
 def lists_dir() -> Path:

@@ -25,7 +25,9 @@ from typing import Any, BinaryIO
 from followthemoney import EntityProxy, model
 from followthemoney.cli.util import write_entity
 
-from subtier.app.check import CheckResult
+from subtier.core.check import CheckResult
+from subtier.core.model import WORKER, Chain, Engagement, Money, Organization, Per, Site, Workforce
+from subtier.core.policy import Evidence, Finding
 from subtier.formats.ftm_chain import (
     SCHEMA_OF_TYPE,
     SCHEME_PROPS,
@@ -34,8 +36,6 @@ from subtier.formats.ftm_chain import (
     read_marker,
     write_marker,
 )
-from subtier.core.model import WORKER, Chain, Engagement, Money, Organization, Per, Site, Workforce
-from subtier.core.policy import Evidence, Finding
 
 __all__ = ["OPERATOR_ROLE", "TOPICS", "dump_ftm", "export_ftm", "write_ftm"]
 

@@ -11,12 +11,12 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from subtier import __version__
-from subtier.app.check import CheckResult
-from subtier.core.review import DISMISS, Decision
+from subtier.core.check import CheckResult
 from subtier.core.policy import RULES, Severity
+from subtier.core.review import DISMISS, Decision
 from subtier.report.picture import chain_svg
 from subtier.report.text import names
+from subtier.version import __version__
 
 
 @dataclass(frozen=True)

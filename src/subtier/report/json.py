@@ -7,10 +7,10 @@ from typing import Any
 
 import orjson
 
-from subtier.app.check import CheckResult
+from subtier.core.check import CheckResult
 from subtier.core.model import Money
-from subtier.core.review import Decision
 from subtier.core.policy import Evidence, Finding
+from subtier.core.review import Decision
 from subtier.core.wages import Hourly, WageFlow
 
 FORMAT_VERSION = 1

@@ -12,11 +12,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Final
 
+from subtier.core.policy import RULES
+from subtier.core.policy.clauses import Rider, rider
 from subtier.errors import InputError
 from subtier.formats import load_policy
 from subtier.output import is_stdout, write_output
-from subtier.core.policy import RULES
-from subtier.core.policy.clauses import Rider, rider
 
 FORMATS: Final = ("md", "html", "docx")
 

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from subtier.core.model import Chain
+from subtier.core.model.chain import ID_PATTERN
 from subtier.data import example_path
 from subtier.errors import InputError
 from subtier.formats.spreadsheet import (
@@ -31,8 +33,6 @@ from subtier.formats.spreadsheet import (
     chain_rows,
     columns,
 )
-from subtier.core.model import Chain
-from subtier.core.model.chain import ID_PATTERN
 from subtier.output import SafeCsvWriter, atomic_path, is_stdout, write_output
 
 

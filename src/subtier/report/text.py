@@ -11,9 +11,9 @@ from datetime import date
 from rich.console import Console
 from rich.text import Text
 
-from subtier.app.check import CheckResult
-from subtier.core.review import DISMISS, Decision
+from subtier.core.check import CheckResult
 from subtier.core.policy import Finding, Severity
+from subtier.core.review import DISMISS, Decision
 from subtier.core.wages import WageFlow
 
 _STYLE = {

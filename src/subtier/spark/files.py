@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from subtier.errors import InputError
-from subtier.output import check_not_suffix, is_stdout, open_text
 from subtier.formats.roster import header_columns
+from subtier.output import check_not_suffix, is_stdout, open_text
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -14,10 +14,11 @@ from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from subtier.formats.roster import Row, output_rows, row_record, screen_records
 from subtier.core.screen import Match, Record, RiskList, score_pair
 from subtier.core.screen.engine import rank_in_place
 from subtier.core.screen.keys import entry_keys, query_key_groups
+from subtier.formats.roster import Row, output_rows, row_record
+from subtier.parallel.rows import screen_records
 from subtier.spark.problems import PROBLEMS_SHOWN, task_tally
 from subtier.spark.shipped import ShippedList
 

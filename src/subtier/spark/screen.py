@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
+from subtier.core.screen import DEFAULT_THRESHOLD, RiskList
+from subtier.core.screen.engine import SCORED
 from subtier.errors import InputError
 from subtier.formats.roster import Roster as LocalRoster
 from subtier.formats.roster import output_header
-from subtier.core.screen import DEFAULT_THRESHOLD, RiskList
-from subtier.core.screen.engine import SCORED
 from subtier.spark import rows as udfs
 from subtier.spark.candidates import candidates, keyed_list
 from subtier.spark.files import (

@@ -30,8 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from subtier.core.review import Tracked
 from subtier.core.policy import Severity
+from subtier.core.review import Tracked
 from subtier.store import tables as t
 from subtier.store.audit import row_digest
 from subtier.store.integrity import COVERS, attestation_data, disclosure_data

@@ -23,12 +23,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from subtier.errors import InputError
 from subtier.core.model import Chain
-from subtier.core.review import CONFIRM, DISMISS, Decision, Tracked
 from subtier.core.policy import Severity
+from subtier.core.review import CONFIRM, DISMISS, Decision, Tracked
 from subtier.core.screen import ListInfo, RiskList
 from subtier.core.screen.kinds import ListKind
+from subtier.errors import InputError
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
 from subtier.store.integrity import COVERS, findings_digest

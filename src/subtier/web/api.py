@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import Disclosure
 from subtier.core.review import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
-from subtier.core.disclosure import answers as dis
 from subtier.web.common import limit, service
-from subtier.core.disclosure.answers import Disclosure
 from subtier.web.service import ChainView, InvitationRow, Principal
 
 router = APIRouter(prefix="/api")

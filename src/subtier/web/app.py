@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from subtier import __version__
-from subtier.web import api, pages, worklist
 from subtier.core.disclosure.answers import FormError
+from subtier.version import __version__
+from subtier.web import api, pages, worklist
 from subtier.web.limits import BodyLimit
 from subtier.web.security import RateLimiter
 from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError

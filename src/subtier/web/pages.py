@@ -18,11 +18,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import FormError
 from subtier.core.model import WORKER, Labor, Per
 from subtier.store.portal import VersionRow
-from subtier.core.disclosure import answers as dis
 from subtier.web.common import cookie_name, limit, secure, service
-from subtier.core.disclosure.answers import FormError
 from subtier.web.security import new_token, same
 from subtier.web.service import ChainView, LockedError, Principal
 

@@ -17,22 +17,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from subtier.app.check import Confirmation, check
-from subtier.errors import InputError, SubtierError
-from subtier.formats import load_policy
-from subtier.lists.programs import programs
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import Disclosure, FormError, Scope
 from subtier.core.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
-from subtier.core.review import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
 from subtier.core.policy import Evidence, Finding, Policy, Severity
 from subtier.core.policy.clauses import attested_terms
 from subtier.core.policy.config import WageFloor
+from subtier.core.review import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
+from subtier.core.screen import RiskList
+from subtier.core.wages import WageFlow, trace_wages
+from subtier.errors import InputError, SubtierError
+from subtier.formats import load_policy
+from subtier.lists.programs import programs
 from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
-from subtier.core.screen import RiskList
 from subtier.store import ChainVersion, Workspace, chain_key
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
-from subtier.core.wages import WageFlow, trace_wages
-from subtier.core.disclosure import answers as dis
-from subtier.core.disclosure.answers import Disclosure, FormError, Scope
 from subtier.web.security import (
     DUMMY_HASH,
     hash_password,

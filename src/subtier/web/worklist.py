@@ -15,11 +15,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from subtier.core.disclosure.answers import FormError
 from subtier.fec.records import money
 from subtier.fec.worklist import ChainRow, from_chain
 from subtier.store.portal import Invitation
 from subtier.web.common import service
-from subtier.core.disclosure.answers import FormError
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, render
 from subtier.web.service import InvitationRow, NotFoundError, Service
 

@@ -19,7 +19,13 @@ import numpy.typing as npt
 
 from subtier.core.gcpause import bulk
 from subtier.core.screen.features import Context
-from subtier.core.screen.keys import address_keys, cell, identifier_keys, query_key_groups, token_keys
+from subtier.core.screen.keys import (
+    address_keys,
+    cell,
+    identifier_keys,
+    query_key_groups,
+    token_keys,
+)
 from subtier.core.screen.record import Record
 
 # A key shared by more entries than this carries no signal and is not looked up.
