@@ -56,6 +56,7 @@ demo: $(CORE)
 test: install
 	bash scripts/with-postgres.sh $(BIN)/pytest
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy
 
 lint: install
