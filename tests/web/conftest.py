@@ -72,6 +72,9 @@ class Party:
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
+        if response.is_redirect:
+            # An invite form redirects to the page that shows the new link: link_in follows.
+            response.extensions["party"] = self
         return response
 
     def sign_in(self, username: str = "alice", password: str = PASSWORD) -> None:
@@ -90,6 +93,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def link_in(response: httpx.Response) -> str:
+    """The invitation link on the page an invite form answered with (or redirected to)."""
+    party = response.extensions.get("party")
+    if response.is_redirect and party is not None:
+        response = party.get(response.headers["location"])
     found = LINK.search(response.text)
     assert found, "no invitation link on the page"
     return found.group(1)
