@@ -39,23 +39,22 @@ def smtp_from_environment(
 ) -> SmtpSettings | None:  # fmt: skip
     """The SMTP settings given, each falling back on its ``SUBTIER_SMTP_*`` variable; None
     when no host is set (then invitations are links to copy, and no e-mail is sent)."""
-    env = os.environ.get
-    host = host or env("SUBTIER_SMTP_HOST")
+    host = host or os.environ.get("SUBTIER_SMTP_HOST")
     if not host:
         return None
-    sender = sender or env("SUBTIER_SMTP_FROM")
+    sender = sender or os.environ.get("SUBTIER_SMTP_FROM")
     if not sender:
         raise InputError("an SMTP host needs a From address: --smtp-from or SUBTIER_SMTP_FROM")
-    port_text = env("SUBTIER_SMTP_PORT")
+    port_text = os.environ.get("SUBTIER_SMTP_PORT")
     if port is None and port_text:
         if not port_text.isdigit():
             raise InputError(f"SUBTIER_SMTP_PORT: {port_text!r} is not a port number")
         port = int(port_text)
     if starttls is None:
-        starttls = env("SUBTIER_SMTP_STARTTLS", "").lower() in {"1", "true", "yes", "on"}
+        starttls = os.environ.get("SUBTIER_SMTP_STARTTLS", "").lower() in {"1", "true", "yes", "on"}
     return SmtpSettings(
         host=host, sender=sender, port=port or (587 if starttls else 25), starttls=starttls,
-        username=username or env("SUBTIER_SMTP_USER"), password=env("SUBTIER_SMTP_PASSWORD"),
+        username=username or os.environ.get("SUBTIER_SMTP_USER"), password=os.environ.get("SUBTIER_SMTP_PASSWORD"),
     )  # fmt: skip
 
 
