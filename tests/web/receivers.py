@@ -100,7 +100,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver("")
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
             status = state.statuses.pop(0) if state.statuses else 200

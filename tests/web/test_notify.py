@@ -330,3 +330,48 @@ def test_hooks_are_checked_and_removed(service: Service, receiver: Receiver) -> 
     assert buyer.post(f"/notifications/hooks/{hook.id}/delete").status_code == 303
     assert service.notifier.outbox.hooks() == []
     assert timedelta(seconds=retry_delay(20, 30.0)) == timedelta(hours=1)  # capped
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--smtp-host", "127.0.0.1"], {}, "an SMTP host needs a From address"),
+        (["--smtp-host", "127.0.0.1", "--smtp-from", "portal"], {}, "is not an e-mail address"),
+        (["--smtp-from", "p@x.example", "--smtp-user", "u"], {"SUBTIER_SMTP_HOST": "127.0.0.1"},
+         "needs a password: set SUBTIER_SMTP_PASSWORD"),
+    ],
+)  # fmt: skip
+def test_bad_smtp_settings_stop_serve_with_a_message(
+    tmp_path: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
+    import os
+
+    from tests.conftest import run_cli
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SUBTIER_SMTP")}
+    done = run_cli("serve", "--database", f"sqlite:///{tmp_path}/w.db", *args, env={**clean, **env})
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_api_e_mails_an_invitation_and_says_how_it_went(
+    mailed: Service, mailbox: Mailbox
+) -> None:
+    from fastapi.testclient import TestClient
+
+    api = TestClient(create_app(service=mailed), base_url="http://127.0.0.1")
+    auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    api.post(
+        "/api/chains", json={"name": "Calls", "buyer": "Campaign", "key": "calls"}, headers=auth
+    )
+    made = api.post(
+        "/api/chains/calls/invitations",
+        json={"supplier": "V", "service": "calls", "email": "v@vendor.example"},
+        headers=auth,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["mail"] == {"to": "v@vendor.example", "status": "delivered",
+                                   "attempts": 1, "error": None}  # fmt: skip
+    [msg] = mailbox.wait(1)
+    assert made.json()["path"] in text_of(msg)

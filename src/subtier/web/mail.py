@@ -51,10 +51,12 @@ def smtp_from_environment(
             raise InputError(f"SUBTIER_SMTP_PORT: {port_text!r} is not a port number")
         port = int(port_text)
     if starttls is None:
-        starttls = os.environ.get("SUBTIER_SMTP_STARTTLS", "").lower() in {"1", "true", "yes", "on"}
+        flag = os.environ.get("SUBTIER_SMTP_STARTTLS", "")
+        starttls = flag.lower() in {"1", "true", "yes", "on"}
     return SmtpSettings(
         host=host, sender=sender, port=port or (587 if starttls else 25), starttls=starttls,
-        username=username or os.environ.get("SUBTIER_SMTP_USER"), password=os.environ.get("SUBTIER_SMTP_PASSWORD"),
+        username=username or os.environ.get("SUBTIER_SMTP_USER"),
+        password=os.environ.get("SUBTIER_SMTP_PASSWORD"),
     )  # fmt: skip
 
 
