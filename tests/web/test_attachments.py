@@ -3,7 +3,9 @@ audit trail, and downloadable by the buyer and the vendor that attached them, no
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -178,7 +180,10 @@ def test_the_audit_trail_vouches_for_each_file(world: World, settings: Settings)
     assert "is in no audit record (inserted)" in broken.reason
 
 
-def test_nothing_can_be_attached_once_signed(world: World) -> None:
+def test_nothing_can_be_attached_once_signed_and_the_signature_covers_them(
+    world: World,
+) -> None:
+    _upload(world.vendor_b, "contract.pdf", PDF, kind="contract")
     world.vendor_b.post("/portal/no-subcontractors")
     world.vendor_b.post(
         "/portal/attestation",
@@ -187,3 +192,14 @@ def test_nothing_can_be_attached_once_signed(world: World) -> None:
     page = _upload(world.vendor_b, "late.pdf", PDF)
     assert page.status_code == 409
     assert "signed" in page.text
+    [inv] = [i for i in world.service.portal.invitations("calls") if i.supplier == "bravo-calls"]
+    with world.service.workspace.engine.connect() as conn:
+        from subtier.store import tables as t
+
+        content = (
+            conn.execute(t.attestations.select().where(t.attestations.c.invitation_id == inv.id))
+            .one()
+            .content
+        )
+    [document] = json.loads(content)["documents"]
+    assert document == {"filename": "contract.pdf", "sha256": hashlib.sha256(PDF).hexdigest()}

@@ -509,9 +509,13 @@ def statement(chain: Chain, scope: Scope, terms: Sequence[str] = ()) -> str:
     )
 
 
-def attested(scope: Scope, d: Disclosure, form: AttestationIn, text: str) -> tuple[str, str]:
-    """The canonical JSON of what is signed (who, what, the statement) and its SHA-256."""
-    body = {
+def attested(
+    scope: Scope, d: Disclosure, form: AttestationIn, text: str,
+    documents: Sequence[tuple[str, str]] = (),
+) -> tuple[str, str]:  # fmt: skip
+    """The canonical JSON of what is signed (who, what, the statement, and the name and SHA-256
+    of each document attached) and its SHA-256."""
+    body: dict[str, Any] = {
         "chain": scope.chain,
         "engagement": scope.engagement,
         "supplier": scope.supplier,
@@ -519,6 +523,8 @@ def attested(scope: Scope, d: Disclosure, form: AttestationIn, text: str) -> tup
         "statement": text,
         "signed": {"name": form.name, "title": form.title, "date": form.date.isoformat()},
     }
+    if documents:  # absent rather than empty, so that what was signed before reads the same
+        body["documents"] = [{"filename": name, "sha256": digest} for name, digest in documents]
     content = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return content, hashlib.sha256(content.encode("utf-8")).hexdigest()
 

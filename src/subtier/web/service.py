@@ -693,7 +693,8 @@ class Service:
             _v, chain = self._chain(inv.chain)
             scope = self._scope(inv, chain)
             text = dis.statement(chain, scope, attested_terms(self.policy))
-            content, digest = dis.attested(scope, d, form, text)
+            documents = [(a.filename, a.sha256) for a in self.attachments.of_invitation(inv.id)]
+            content, digest = dis.attested(scope, d, form, text, documents)
             details = {
                 "invitation": inv.id, "name": form.name, "title": form.title,
                 "date": form.date.isoformat(), "content_hash": digest,
