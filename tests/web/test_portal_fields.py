@@ -113,3 +113,22 @@ def test_the_api_takes_the_new_fields(world: World) -> None:
     )  # fmt: skip
     assert wf.status_code == 422
     assert "deductions_percent" in json.dumps(wf.json()["detail"])
+
+
+def test_domestic_only_asks_where_remote_agents_work() -> None:
+    from subtier.check import check
+    from subtier.ingest import load_policy
+    from subtier.model import Chain
+
+    chain = Chain.model_validate(
+        {"subtier": 1, "name": "c", "root": "a",
+         "organizations": [{"id": "a", "name": "A"}, {"id": "b", "name": "B", "country": "US"}],
+         "sites": [{"id": "hub", "name": "Hub", "operator": "b", "address": "1 Main St",
+                    "city": "Newark", "state": "NJ", "zip": "07102", "remote": True},
+                   {"id": "floor", "name": "Floor", "operator": "b", "address": "2 Main St",
+                    "city": "Newark", "state": "NJ", "zip": "07102", "remote": False}],
+         "engagements": [{"id": "e", "buyer": "a", "supplier": "b", "sites": ["hub", "floor"]}]}
+    )  # fmt: skip
+    found = [f for f in check(chain, load_policy(None), []).findings if f.rule == "domestic-only"]
+    assert [(f.subject_id, f.severity.value) for f in found] == [("hub", "low")]
+    assert "where they work is not known" in found[0].summary
