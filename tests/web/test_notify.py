@@ -327,8 +327,15 @@ def test_hooks_are_checked_and_removed(service: Service, receiver: Receiver) -> 
     assert bad.status_code == 422
     _hook(buyer, receiver.url, "high")
     [hook] = service.notifier.outbox.hooks()
+    service.notifier.submitted("calls", "a test", {"chain": "calls"})
     assert buyer.post(f"/notifications/hooks/{hook.id}/delete").status_code == 303
     assert service.notifier.outbox.hooks() == []
+    # What was owed to it is given up at once, and says why.
+    service.notifier.run_due()
+    [owed] = service.notifier.outbox.deliveries()
+    assert (owed.status, owed.attempts) == (FAILED, 1)
+    assert owed.last_error == "the webhook was removed before this was sent"
+    assert receiver.requests == []
     assert timedelta(seconds=retry_delay(20, 30.0)) == timedelta(hours=1)  # capped
 
 

@@ -198,7 +198,7 @@ class Notifier:
             attempts = d.attempts + 1
             why = error.args[0] if isinstance(error, webhooks.DeliveryError) else _why(error)
             retry = None
-            if attempts < self.settings.attempts:
+            if attempts < self.settings.attempts and not isinstance(error, _GiveUpError):
                 delay = retry_delay(attempts, self.settings.backoff)
                 retry = self.clock() + timedelta(seconds=delay)
             self.outbox.failed(d.id, str(why), retry, keep_payload=keep)
@@ -209,7 +209,7 @@ class Notifier:
     def _post(self, d: Delivery) -> None:
         hook = next((h for h in self.outbox.hooks() if h.id == d.hook_id), None)
         if hook is None or hook.secret is None:
-            raise webhooks.DeliveryError("the webhook was removed")
+            raise _GiveUpError("the webhook was removed before this was sent")
         body = d.payload.encode("utf-8")
         stamp = int(self.clock().timestamp())
         webhooks.post(
@@ -252,6 +252,10 @@ class Notifier:
             if not busy:
                 self._wake.wait(self.settings.poll)
                 self._wake.clear()
+
+
+class _GiveUpError(webhooks.DeliveryError):
+    """A failure that trying again cannot mend."""
 
 
 def _why(error: BaseException) -> str:

@@ -29,7 +29,7 @@ from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
 from subtier.screen import RiskList
 from subtier.store import ChainVersion, Workspace, chain_key
-from subtier.store.attachments import Attachment, Attachments, files_folder
+from subtier.store.attachments import KINDS, Attachment, Attachments, files_folder
 from subtier.store.notify import Delivery, Outbox
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
 from subtier.wages import WageFlow, trace_wages
@@ -780,20 +780,21 @@ class Service:
 
     def attach(self, inv: Invitation, kind: str, filename: str, content: bytes) -> Attachment:
         """Keep a document the vendor attaches to its disclosure (before it signs)."""
-        from subtier.store.attachments import KINDS
-
         if kind not in KINDS:
             raise FormError({"kind": "one of " + ", ".join(KINDS)})
         try:
             name, media_type = check_upload(filename, content, self.settings.attachment_limit)
         except ValueError as error:
             raise FormError({"file": str(error)}) from None
-        if self.portal.attestation(inv.id) is not None:
-            raise LockedError("this disclosure is signed; nothing more can be attached")
-        return self.attachments.add(
-            inv.id, kind, name, media_type, content, f"portal:{inv.supplier}",
-            f"{inv.chain} {inv.engagement}", self.now(),
-        )  # fmt: skip
+        # Under the write lock, as signing is: a document is either in what is signed, or
+        # refused because the disclosure is signed.
+        with self._write:
+            if self.portal.attestation(inv.id) is not None:
+                raise LockedError("this disclosure is signed; nothing more can be attached")
+            return self.attachments.add(
+                inv.id, kind, name, media_type, content, f"portal:{inv.supplier}",
+                f"{inv.chain} {inv.engagement}", self.now(),
+            )  # fmt: skip
 
     def attachment(self, ident: int, *, chain: str | None = None,
                    invitation: Invitation | None = None) -> tuple[Attachment, bytes]:  # fmt: skip
