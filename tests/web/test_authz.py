@@ -71,6 +71,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/portal/workforces"): VENDOR_API,
     ("DELETE", "/api/portal/workforces/{ident}"): VENDOR_API,
     ("POST", "/api/portal/attestation"): VENDOR_API,
+    ("GET", "/api/hooks"): BUYER_API,
+    ("POST", "/api/hooks"): BUYER_API,
+    ("DELETE", "/api/hooks/{ident}"): BUYER_API,
+    ("GET", "/api/deliveries"): BUYER_API,
 }
 
 # A valid body for each route that takes one, so that only the caller is wrong.
@@ -85,6 +89,7 @@ BODIES: dict[str, dict[str, Any]] = {
                             "certify": True},
     "/chains/{key}/findings/{ref}/review": {"decision": "dismiss", "reason": "not mine"},
     "/notifications/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
+    "/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
     "/signin": {"username": "alice", "password": "wrong password"},
     "/api/sessions": {"username": "alice", "password": "wrong password"},
 }  # fmt: skip

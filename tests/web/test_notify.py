@@ -382,3 +382,33 @@ def test_the_api_e_mails_an_invitation_and_says_how_it_went(
                                    "attempts": 1, "error": None}  # fmt: skip
     [msg] = mailbox.wait(1)
     assert made.json()["path"] in text_of(msg)
+
+
+def test_the_api_sets_up_hooks_and_lists_deliveries(service: Service, receiver: Receiver) -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(service=service)
+    api = TestClient(app, base_url="http://127.0.0.1")
+    auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    bad = api.post(
+        "/api/hooks", json={"target": "gopher://x", "min_severity": "high"}, headers=auth
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"] == {"target": "an http:// or https:// URL"}
+    made = api.post("/api/hooks", json={"target": receiver.url, "min_severity": "critical"},
+                    headers=auth)  # fmt: skip
+    assert made.status_code == 201
+    secret = made.json()["secret"]
+    assert [h["id"] for h in api.get("/api/hooks", headers=auth).json()] == [made.json()["id"]]
+    _submit_prison_site(app, _buyer_with_chain(app))
+    service.notifier.run_due()
+    listed = api.get("/api/deliveries", headers=auth).json()
+    assert sorted(d["event"] for d in listed) == ["disclosure.submitted", "finding.new"]
+    assert {(d["status"], d["attempts"]) for d in listed} == {("delivered", 1)}
+    for r in receiver.wait(2):
+        assert webhooks.verify(
+            secret, r.headers[webhooks.SIGNATURE], r.body, int(service.now().timestamp())
+        )
+    gone = api.delete(f"/api/hooks/{made.json()['id']}", headers=auth)
+    assert gone.status_code == 204
+    assert api.delete(f"/api/hooks/{made.json()['id']}", headers=auth).status_code == 404

@@ -152,6 +152,6 @@ def _download(found: Attachment, content: bytes) -> Response:
 
 def _number(ident: str) -> int:
     """A row id from the path; anything else is not found (checked after the session is)."""
-    if not ident.isdigit() or len(ident) > 18:
+    if not ident.isdigit() or not 0 < int(ident) < 2**31:
         raise NotFoundError("not found")
     return int(ident)
