@@ -30,6 +30,8 @@ from subtier.store.notify import (
     Outbox,
 )
 from subtier.web import mail, webhooks
+from subtier.web.disclosure import FormError
+from subtier.web.security import new_token
 
 log = logging.getLogger("subtier.notify")
 
@@ -73,9 +75,6 @@ class Notifier:
 
     def add_hook(self, target: str, min_severity: str, by: str) -> Hook:
         """A webhook (an http(s) URL, signed with a new secret) or an e-mail address."""
-        from subtier.web.disclosure import FormError
-        from subtier.web.security import new_token
-
         target = target.strip()
         try:
             severity = Severity(min_severity)
@@ -97,8 +96,7 @@ class Notifier:
     # Events -----------------------------------------------------------------------------------
 
     def check_invitation_address(self, to: str) -> None:
-        from subtier.web.disclosure import FormError
-
+        """Refuse an address an invitation cannot be sent to, before anything is made."""
         if self.settings.smtp is None:
             raise FormError({"email": "no mail server is set up (subtier serve --smtp-host)"})
         if not mail.valid_address(to):

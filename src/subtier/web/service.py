@@ -751,8 +751,10 @@ class Service:
     def _notify_new_findings(
         self, version: ChainVersion, run_id: int, tracked: list[Tracked]
     ) -> None:
+        if not tracked or not self.notifier.outbox.hooks():
+            return  # nobody to tell: the run before is not even read
         before = self.portal.previous_run(version.key, run_id)
-        seen = {t.key for t in self.portal.findings(before)} if before is not None else set()
+        seen = self._run_keys(before) if before is not None else frozenset()
         new = [t for t in tracked if t.key not in seen]
         if new:
             self.notifier.findings(version.key, version.version, run_id, new)
