@@ -73,7 +73,7 @@ def message(settings: SmtpSettings, to: str, subject: str, text: str) -> EmailMe
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = to
-    msg["Subject"] = subject
+    msg["Subject"] = " ".join(subject.split())[:300]  # one line: a header cannot break
     msg["Message-ID"] = make_msgid(domain=settings.sender.split("@")[1])
     msg.set_content(text)
     return msg
