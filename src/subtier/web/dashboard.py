@@ -131,7 +131,7 @@ def rows(view: ChainView) -> list[Row]:
                 index=i,
                 finding=f,
                 ref=ref,
-                tier=tier(f),
+                tier=tier(view, f),
                 vendor=vendor(view, f),
                 first_seen=view.first_seen.get(view.tracked[i].key),
                 new=i in view.new,
@@ -143,11 +143,12 @@ def rows(view: ChainView) -> list[Row]:
     return out
 
 
-def tier(f: Finding) -> int:
-    """Tier: how many engagements the finding's subject is below the root buyer (1 is a
-    vendor the buyer hires, 2 that vendor's subcontractor; a site counts one below whoever
-    works there)."""
-    return max(0, len(f.path) - 1)
+def tier(view: ChainView, f: Finding) -> int:
+    """Tier: the subject's tier, as in the chain's picture: 1 for a vendor the buyer hires, 2
+    for that vendor's subcontractor; a site, or the workforce at one, is at the tier of whoever
+    works there."""
+    at_site = bool(f.path) and f.path[-1] in view.chain.sites_by_id
+    return max(0, len(f.path) - (2 if at_site else 1))
 
 
 def vendor(view: ChainView, f: Finding) -> str:
