@@ -298,3 +298,14 @@ def test_portal_copy_is_true_before_and_after_signing(board: tuple[Party, ...]) 
     # What was signed is in the chain: signing saved the pending workforce.
     assert "submitted" in board[0].get("/chains/calls/history").text
     assert b.post("/portal/steps/sites").status_code == 409
+
+
+def test_leaving_the_portal_says_what_the_buyer_sees(board: tuple[Party, ...]) -> None:
+    a, b = board[1], board[3]
+    a.get("/portal")
+    a.post("/portal/sites", _site("Alpha Annex", "5 Main St", "Newark", "NJ", "07102"))
+    left = a.post("/portal/signout").text
+    assert "Campaign does not see the steps you did not save" in left
+    assert "ask Campaign for a new link" in left
+    b.get("/portal")
+    assert "Campaign sees every answer you saved" in b.post("/portal/signout").text

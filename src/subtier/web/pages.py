@@ -33,7 +33,7 @@ from subtier.web.dashboard import (
 )
 from subtier.web.disclosure import FormError
 from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, Principal
+from subtier.web.service import ChainView, LockedError, Principal, Service
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -575,10 +575,28 @@ def portal_signout(request: Request, values: Form) -> Response:
     p = vendor(request)
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
-    service(request).sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
-    response = message(request, 200, "You have left the portal", "Your answers are saved.")
+    svc = service(request)
+    response = message(request, 200, "You have left the portal", _leaving(svc, p))
+    svc.sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
     response.delete_cookie(cookie_name(request, PORTAL), path="/", secure=secure(request))
     return response
+
+
+def _leaving(svc: Service, p: Principal) -> str:
+    """What is true of the vendor's answers as it leaves: signed, all shared, or not."""
+    assert p.invitation is not None
+    v = svc.portal_view(p.invitation)
+    if v.attestation is not None:
+        return f"Your signed disclosure is with {v.buyer}."
+    if v.unsaved:
+        return (
+            f"Your answers are kept, but {v.buyer} does not see the steps you did not save. "
+            f"This link no longer opens the portal: ask {v.buyer} for a new link to save them."
+        )
+    return (
+        f"{v.buyer} sees every answer you saved. To change them or to sign, ask {v.buyer} "
+        "for a new link."
+    )
 
 
 def _local(target: str) -> str:
