@@ -250,6 +250,13 @@ def test_the_chain_list_searches_filters_and_counts_new(
     critical = buyer.get("/chains?severity=critical").text
     assert 'data-key="calls"' in critical
     assert 'data-key="mail"' not in critical
+    prison = buyer.http.get("/api/chains?rule=no-prison-labor", headers=API).json()
+    assert [c["key"] for c in prison] == ["calls"]
+    # The vendor filter looks at every tier: ProCom is Alpha's subcontractor.
+    assert [c["key"] for c in buyer.http.get("/api/chains?vendor=procom", headers=API).json()] == [
+        "calls"
+    ]
+    assert 'data-key="calls"' not in buyer.get("/chains?vendor=nobody+like+this").text
     by_name = buyer.http.get("/api/chains?sort=name", headers=API).json()
     assert [c["key"] for c in by_name] == ["mail", "calls"]  # Mailers, Voter calls
     buyer.get("/chains/calls")

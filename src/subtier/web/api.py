@@ -283,17 +283,20 @@ def _query(request: Request, parse: Callable[[Iterable[tuple[str, str]]], T]) ->
 
 @router.get("/chains", responses={401: ERRORS[401], 422: ERRORS[422]})
 def chains(
-    request: Request, p: Buyer, q: str = "", severity: str = "", new: str = "",
-    sort: Literal["severity", "name", "date", "new"] = "severity",
+    request: Request, p: Buyer, q: str = "", severity: str = "", rule: str = "",
+    vendor: str = "", new: str = "", sort: Literal["severity", "name", "date", "new"] = "severity",
 ) -> list[ChainOut]:  # fmt: skip
     """Every chain in the workspace, with its latest version and findings by severity. ``q``
-    searches names and keys; ``severity`` keeps chains with open findings at or above it;
-    ``new=1`` those with findings new since this account last opened them."""
+    searches names and keys; ``severity`` keeps chains with open findings at or above it,
+    ``rule`` those with an open finding of the rule, ``vendor`` those with an organization
+    whose name or id has the text; ``new=1`` those with findings new since this account last
+    opened them."""
     query = _query(request, parse_chain_query)
+    svc = service(request)
     return [
         ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts,
                  new=c.new)
-        for c in select_chains(service(request).chains(viewer=p.viewer), query)
+        for c in select_chains(svc.chains(viewer=p.viewer), query, svc.parties)
     ]  # fmt: skip
 
 

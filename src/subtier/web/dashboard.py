@@ -281,22 +281,28 @@ CHAIN_SORTS = ("severity", "name", "date", "new")
 
 @dataclass(frozen=True)
 class ChainQuery:
-    """The chain list's search: text in the name or key, a severity at least, new only."""
+    """The chain list's search: text in the name or key, a severity at least, a rule, a
+    vendor, new only."""
 
     q: str = ""
     severity: Severity | None = None
     new: bool = False
     sort: str = "severity"
+    rule: str = ""
+    vendor: str = ""
 
     def params(self, **change: Any) -> str:
         values: dict[str, Any] = {
             "q": self.q, "severity": self.severity.value if self.severity else "",
-            "new": "1" if self.new else "", "sort": self.sort, **change,
+            "rule": self.rule, "vendor": self.vendor, "new": "1" if self.new else "",
+            "sort": self.sort, **change,
         }  # fmt: skip
-        return urlencode([(k, v) for k, v in values.items() if v and (k, v) != ("sort", "severity")])  # fmt: skip
+        kept = [(k, v) for k, v in values.items() if v and (k, v) != ("sort", "severity")]
+        return urlencode(kept)
 
 
 def parse_chain_query(params: Iterable[tuple[str, str]]) -> ChainQuery:
+    """The chain list's query from GET parameters; a FormError names a wrong one."""
     values = {name: value.strip() for name, value in params}
     errors: dict[str, str] = {}
     severity = None
@@ -310,13 +316,15 @@ def parse_chain_query(params: Iterable[tuple[str, str]]) -> ChainQuery:
     sort = values.get("sort") or "severity"
     if sort not in CHAIN_SORTS:
         errors["sort"] = f"no sort {sort!r}: one of {_choices(CHAIN_SORTS)}"
-    if len(values.get("q", "")) > 200:
-        errors["q"] = "q is at most 200 characters"
+    for name in ("q", "rule", "vendor"):
+        if len(values.get(name, "")) > 200:
+            errors[name] = f"{name} is at most 200 characters"
     if errors:
         raise FormError(errors)
     return ChainQuery(
-        values.get("q", ""), severity, values.get("new", "") in ("1", "true", "on", "yes"), sort
-    )
+        values.get("q", ""), severity, values.get("new", "") in ("1", "true", "on", "yes"), sort,
+        values.get("rule", ""), values.get("vendor", ""),
+    )  # fmt: skip
 
 
 def at_least(summary: ChainSummary, severity: Severity) -> int:
@@ -324,17 +332,31 @@ def at_least(summary: ChainSummary, severity: Severity) -> int:
     return sum(n for s, n in summary.counts.items() if Severity(s).rank >= severity.rank)
 
 
-def select_chains(chains: Sequence[ChainSummary], query: ChainQuery) -> list[ChainSummary]:
-    """Chains whose name or key has the words, with open findings at the severity or above
-    and, if asked, new findings since this account last opened them; sorted by the most
-    severe open findings (then their number), by name, newest saved first, or most new first."""
+def has_vendor(parties: Sequence[str], text: str) -> bool:
+    """Vendor: the chain has an organization (but its buyer) whose id or name has the text."""
+    wanted = text.casefold()
+    return any(wanted in p.casefold() for p in parties)
+
+
+def select_chains(
+    chains: Sequence[ChainSummary],
+    query: ChainQuery,
+    parties: Callable[[str], Sequence[str]] | None = None,
+) -> list[ChainSummary]:
+    """Chains whose name or key has the words, with open findings at the severity or above,
+    of the rule, with the vendor (``parties`` gives a chain's organizations, asked only when
+    the query names a vendor) and, if asked, new findings since this account last opened
+    them; sorted by the most severe open findings (then their number), by name, newest saved
+    first, or most new first."""
     words = query.q.casefold().split()
     out = [
         c
         for c in chains
         if all(w in f"{c.name} {c.key}".casefold() for w in words)
         and (query.severity is None or at_least(c, query.severity))
+        and (not query.rule or query.rule in c.rules)
         and (not query.new or c.new)
+        and (not query.vendor or parties is None or has_vendor(parties(c.key), query.vendor))
     ]
     if query.sort == "name":
         return sorted(out, key=lambda c: (c.name.casefold(), c.key))
@@ -382,7 +404,6 @@ def filter_context(view: ChainView, query: Query) -> dict[str, Any]:
         "csv_href": f"/chains/{view.key}/findings.csv?{query.params(**since)}".rstrip("?"),
         "pdf_href": f"/chains/{view.key}/report.pdf",
         "since": since["since"],
-        "sort_hrefs": {s: f"?{query.params(sort=s, **since)}" for s in SORTS},
         "clear_href": f"/chains/{view.key}#findings",
         "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
         "per_options": [p.value for p in Per],

@@ -199,10 +199,12 @@ def _chains_context(request: Request, p: Principal) -> dict[str, Any]:
         query = parse_chain_query(request.query_params.multi_items())
     except FormError as error:
         query, errors = ChainQuery(), {"filter": error.errors}
-    every = service(request).chains(viewer=p.viewer)
+    svc = service(request)
+    every = svc.chains(viewer=p.viewer)
     return {
-        **_buyer_context(p), "chains": select_chains(every, query), "total": len(every),
-        "query": query, "errors": errors,
+        **_buyer_context(p), "chains": select_chains(every, query, svc.parties),
+        "total": len(every), "query": query, "errors": errors,
+        "rules": sorted({r for c in every for r in c.rules}),
     }  # fmt: skip
 
 

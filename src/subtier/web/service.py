@@ -105,6 +105,7 @@ class ChainSummary:
     updated: datetime
     counts: dict[str, int]  # findings by severity in the latest run
     new: int = 0  # open findings new since the viewer last opened the chain
+    rules: frozenset[str] = frozenset()  # the rules of its open findings
 
 
 @dataclass(frozen=True)
@@ -308,16 +309,26 @@ class Service:
             decisions = self.workspace.decisions(key)
             counts = {s.value: 0 for s in reversed(Severity)}
             before = self._run_keys(seen[key]) if key in seen else frozenset()
-            new = 0
+            new, rules = 0, set()
             for item in found:
                 review = in_force(item, decisions)
                 if review is None or review.decision != DISMISS:
                     counts[item.severity.value] += 1
                     new += item.key not in before
+                    rules.add(str(item.body["rule"]))
             out.append(
-                ChainSummary(key, v.name, v.version, v.created_at, counts, new if viewer else 0)
-            )
+                ChainSummary(
+                    key, v.name, v.version, v.created_at, counts, new if viewer else 0,
+                    frozenset(rules),
+                )
+            )  # fmt: skip
         return out
+
+    def parties(self, key: str) -> list[str]:
+        """The ids and names of the organizations in a chain's latest version, but its buyer:
+        what the chain list's vendor filter looks in."""
+        _version, chain = self._chain(key)
+        return [x for o in chain.organizations if o.id != chain.root for x in (o.id, o.name)]
 
     def create_chain(self, name: str, buyer: str, key: str | None, by: str) -> str:
         errors = {}
