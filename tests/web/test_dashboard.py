@@ -316,3 +316,13 @@ def test_leaving_the_portal_says_what_the_buyer_sees(board: tuple[Party, ...]) -
     assert "ask Campaign for a new link" in left
     b.get("/portal")
     assert "Campaign sees every answer you saved" in b.post("/portal/signout").text
+
+
+def test_the_new_link_button_says_what_it_ends(board: tuple[Party, ...]) -> None:
+    buyer = board[0]
+    buyer.post("/chains/calls/invitations", {"supplier": "Charlie Texts", "service": "texts"})
+    page = buyer.get("/chains/calls").text
+    claimed = page[page.index('data-supplier="alpha-calls"') :].split("</tr>", 1)[0]
+    assert "ends the portal session opened with the old link" in claimed
+    unclaimed = page[page.index('data-supplier="charlie-texts"') :].split("</tr>", 1)[0]
+    assert "the old link stops working" in unclaimed
