@@ -313,7 +313,7 @@ def chain(
     request: Request, key: str, p: Buyer, q: str = "",
     severity: Annotated[list[str] | None, Query_()] = None, rule: str = "", vendor: str = "",
     new: str = "", sort: Literal["severity", "tier", "vendor", "date"] = "severity",
-    since: int | None = None,
+    since: Annotated[int | None, Query_(ge=0)] = None,
 ) -> DashboardOut:  # fmt: skip
     """The dashboard of a chain: findings with their paths, review decisions, money flow,
     disclosure, history. ``new`` is against this account's last visit to the chain's page

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from subtier.model import Per
 from subtier.output import SafeCsvWriter
 from subtier.policy import Finding
 from subtier.severity import Severity
@@ -405,6 +404,4 @@ def filter_context(view: ChainView, query: Query) -> dict[str, Any]:
         "pdf_href": f"/chains/{view.key}/report.pdf",
         "since": since["since"],
         "clear_href": f"/chains/{view.key}#findings",
-        "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
-        "per_options": [p.value for p in Per],
     }

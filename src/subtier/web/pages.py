@@ -277,6 +277,9 @@ def _dashboard_context(
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
         "open_options": open_options, **filter_context(view, query),
+        # The buyer's own engagements, which it prices itself.
+        "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
+        "per_options": [x.value for x in Per],
         "history_rows": _history_rows(view.history[:HISTORY_SHOWN]),
         "history_more": max(0, len(view.history) - HISTORY_SHOWN), **extra,
     }  # fmt: skip
