@@ -21,6 +21,7 @@ from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
 from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
+from subtier.monitor import with_reviews
 from subtier.monitoring import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
 from subtier.policy import Evidence, Finding, Policy, Severity
 from subtier.policy.clauses import attested_terms
@@ -590,8 +591,6 @@ class Service:
     def report(self, key: str) -> tuple[ChainVersion, CheckResult]:
         """The chain's latest version checked in full, with the review decisions in force:
         what ``subtier report`` renders for a chain kept in the workspace."""
-        from subtier.monitor import with_reviews
-
         version, chain = self._chain(key)
         decisions = self.workspace.decisions(key)
         confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
