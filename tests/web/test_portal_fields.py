@@ -25,6 +25,7 @@ def test_a_site_s_activities_coordinates_and_remote_answer_reach_the_chain(world
          "longitude": "-74.1724", "remote": "yes"},
     )  # fmt: skip
     assert done.status_code == 303, done.text
+    assert world.vendor_b.post("/portal/steps/sites").status_code == 303  # the buyer sees it
     _v, chain = world.service._chain("calls")
     site = chain.sites_by_id["home-agents-hub"]
     assert site.activities == ["outbound calls", "texts"]
@@ -37,6 +38,7 @@ def test_a_site_s_activities_coordinates_and_remote_answer_reach_the_chain(world
 
 def test_a_site_that_says_no_remote_agents_has_no_such_finding(world: World) -> None:
     world.vendor_b.post("/portal/sites", {**SITE, "remote": "no"})
+    world.vendor_b.post("/portal/steps/sites")
     _v, chain = world.service._chain("calls")
     assert chain.sites_by_id["home-agents-hub"].remote is False
     assert "remote or home-based agents do part" not in world.buyer.get("/chains/calls").text
@@ -76,6 +78,7 @@ def test_hours_and_deductions_feed_the_effective_hourly_wage(world: World) -> No
          "deductions_percent": "25"},
     )  # fmt: skip
     assert done.status_code == 303, done.text
+    assert world.vendor_b.post("/portal/steps/workforce").status_code == 303
     _v, chain = world.service._chain("calls")
     [wf] = [w for w in chain.workforces if w.pay is not None and w.pay.per is Per.WEEK]
     assert (wf.hours_per_week, wf.deductions, wf.labor) == (60, 0.25, Labor.EMPLOYEE)

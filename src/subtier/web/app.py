@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
-from subtier.web import api, notify_api, notify_pages, pages, worklist
+from subtier.web import api, exports, notify_api, notify_pages, pages, worklist
 from subtier.web.disclosure import FormError
 from subtier.web.flash import Links
 from subtier.web.limits import BodyLimit, with_uploads
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.state.links = Links()
     app.include_router(pages.router)
     app.include_router(worklist.router)
+    app.include_router(exports.router)
     app.include_router(notify_pages.router)
     app.include_router(api.router)
     app.include_router(notify_api.router)
