@@ -50,6 +50,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/portal/attestation"): VENDOR_PAGE,
     ("POST", "/portal/steps/{step}"): VENDOR_PAGE,
     ("POST", "/portal/signout"): VENDOR_PAGE,
+    ("POST", "/portal/attachments"): VENDOR_PAGE,
+    ("GET", "/portal/attachments/{ident}"): VENDOR_PAGE,
+    ("GET", "/notifications"): BUYER_PAGE,
+    ("POST", "/notifications/hooks"): BUYER_PAGE,
+    ("POST", "/notifications/hooks/{ident}/delete"): BUYER_PAGE,
+    ("POST", "/notifications/deliveries/{ident}/retry"): BUYER_PAGE,
+    ("GET", "/chains/{key}/documents"): BUYER_PAGE,
+    ("GET", "/chains/{key}/documents/{ident}"): BUYER_PAGE,
     ("POST", "/api/sessions"): TOKEN_API,
     ("GET", "/api/chains"): BUYER_API,
     ("POST", "/api/chains"): BUYER_API,
@@ -70,6 +78,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/portal/workforces"): VENDOR_API,
     ("DELETE", "/api/portal/workforces/{ident}"): VENDOR_API,
     ("POST", "/api/portal/attestation"): VENDOR_API,
+    ("GET", "/api/hooks"): BUYER_API,
+    ("POST", "/api/hooks"): BUYER_API,
+    ("DELETE", "/api/hooks/{ident}"): BUYER_API,
+    ("GET", "/api/deliveries"): BUYER_API,
 }
 
 # A valid body for each route that takes one, so that only the caller is wrong.
@@ -84,6 +96,8 @@ BODIES: dict[str, dict[str, Any]] = {
                             "certify": True},
     "/chains/{key}/findings/{ref}/review": {"decision": "dismiss", "reason": "not mine"},
     "/chains/{key}/engagements/{engagement}/price": {"amount": 1, "per": "call"},
+    "/notifications/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
+    "/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
     "/signin": {"username": "alice", "password": "wrong password"},
     "/api/sessions": {"username": "alice", "password": "wrong password"},
 }  # fmt: skip

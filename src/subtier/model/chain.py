@@ -93,6 +93,13 @@ class Site(_Strict):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     activities: list[str] = Field(default_factory=list, description="Work done here, e.g. calls.")
+    remote: bool | None = Field(
+        default=None,
+        description=(
+            "Do remote or home-based agents do part of the work of this site (true), or none "
+            "(false)? Omitted means not answered."
+        ),
+    )
     source: str | None = None
 
 

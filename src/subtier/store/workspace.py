@@ -223,7 +223,9 @@ class Workspace:
     def verify_audit(self) -> tuple[int, Broken | None]:
         """Check the whole audit trail, and the data it vouches for: the chain of records, then
         each stored chain version, run, decision, disclosure and signature recomputed from its
-        rows. Returns the count of records checked and the first break, if any."""
+        rows, and each attached file hashed again. Returns the count of records checked and the
+        first break, if any."""
+        from subtier.store.attachments import files_folder
         from subtier.store.integrity import verify_data
 
         # One read transaction: the records and the rows as of one moment.
@@ -233,7 +235,7 @@ class Workspace:
             ]
             count, broken = verify(records)
             if broken is None:
-                broken = verify_data(conn, records)
+                broken = verify_data(conn, records, files_folder(self.url))
         return count, broken
 
     def log(

@@ -95,6 +95,18 @@ class InviteIn(_In):
     engagement: str | None = Field(default=None, max_length=200)
     supplier: str | None = Field(default=None, max_length=200)
     service: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(
+        default=None, max_length=254, description="E-mail the link here (needs --smtp-host)."
+    )
+
+
+class MailOut(_Out):
+    """How the e-mail with the link went: delivered, or pending a retry, or failed."""
+
+    to: str
+    status: str
+    attempts: int
+    error: str | None
 
 
 class InvitationOut(_Out):
@@ -118,6 +130,7 @@ class LinkOut(_Out):
     invitation: InvitationOut
     token: str = Field(description="Shown once: only its hash is kept.")
     path: str
+    mail: MailOut | None = None
 
 
 class ReviewOut(_Out):
@@ -366,12 +379,18 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
     """Invite the supplier of an engagement (or add a supplier and invite it). Inviting again
     issues a new link; the old one stops working."""
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), body.email or None
     if body.engagement:
-        invitation, token = svc.invite(key, body.engagement, p.name)
+        invitation, token = svc.invite(key, body.engagement, p.name, email=email, base_url=base)
     else:
-        invitation, token = svc.add_supplier(key, body.supplier or "", body.service or "", p.name)
+        invitation, token = svc.add_supplier(
+            key, body.supplier or "", body.service or "", p.name, email=email, base_url=base
+        )
     row = next(r for r in svc.view(key).invitations if r.invitation.id == invitation.id)
-    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}")
+    sent = svc.invitation_mail(invitation.id) if email else None
+    mail = MailOut(to=sent.target, status=sent.status, attempts=sent.attempts,
+                   error=sent.last_error) if sent else None  # fmt: skip
+    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}", mail=mail)
 
 
 # Vendors --------------------------------------------------------------------------------------

@@ -16,9 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
-from subtier.web import api, exports, pages, worklist
+from subtier.web import api, exports, notify_api, notify_pages, pages, worklist
 from subtier.web.disclosure import FormError
-from subtier.web.limits import BodyLimit
+from subtier.web.flash import Links
+from subtier.web.limits import BodyLimit, with_uploads
 from subtier.web.security import RateLimiter
 from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError
 
@@ -77,7 +78,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         # threads serve requests about in the order they came, where anyio's default of 40
         # would share the one core among them all and keep each waiting.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
+        # Deliveries are sent while the app runs, off the request path.
+        notifier = _app.state.service.notifier
+        notifier.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(notifier.stop)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -91,15 +98,18 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.state.service = service or Service(settings)
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.pages = pages.PageCache()
+    app.state.links = Links()
     app.include_router(pages.router)
     app.include_router(worklist.router)
     app.include_router(exports.router)
+    app.include_router(notify_pages.router)
     app.include_router(api.router)
+    app.include_router(notify_api.router)
     static = resources.files("subtier.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_middleware(SecurityHeaders)
     # Added last, so it runs first: a body too large is refused before anything reads it.
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, limits=with_uploads(settings.attachment_limit))
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")

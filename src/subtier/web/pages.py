@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from subtier.model import WORKER, Labor, Per
-from subtier.store.portal import VersionRow
+from subtier.store.attachments import KINDS
+from subtier.store.portal import Invitation, VersionRow
 from subtier.web import disclosure as dis
 from subtier.web.common import cookie_name, limit, secure, service
 from subtier.web.dashboard import (
@@ -32,6 +33,7 @@ from subtier.web.dashboard import (
     since_param,
 )
 from subtier.web.disclosure import FormError
+from subtier.web.flash import Links, NewLink
 from subtier.web.security import new_token, same
 from subtier.web.service import ChainView, LockedError, Principal, Service
 
@@ -315,7 +317,11 @@ def history_page(request: Request, key: str, p: Buyer) -> Response:
 def dashboard(request: Request, key: str) -> Response:
     # The session is looked up here rather than as a dependency: a sync dependency is one more
     # trip through the thread pool, on the busiest page.
-    return _dashboard(request, buyer(request), key)
+    p = buyer(request)
+    link = new_link(request, p)
+    if link is not None:
+        return _dashboard(request, p, key, new_link=link)
+    return _dashboard(request, p, key)
 
 
 @router.post("/chains/{key}/findings/{ref}/review")
@@ -340,24 +346,27 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), values.get("email") or None
     try:
         if values.get("engagement"):
-            invitation, token = svc.invite(key, values["engagement"], p.name)
+            invitation, token = svc.invite(
+                key, values["engagement"], p.name, email=email, base_url=base
+            )
         else:
             invitation, token = svc.add_supplier(
-                key, values.get("supplier", ""), values.get("service", ""), p.name
-            )
+                key, values.get("supplier", ""), values.get("service", ""), p.name,
+                email=email, base_url=base,
+            )  # fmt: skip
     except FormError as error:
         return _dashboard(
             request, p, key, 422, errors={"invite": error.errors}, values={"invite": values}
         )
     view = svc.view(key)
-    link = {
-        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
-        "supplier": view.name(invitation.supplier),
-        "expires": invitation.expires_at,
-    }
-    return _dashboard(request, p, key, new_link=link)
+    keep_link(
+        request, p, invitation, f"{base}/invite/{token}", view.name(invitation.supplier), email
+    )
+    # Redirected, so that reloading the page shows the link again and makes no other one.
+    return RedirectResponse(f"/chains/{quote(key)}?invited={invitation.id}#disclosure", 303)
 
 
 # Vendors --------------------------------------------------------------------------------------
@@ -400,7 +409,8 @@ def vendor(request: Request) -> Principal:
 def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> Response:
     assert p.invitation is not None
     assert p.session is not None
-    v = service(request).portal_view(p.invitation)
+    svc = service(request)
+    v = svc.portal_view(p.invitation)
     d = v.disclosure
     per = [(x.value, x.value) for x in Per]
     payees = [(WORKER, "the worker"), (v.scope.supplier, f"{v.supplier} (you)")]
@@ -411,7 +421,11 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
          "labor_options": [(x.value, x.value) for x in Labor],
          "site_options": [(s.id, s.name) for s in d.sites],
          "payee_options": payees, "payee_names": dict(payees),
-         "site_names": {s.id: s.name for s in d.sites}, **extra},
+         "site_names": {s.id: s.name for s in d.sites},
+         "attachments": svc.attachments.of_invitation(p.invitation.id),
+         "kind_options": [(k, k) for k in KINDS], "mail": svc.settings.notify.smtp is not None,
+         "limit_mb": f"{svc.settings.attachment_limit / 1024 / 1024:g}",
+         "remote_options": [("", "not answered"), ("no", "no"), ("yes", "yes")], **extra},
         status,
     )  # fmt: skip
 
@@ -419,7 +433,9 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
 @router.get("/portal")
 def portal_page(request: Request, saved: str = "") -> Response:
     p = vendor(request)
-    return _portal(request, p, saved=saved if saved in STEPS else "")
+    link = new_link(request, p)
+    extra: dict[str, Any] = {"new_link": link} if link is not None else {}
+    return _portal(request, p, saved=saved if saved in STEPS else "", **extra)
 
 
 Edit = dis.Edit
@@ -507,17 +523,44 @@ def invite_subcontractor(request: Request, ident: str, values: Form) -> Response
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), values.get("email") or None
     try:
-        invitation, token = svc.invite_subcontractor(p.invitation, ident)
+        invitation, token = svc.invite_subcontractor(
+            p.invitation, ident, email=email, base_url=base
+        )
     except FormError as error:
-        return _portal(request, p, 422, errors={"subcontractors": error.errors})
+        return _portal(
+            request, p, 422, errors={"subcontractors": error.errors},
+            values={f"invite-{ident}": values},
+        )  # fmt: skip
     names = {s.id: s.name for s in svc.portal_view(p.invitation).disclosure.subcontractors}
-    link = {
-        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
-        "supplier": names.get(invitation.supplier, invitation.supplier),
-        "expires": invitation.expires_at,
-    }
-    return _portal(request, p, new_link=link)
+    name = names.get(invitation.supplier, invitation.supplier)
+    keep_link(request, p, invitation, f"{base}/invite/{token}", name, email)
+    return RedirectResponse(f"/portal?invited={invitation.id}#subcontractors", 303)
+
+
+def keep_link(
+    request: Request, p: Principal, invitation: Invitation, url: str, supplier: str,
+    email: str | None,
+) -> None:  # fmt: skip
+    """Hold a new link for the page the invite form redirects to."""
+    assert p.session is not None
+    links: Links = request.app.state.links
+    links.put(p.session.id, invitation.id, NewLink(url, supplier, invitation.expires_at, email))
+
+
+def new_link(request: Request, p: Principal) -> dict[str, Any] | None:
+    """The new link the page was redirected with (``?invited=``), with how its e-mail went."""
+    invited = request.query_params.get("invited", "")
+    if not invited.isdigit() or p.session is None:
+        return None
+    links: Links = request.app.state.links
+    found = links.get(p.session.id, int(invited))
+    if found is None:
+        return None
+    mail = service(request).invitation_mail(int(invited)) if found.email else None
+    return {"url": found.url, "supplier": found.supplier, "expires": found.expires,
+            "email": found.email, "mail": mail}  # fmt: skip
 
 
 @router.post("/portal/sites")

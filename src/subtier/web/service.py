@@ -30,10 +30,13 @@ from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
 from subtier.screen import RiskList
 from subtier.store import ChainVersion, Workspace, chain_key
+from subtier.store.attachments import KINDS, Attachment, Attachments, files_folder
+from subtier.store.notify import Delivery, Outbox
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
 from subtier.wages import WageFlow, trace_wages
 from subtier.web import disclosure as dis
 from subtier.web.disclosure import Disclosure, FormError, Scope
+from subtier.web.notify import Notifier, NotifySettings
 from subtier.web.security import (
     DUMMY_HASH,
     hash_password,
@@ -42,6 +45,7 @@ from subtier.web.security import (
     token_hash,
     verify_password,
 )
+from subtier.web.uploads import check as check_upload
 
 BUYER, VENDOR = "buyer", "vendor"
 
@@ -81,6 +85,9 @@ class Settings:
     # A database across a network leaves threads waiting on it: then more may pay (--threads).
     threads: int = 1
     clock: Callable[[], datetime] = _now
+    # Invitation e-mails, webhooks and notification e-mails (see web/notify.py).
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    attachment_limit: int = 10 * 1024 * 1024  # bytes in one attached document
 
 
 @dataclass(frozen=True)
@@ -192,6 +199,8 @@ class Service:
         self.settings = settings
         self.workspace = Workspace(settings.database)
         self.portal = Portal(self.workspace.engine)
+        self.notifier = Notifier(Outbox(self.workspace.engine), settings.notify, self.now)
+        self.attachments = Attachments(self.workspace.engine, files_folder(self.workspace.url))
         self.policy: Policy = load_policy(settings.policy)
         self._admin_hash = token_hash(settings.admin_token) if settings.admin_token else None
         self._lists: list[RiskList] | None = None
@@ -393,7 +402,9 @@ class Service:
             chain, self.policy, self.lists(), confirmations=confirmations, programs=programs()
         )
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
-        return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
+        run_id = self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
+        self._notify_new_findings(version, run_id, tracked)
+        return run_id
 
     def view(
         self, key: str, viewer: str | None = None, mark_seen: bool = False,
@@ -602,13 +613,17 @@ class Service:
     # Invitations ----------------------------------------------------------------------------
 
     def invite(
-        self, key: str, engagement: str, by: str, parent: Invitation | None = None
-    ) -> tuple[Invitation, str]:
-        """A new invitation link for the supplier of an engagement; the token is shown once."""
+        self, key: str, engagement: str, by: str, parent: Invitation | None = None,
+        email: str | None = None, base_url: str = "",
+    ) -> tuple[Invitation, str]:  # fmt: skip
+        """A new invitation link for the supplier of an engagement; the token is shown once.
+        Given an ``email``, the link is also sent there (see ``invitation_mail``)."""
         _version, chain = self._chain(key)
         found = chain.engagements_by_id.get(engagement)
         if found is None:
             raise FormError({"engagement": "choose an engagement of this chain"})
+        if email:
+            self.notifier.check_invitation_address(email)
         chain_id = self.portal.chain_id(key)
         assert chain_id is not None
         token, now = new_token(), self.now()
@@ -626,11 +641,21 @@ class Service:
         )  # fmt: skip
         invitation = self.portal.invitation(ident)
         assert invitation is not None
+        if email:
+            self._mail_invitation(invitation, chain, email, f"{base_url}/invite/{token}")
         return invitation, token
 
-    def add_supplier(self, key: str, name: str, service: str, by: str) -> tuple[Invitation, str]:
+    def add_supplier(
+        self, key: str, name: str, service: str, by: str, email: str | None = None,
+        base_url: str = "",
+    ) -> tuple[Invitation, str]:  # fmt: skip
         """Add a supplier hired by the chain's root buyer, and invite it."""
         errors = {}
+        if email:
+            try:
+                self.notifier.check_invitation_address(email)
+            except FormError as error:
+                errors.update(error.errors)
         if not name.strip() or len(name) > 200:
             errors["supplier"] = "the supplier's name, 1 to 200 characters"
         if not service.strip() or len(service) > 200:
@@ -654,7 +679,7 @@ class Service:
             updated = Chain.model_validate(updated.model_dump())
             version, _new = self.workspace.add_chain(updated, key=key, source="web", by=by)
             self._run(version, updated, by)
-        return self.invite(key, engagement.id, by)
+        return self.invite(key, engagement.id, by, email=email, base_url=base_url)
 
     def landing(self, token: str) -> InvitationRow | None:
         """The invitation a link is for, if it can still be claimed; marks it opened."""
@@ -781,7 +806,8 @@ class Service:
             _v, chain = self._chain(inv.chain)
             scope = self._scope(inv, chain)
             text = dis.statement(chain, scope, attested_terms(self.policy))
-            content, digest = dis.attested(scope, d, form, text)
+            documents = [(a.filename, a.sha256) for a in self.attachments.of_invitation(inv.id)]
+            content, digest = dis.attested(scope, d, form, text, documents)
             details = {
                 "invitation": inv.id, "name": form.name, "title": form.title,
                 "date": form.date.isoformat(), "content_hash": digest,
@@ -795,9 +821,12 @@ class Service:
                 raise LockedError("this disclosure is already signed")
         found = self.portal.attestation(inv.id)
         assert found is not None
+        self._notify_submitted(inv, found, version)
         return found
 
-    def invite_subcontractor(self, inv: Invitation, ident: str) -> tuple[Invitation, str]:
+    def invite_subcontractor(
+        self, inv: Invitation, ident: str, email: str | None = None, base_url: str = ""
+    ) -> tuple[Invitation, str]:
         """The cascade: a supplier invites one of its own subcontractors."""
         d, _applied = self._disclosure(inv)
         sub = next((s for s in d.subcontractors if s.id == ident), None)
@@ -810,7 +839,97 @@ class Service:
         if sub.engagement not in self._chain(inv.chain)[1].engagements_by_id:
             # Inviting it shares it with the buyer: the step is saved first.
             self.save_step(inv, "subcontractors")
-        return self.invite(inv.chain, sub.engagement, f"portal:{inv.supplier}", parent=inv)
+        return self.invite(
+            inv.chain, sub.engagement, f"portal:{inv.supplier}", parent=inv, email=email,
+            base_url=base_url,
+        )  # fmt: skip
+
+    # Notifications and attachments ----------------------------------------------------------
+
+    def _mail_invitation(self, inv: Invitation, chain: Chain, to: str, url: str) -> Delivery:
+        row = self._row(inv, chain, self.now())
+        delivery = self.notifier.send_invitation(
+            inv.id, inv.chain, to, url, row.buyer, row.supplier, row.service or "this work",
+            inv.due_at, inv.expires_at,
+        )  # fmt: skip
+        self.workspace.log(
+            "portal.invite.mail", f"{inv.chain} {inv.engagement}",
+            {"invitation": inv.id, "to": to, "delivery": delivery.id,
+             "status": delivery.status, "error": delivery.last_error},
+            by=inv.invited_by,
+        )  # fmt: skip
+        return delivery
+
+    def invitation_mail(self, invitation_id: int) -> Delivery | None:
+        """How the e-mail with an invitation's link has gone, if one was sent."""
+        return self.notifier.outbox.invitation_mail(invitation_id)
+
+    def _notify_new_findings(
+        self, version: ChainVersion, run_id: int, tracked: list[Tracked]
+    ) -> None:
+        if not tracked or not self.notifier.outbox.hooks():
+            return  # nobody to tell: the run before is not even read
+        before = self.portal.previous_run(version.key, run_id)
+        seen = self._run_keys(before) if before is not None else frozenset()
+        new = [t for t in tracked if t.key not in seen]
+        if new:
+            self.notifier.findings(version.key, version.version, run_id, new)
+
+    def _notify_submitted(
+        self, inv: Invitation, signed: Attestation, version: ChainVersion
+    ) -> None:
+        _v, chain = self._chain(inv.chain)
+        row = self._row(inv, chain, self.now())
+        found = self.workspace.latest_findings(inv.chain) or []
+        counts = {s.value: 0 for s in reversed(Severity)}
+        for item in found:
+            counts[item.severity.value] += 1
+        body = {
+            "chain": inv.chain, "engagement": inv.engagement, "invitation": inv.id,
+            "supplier": {"id": inv.supplier, "name": row.supplier}, "buyer": row.buyer,
+            "service": row.service, "version": version.version,
+            "signed": {"name": signed.name, "title": signed.title, "date": signed.signed_on,
+                       "content_hash": signed.content_hash},
+            "findings": counts,
+        }  # fmt: skip
+        self.notifier.submitted(
+            inv.chain, f"{row.supplier} submitted its disclosure for {inv.chain}", body
+        )
+
+    def attach(self, inv: Invitation, kind: str, filename: str, content: bytes) -> Attachment:
+        """Keep a document the vendor attaches to its disclosure (before it signs)."""
+        if kind not in KINDS:
+            raise FormError({"kind": "one of " + ", ".join(KINDS)})
+        try:
+            name, media_type = check_upload(filename, content, self.settings.attachment_limit)
+        except ValueError as error:
+            raise FormError({"file": str(error)}) from None
+        # Under the write lock, as signing is: a document is either in what is signed, or
+        # refused because the disclosure is signed.
+        with self._write:
+            if self.portal.attestation(inv.id) is not None:
+                raise LockedError("this disclosure is signed; nothing more can be attached")
+            return self.attachments.add(
+                inv.id, kind, name, media_type, content, f"portal:{inv.supplier}",
+                f"{inv.chain} {inv.engagement}", self.now(),
+            )  # fmt: skip
+
+    def attachment(self, ident: int, *, chain: str | None = None,
+                   invitation: Invitation | None = None) -> tuple[Attachment, bytes]:  # fmt: skip
+        """An attachment and its bytes, for a buyer of its ``chain`` or the ``invitation`` it
+        was attached under; anyone else is told it does not exist."""
+        found = self.attachments.get(ident)
+        allowed = found is not None and (
+            (invitation is not None and found.invitation_id == invitation.id)
+            or (chain is not None and any(
+                a.id == ident for a in self.attachments.of_chain(chain)))
+        )  # fmt: skip
+        if found is None or not allowed:
+            raise NotFoundError("no such document")
+        try:
+            return found, self.attachments.content(found)
+        except (OSError, ValueError) as error:
+            raise TamperedError(f"{found.filename}: {error}; run `subtier audit verify`") from None
 
 
 @dataclass(frozen=True)
