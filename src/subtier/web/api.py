@@ -17,7 +17,7 @@ from subtier.store.portal import Attestation, VersionRow
 from subtier.web import disclosure as dis
 from subtier.web.common import limit, service
 from subtier.web.disclosure import Disclosure
-from subtier.web.service import ChainView, InvitationRow, Principal
+from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
 router = APIRouter(prefix="/api")
 bearer = HTTPBearer(auto_error=False, description="A buyer's or a vendor's session token.")
@@ -337,11 +337,13 @@ def add_subcontractor(request: Request, body: dis.SubcontractorIn, p: Vendor) ->
     return _edit(request, p, lambda d, _s, taken: dis.add_subcontractor(d, body, taken))
 
 
-@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 409: {}})
+@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 403: {}, 409: {}})
 def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
+    """Take a subcontractor out (404 if there is none such). One that was invited goes only
+    if you invited it and no one has opened its link: then the invitation goes too."""
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _edit(request, p, lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited))
+    service(request).remove_subcontractor(p.invitation, ident)
+    return _portal(request, p)
 
 
 @router.post("/portal/no-subcontractors", responses={**ERRORS, 409: {}})
@@ -350,9 +352,13 @@ def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
 
 
-@router.post("/portal/subcontractors/{ident}/invitation", status_code=201, responses=ERRORS)
+@router.post(
+    "/portal/subcontractors/{ident}/invitation", status_code=201, responses={**ERRORS, 403: {}}
+)
 def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
-    """The cascade: invite one of your subcontractors to disclose its own part."""
+    """The cascade: invite one of your subcontractors to disclose its own part. A new link
+    for one you invited ends the old one, until the subcontractor opens it; 403 after that,
+    or for one the buyer invited."""
     assert p.invitation is not None
     svc = service(request)
     invitation, token = svc.invite_subcontractor(p.invitation, ident)
@@ -365,8 +371,18 @@ def add_site(request: Request, body: dis.SiteIn, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, taken: dis.add_site(d, body, taken))
 
 
+def _exists(request: Request, p: Principal, kind: str, ident: str) -> None:
+    """A DELETE of something not in your disclosure is not found (404), not invalid."""
+    assert p.invitation is not None
+    d = service(request).disclosure(p.invitation)
+    held = {"site": {s.id for s in d.sites}, "workforce": {w.id for w in d.workforces}}[kind]
+    if ident not in held:
+        raise NotFoundError(f"no such {kind}")
+
+
 @router.delete("/portal/sites/{ident}", responses={**ERRORS, 409: {}})
 def remove_site(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "site", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_site(d, ident))
 
 
@@ -377,6 +393,7 @@ def add_workforce(request: Request, body: dis.WorkforceIn, p: Vendor) -> PortalO
 
 @router.delete("/portal/workforces/{ident}", responses={**ERRORS, 409: {}})
 def remove_workforce(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "workforce", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_workforce(d, ident))
 
 

@@ -16,11 +16,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
+from subtier.core.disclosure.authority import NotYoursError
 from subtier.web import api, pages, worklist
 from subtier.web.disclosure import FormError
 from subtier.web.limits import BodyLimit
 from subtier.web.security import RateLimiter
-from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError
+from subtier.web.service import (
+    LockedError,
+    NotFoundError,
+    RateLimitedError,
+    Service,
+    Settings,
+    TamperedError,
+)
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -120,6 +128,21 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if is_api(request):
             return JSONResponse({"detail": str(error)}, 409)
         return pages.message(request, 409, "Signed", str(error))
+
+    @app.exception_handler(NotYoursError)
+    def not_yours(request: Request, error: NotYoursError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 403)
+        return pages.message(request, 403, "Not yours to change", str(error))
+
+    @app.exception_handler(RateLimitedError)
+    def too_many(request: Request, error: RateLimitedError) -> Response:
+        headers = {"Retry-After": "60"}
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 429, headers)
+        response = pages.message(request, 429, "Too many attempts", str(error))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(FormError)
     def field_errors(request: Request, error: FormError) -> Response:

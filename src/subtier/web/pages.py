@@ -18,13 +18,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from subtier.core.disclosure.authority import NotYoursError
 from subtier.model import WORKER, Labor, Per
 from subtier.store.portal import VersionRow
 from subtier.web import disclosure as dis
 from subtier.web.common import cookie_name, limit, secure, service
 from subtier.web.disclosure import FormError
 from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, Principal
+from subtier.web.service import ChainView, LockedError, NotFoundError, Principal
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -427,11 +428,18 @@ def add_subcontractor(request: Request, values: Form) -> Response:
 def remove_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _submit(
-        request, p, values, "subcontractors",
-        lambda: lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited),
-    )  # fmt: skip
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    try:
+        service(request).remove_subcontractor(p.invitation, ident)
+    except (FormError, NotFoundError) as error:
+        errors = error.errors if isinstance(error, FormError) else {"subcontractor": str(error)}
+        return _portal(request, p, 422, errors={"subcontractors": errors})
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={"subcontractors": {"form": str(error)}})
+    return RedirectResponse("/portal#subcontractors", 303)
 
 
 @router.post("/portal/no-subcontractors")
@@ -453,6 +461,8 @@ def invite_subcontractor(request: Request, ident: str, values: Form) -> Response
         invitation, token = svc.invite_subcontractor(p.invitation, ident)
     except FormError as error:
         return _portal(request, p, 422, errors={"subcontractors": error.errors})
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
     names = {s.id: s.name for s in svc.portal_view(p.invitation).disclosure.subcontractors}
     link = {
         "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
