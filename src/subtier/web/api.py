@@ -15,7 +15,7 @@ from subtier.monitoring import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import disclosure as dis
-from subtier.web.common import limit, service
+from subtier.web.common import service
 from subtier.web.disclosure import Disclosure
 from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
@@ -166,9 +166,14 @@ class PortalOut(_Out):
 
 
 def api_buyer(request: Request, credentials: Credentials) -> Principal:
-    found = service(request).buyer(credentials.credentials if credentials else None, bearer=True)
+    """The buyer; on a chain's route (``{key}``), only for a chain of its team (else 404)."""
+    svc = service(request)
+    found = svc.buyer(credentials.credentials if credentials else None, bearer=True)
     if found is None:
         raise HTTPException(401, "a buyer's token is needed", {"WWW-Authenticate": "Bearer"})
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -241,7 +246,6 @@ def _dashboard(view: ChainView) -> DashboardOut:
 @router.post("/sessions", status_code=201, responses={401: ERRORS[401], 429: {}})
 def sign_in(request: Request, body: SignIn) -> TokenOut:
     """A buyer's session token for a user name and password."""
-    limit(request, "api-signin")
     token = service(request).sign_in(body.username, body.password)
     if token is None:
         raise HTTPException(401, "wrong user name or password")
@@ -249,11 +253,12 @@ def sign_in(request: Request, body: SignIn) -> TokenOut:
 
 
 @router.get("/chains", responses={401: ERRORS[401]})
-def chains(request: Request, _p: Buyer) -> list[ChainOut]:
-    """Every chain in the workspace, with its latest version and findings by severity."""
+def chains(request: Request, p: Buyer) -> list[ChainOut]:
+    """Your team's chains (every chain, for the admin token), with the latest version and
+    findings by severity."""
     return [
         ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts)
-        for c in service(request).chains()
+        for c in service(request).chains(p)
     ]
 
 
@@ -261,7 +266,7 @@ def chains(request: Request, _p: Buyer) -> list[ChainOut]:
 def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
     """Start a chain with your organization as its root buyer."""
     svc = service(request)
-    key = svc.create_chain(body.name, body.buyer, body.key, p.name)
+    key = svc.create_chain(body.name, body.buyer, body.key, p.name, team=p.team)
     return _dashboard(svc.view(key))
 
 
@@ -300,7 +305,6 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
 @router.post("/portal/claim", status_code=201, responses={404: ERRORS[404], 429: {}})
 def claim(request: Request, body: Claim) -> TokenOut:
     """Use an invitation token, once: a vendor session token for its portal."""
-    limit(request, "api-claim")
     token = service(request).claim(body.token)
     if token is None:
         raise HTTPException(404, "this invitation cannot be used: expired, used or replaced")

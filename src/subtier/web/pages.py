@@ -22,7 +22,7 @@ from subtier.core.disclosure.authority import NotYoursError
 from subtier.model import WORKER, Labor, Per
 from subtier.store.portal import VersionRow
 from subtier.web import disclosure as dis
-from subtier.web.common import cookie_name, limit, secure, service
+from subtier.web.common import cookie_name, secure, service
 from subtier.web.disclosure import FormError
 from subtier.web.security import new_token, same
 from subtier.web.service import ChainView, LockedError, NotFoundError, Principal
@@ -124,9 +124,14 @@ def message(
 
 
 def buyer(request: Request) -> Principal:
-    found = service(request).buyer(request.cookies.get(cookie_name(request, SESSION)))
+    """The buyer signed in; on a chain's route (``{key}``), only for a chain of its team."""
+    svc = service(request)
+    found = svc.buyer(request.cookies.get(cookie_name(request, SESSION)))
     if found is None or found.session is None:
         raise SignInRequiredError()
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -150,7 +155,6 @@ def signin_page(request: Request, next: str = "/chains") -> Response:
 
 @router.post("/signin")
 def signin(request: Request, values: Form) -> Response:
-    limit(request, "signin")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     token = None
@@ -187,7 +191,7 @@ def signout(request: Request, values: Form, p: Buyer) -> Response:
 @router.get("/chains")
 def chains_page(request: Request, p: Buyer) -> Response:
     return render(
-        request, "chains.html", {**_buyer_context(p), "chains": service(request).chains()}
+        request, "chains.html", {**_buyer_context(p), "chains": service(request).chains(p)}
     )
 
 
@@ -198,12 +202,13 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     svc = service(request)
     try:
         key = svc.create_chain(
-            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name
-        )
+            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name,
+            team=p.team,
+        )  # fmt: skip
     except FormError as error:
         return render(
             request, "chains.html",
-            {**_buyer_context(p), "chains": svc.chains(), "errors": {"chain": error.errors},
+            {**_buyer_context(p), "chains": svc.chains(p), "errors": {"chain": error.errors},
              "values": {"chain": values}},
             422,
         )  # fmt: skip
@@ -331,7 +336,6 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
 
 @router.get("/invite/{token}")
 def landing(request: Request, token: str) -> Response:
-    limit(request, "invite")
     row = service(request).landing(token)
     if row is None:
         return message(request, 404, "Link not valid", BAD_LINK)
@@ -340,7 +344,6 @@ def landing(request: Request, token: str) -> Response:
 
 @router.post("/invite/{token}")
 def claim(request: Request, token: str, values: Form) -> Response:
-    limit(request, "invite")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     session = svc.claim(token)
