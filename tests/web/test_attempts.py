@@ -3,11 +3,17 @@ request is read; X-Forwarded-For is believed only from proxies named so."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from typing import Any
+
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from subtier.web import Service, Settings, create_app
+from subtier.web import Service, Settings, create_app, uvicorn_options
 from subtier.web.attempts import CLAIM, SIGNIN, bucket, client_key
 
 from .conftest import PASSWORD, Party
@@ -85,3 +91,39 @@ def test_an_account_is_limited_whichever_client_tries(settings: Settings) -> Non
         headers={"X-Forwarded-For": "198.51.100.7"},
     )  # fmt: skip
     assert refused.status_code == 429
+
+
+def _live(settings: Settings, limit: int, proxies: tuple[str, ...]) -> tuple[Any, str]:
+    app = _app(settings, limit, proxies)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(settings)
+    )
+    server = uvicorn.Server(config)
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.02)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def test_uvicorn_as_served_believes_no_forwarded_header_by_default(settings: Settings) -> None:
+    server, url = _live(settings, 3, ())
+    try:
+        with httpx.Client(base_url=url) as client:
+            codes = [_api_signin(client, f"203.0.113.{i}", f"u{i}") for i in range(5)]
+    finally:
+        server.should_exit = True
+    assert codes == [401, 401, 401, 429, 429]
+
+
+def test_uvicorn_as_served_believes_a_named_proxy(settings: Settings) -> None:
+    server, url = _live(settings, 1, ("127.0.0.1",))
+    try:
+        with httpx.Client(base_url=url) as client:
+            codes = [_api_signin(client, f"203.0.113.{i}", f"u{i}") for i in range(3)]
+            again = _api_signin(client, "203.0.113.0", "u9")
+    finally:
+        server.should_exit = True
+    assert (codes, again) == ([401, 401, 401], 429)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from subtier.web.app import create_app
 from subtier.web.security import new_token
@@ -40,13 +41,18 @@ def serve(
     service.warm()
     where = make_url(service.workspace.url).render_as_string(hide_password=True)
     say(f"subtier serve: workspace {where}, http://{host}:{port}/")
-    proxies = list(settings.forwarded_allow_ips)
-    # uvicorn believes X-Forwarded-For from loopback unless told otherwise: only the proxies
-    # named are believed, by uvicorn (its logs) and by the app (its rate limits) alike.
     uvicorn.run(
         create_app(service=service), host=host, port=port, log_level="warning",
-        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or "",
+        **uvicorn_options(settings),
     )  # fmt: skip
 
 
-__all__ = ["Service", "Settings", "create_app", "serve"]
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What uvicorn is told about proxies. Its default believes X-Forwarded-For from any
+    loopback peer; here only the proxies named are believed, by uvicorn (the client address
+    it logs and hands the app) and by the app (its rate limits) alike."""
+    proxies = list(settings.forwarded_allow_ips)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or ""}
+
+
+__all__ = ["Service", "Settings", "create_app", "serve", "uvicorn_options"]
