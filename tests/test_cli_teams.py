@@ -38,3 +38,15 @@ def test_mistakes_are_named_with_exit_code_2(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stderr)
         assert message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_serve_adds_an_account_to_a_team(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/w.db"
+    env = {**os.environ, "SUBTIER_PASSWORD": "correct horse battery"}
+    run("teams", "add", "client-b", "-d", db)
+    done = run("serve", "-d", db, "--add-user", "bob", "--team", "client-b", env=env)
+    assert done.returncode == 0, done.stderr
+    assert run("teams", "list", "-d", db).stdout.startswith("client-b: bob;")
+    alone = run("serve", "-d", db, "--team", "client-b")
+    assert alone.returncode == 2
+    assert "--team goes with --add-user" in alone.stderr

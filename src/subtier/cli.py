@@ -1244,6 +1244,8 @@ def serve(
     from subtier.web import Settings
     from subtier.web import serve as run_server
 
+    if team is not None and add_user is None:
+        raise _fail(InputError("--team goes with --add-user: the team the new account joins"))
     account = None
     if add_user is not None:
         password = os.environ.get("SUBTIER_PASSWORD") or typer.prompt(

@@ -811,7 +811,10 @@ class Service:
             own = self.invited_subcontractors(inv).get(ident)
             if own is not None:
                 authority.require(authority.may_withdraw(authority.vendor(inv.id), link(own)))
-            dis.remove_subcontractor(d, ident, set())  # refused before anything is withdrawn
+            # Everything that could refuse the change is asked before anything is withdrawn.
+            if self.portal.attestation(inv.id) is not None:
+                raise LockedError("this disclosure is signed; it can no longer change")
+            dis.remove_subcontractor(d, ident, set())
             if own is not None and not self.portal.withdraw(own.id):
                 raise NotYoursError("it has opened its invitation meanwhile: it discloses its own part")  # fmt: skip
             if own is not None:
