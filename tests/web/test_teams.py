@@ -9,7 +9,15 @@ import pytest
 from subtier.web import Service
 
 from .conftest import ADMIN_TOKEN, PASSWORD, Party, World
-from .test_authz import BUYER_API, BUYER_PAGE, ROUTES, _assert_no_leak, _call, _snapshot
+from .test_authz import (
+    BODIES,
+    BUYER_API,
+    BUYER_PAGE,
+    ROUTES,
+    _assert_no_leak,
+    _call,
+    _snapshot,
+)
 
 CHAIN_ROUTES = sorted(
     (method, path, kind)
@@ -80,3 +88,29 @@ def test_a_chain_moved_to_another_team_goes_with_it(world: World) -> None:
     assert world.buyer.get("/chains/calls").status_code == 404
     world.service.move_user("alice", "client-b", by="test")
     assert world.buyer.get("/chains/calls").status_code == 200
+
+
+def test_and_the_other_way_round(world: World) -> None:
+    """The default team's buyer on every chain route of client-b's chain: not found."""
+    _bob, _token = _team_b(world)
+    alice_token = world.party().http.post(
+        "/api/sessions", json={"username": "alice", "password": PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {alice_token.json()['token']}"}
+    svc = world.service
+    versions = len(svc.workspace.versions("mail-b"))
+    world.buyer.get("/chains")
+    for method, path, kind in CHAIN_ROUTES:
+        url = path.replace("{key}", "mail-b").replace("{ref}", "0000000000")
+        body = BODIES.get(path[4:] if path.startswith("/api/") else path, {})
+        if kind == BUYER_API:
+            response = world.buyer.http.request(method, url, json=body, headers=headers)
+        else:
+            form = {k: str(v) for k, v in body.items()}
+            response = world.buyer.http.request(
+                method, url, data={"csrf": world.buyer.csrf, **form}
+            )
+        assert response.status_code == 404, (method, path, response.status_code)
+        assert "Mail B" not in response.text
+    assert len(svc.workspace.versions("mail-b")) == versions
+    assert svc.portal.invitations("mail-b") == []
