@@ -160,6 +160,7 @@ def world(app: FastAPI, service: Service, clock: Clock) -> World:
     w.vendor_a.get("/portal")
     w.vendor_a.post("/portal/subcontractors", {"name": "Alpha Subco", "service": "dialing"})
     w.vendor_a.post("/portal/sites", _site("Alpha Floor", "1 Main St", "Newark", "NJ", "07102"))
+    w.vendor_a.post("/portal/steps/sites")  # an answer reaches the chain when its step is saved
     w.links["sub_a"] = link_in(w.vendor_a.post("/portal/subcontractors/alpha-subco/invite"))
     assert w.sub_a.claim(w.links["sub_a"]).status_code == 303
     w.vendor_b.get("/portal")
@@ -172,6 +173,7 @@ def world(app: FastAPI, service: Service, clock: Clock) -> World:
         {"site": "bravo-hidden-works", "labor": "employee", "headcount": "9",
          "pay_amount": "17.5", "pay_per": "hour", "paid_to": "worker"},
     )  # fmt: skip
+    w.vendor_b.post("/portal/steps/workforce")
     w.ids = {
         "site_b": "bravo-hidden-works",
         "sub_b": "bravo-subco",

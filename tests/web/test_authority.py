@@ -81,6 +81,7 @@ def _buyer_invites_the_subcontractor(world: World) -> str:
     site = {"name": "Sub Floor", "address": "5 Oak St", "city": "Newark", "state": "NJ",
             "zip": "07102"}  # fmt: skip
     assert sub.post("/portal/sites", site).status_code == 303
+    assert sub.post("/portal/steps/sites").status_code == 303  # into the chain the buyer sees
     world.sub_a = sub
     return sub_engagement
 

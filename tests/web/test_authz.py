@@ -32,6 +32,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chains/{key}/worklist"): BUYER_PAGE,
     ("POST", "/chains/{key}/worklist"): BUYER_PAGE,
     ("POST", "/chains/{key}/findings/{ref}/review"): BUYER_PAGE,
+    ("GET", "/chains/{key}/findings.csv"): BUYER_PAGE,
+    ("GET", "/chains/{key}/report.pdf"): BUYER_PAGE,
+    ("POST", "/chains/{key}/engagements/{engagement}/price"): BUYER_PAGE,
     ("GET", "/invite/{token}"): TOKEN_PAGE,
     ("POST", "/invite/{token}"): TOKEN_PAGE,
     ("GET", "/portal"): VENDOR_PAGE,
@@ -44,6 +47,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/portal/workforces"): VENDOR_PAGE,
     ("POST", "/portal/workforces/{ident}/delete"): VENDOR_PAGE,
     ("POST", "/portal/attestation"): VENDOR_PAGE,
+    ("POST", "/portal/steps/{step}"): VENDOR_PAGE,
     ("POST", "/portal/signout"): VENDOR_PAGE,
     ("POST", "/api/sessions"): TOKEN_API,
     ("GET", "/api/chains"): BUYER_API,
@@ -51,6 +55,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/chains/{key}"): BUYER_API,
     ("POST", "/api/chains/{key}/invitations"): BUYER_API,
     ("POST", "/api/chains/{key}/findings/{ref}/review"): BUYER_API,
+    ("GET", "/api/chains/{key}/findings.csv"): BUYER_API,
+    ("GET", "/api/chains/{key}/report.pdf"): BUYER_API,
+    ("PUT", "/api/chains/{key}/engagements/{engagement}/price"): BUYER_API,
     ("POST", "/api/portal/claim"): TOKEN_API,
     ("GET", "/api/portal"): VENDOR_API,
     ("POST", "/api/portal/subcontractors"): VENDOR_API,
@@ -75,6 +82,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/portal/attestation": {"name": "Mallory", "title": "Boss", "date": "2026-03-02",
                             "certify": True},
     "/chains/{key}/findings/{ref}/review": {"decision": "dismiss", "reason": "not mine"},
+    "/chains/{key}/engagements/{engagement}/price": {"amount": 1, "per": "call"},
     "/signin": {"username": "alice", "password": "wrong password"},
     "/api/sessions": {"username": "alice", "password": "wrong password"},
 }  # fmt: skip
@@ -95,7 +103,8 @@ def test_every_route_is_classified_here(app: FastAPI) -> None:
 
 
 def _url(path: str, world: World, token: str = "not-a-token") -> str:
-    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token, "ref": "0000000000"}
+    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token, "ref": "0000000000",
+           "engagement": "alpha-calls-work", "step": "sites"}  # fmt: skip
     if "subcontractors/{ident}" in path:
         ids["ident"] = world.ids["sub_b"]
     if "workforces/{ident}" in path:

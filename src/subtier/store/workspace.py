@@ -479,6 +479,35 @@ class Workspace:
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
+    def seen_runs(self, viewer: str) -> dict[str, int]:
+        """The latest run ``viewer`` was shown of each chain it has opened, by chain key: one
+        read for the whole chain list, not one a chain."""
+        query = (
+            select(t.chains.c.key, t.seen.c.run_id)
+            .join(t.chains, t.chains.c.id == t.seen.c.chain_id)
+            .where(t.seen.c.viewer == viewer)
+        )
+        with self.engine.connect() as conn:
+            return {str(k): int(r) for k, r in conn.execute(query).all()}
+
+    def first_seen(self, key: str, run_id: int) -> dict[str, datetime]:
+        """When each finding of run ``run_id`` was first found in the chain: the earliest
+        run of the chain with a finding of the same key, in one grouped read."""
+        earlier = t.findings.alias("earlier")
+        runs = t.runs.alias("earlier_runs")
+        versions = t.chain_versions.alias("earlier_versions")
+        query = (
+            select(t.findings.c.key, func.min(runs.c.at))
+            .join(earlier, earlier.c.key == t.findings.c.key)
+            .join(runs, runs.c.id == earlier.c.run_id)
+            .join(versions, versions.c.id == runs.c.chain_version_id)
+            .join(t.chains, t.chains.c.id == versions.c.chain_id)
+            .where(t.findings.c.run_id == run_id, t.chains.c.key == key)
+            .group_by(t.findings.c.key)
+        )
+        with self.engine.connect() as conn:
+            return {str(k): _utc(at) for k, at in conn.execute(query).all()}
+
     def chain_keys(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.chains.c.key).order_by(t.chains.c.key)).scalars())

@@ -4,21 +4,35 @@ vendors use the token ``POST /api/portal/claim`` gives for an invitation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Query as Query_
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from subtier.model import Per
 from subtier.monitoring import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import disclosure as dis
+from subtier.web import exports
 from subtier.web.common import service
+from subtier.web.dashboard import (
+    Query,
+    parse_chain_query,
+    parse_query,
+    rows,
+    select,
+    select_chains,
+)
 from subtier.web.disclosure import Disclosure
 from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api")
 bearer = HTTPBearer(auto_error=False, description="A buyer's or a vendor's session token.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -64,6 +78,15 @@ class ChainOut(_Out):
     version: int
     updated: datetime
     findings: dict[str, int]
+    new: int = Field(0, description="Open findings new since this account last opened it.")
+
+
+class PriceIn(_In):
+    """The buyer's own price to one of its tier-1 vendors."""
+
+    amount: float = Field(ge=0, lt=1e12)
+    per: Per = Per.TOTAL
+    currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
 
 
 class InviteIn(_In):
@@ -117,6 +140,9 @@ class FindingOut(_Out):
     evidence: list[dict[str, Any]]
     new: bool = Field(description="New since this account last opened the chain's page.")
     review: ReviewOut | None = Field(description="Dismissed or confirmed, if it is.")
+    tier: int = Field(0, description="Engagements between the root buyer and the subject.")
+    vendor: str = Field("", description="The tier-1 vendor it is reached through, by name.")
+    first_seen: datetime | None = Field(None, description="When it was first found.")
 
 
 class ReviewIn(_In):
@@ -221,16 +247,19 @@ def _review(d: Decision | None) -> ReviewOut | None:
     return ReviewOut(decision=d.decision, reason=d.reason, by=d.by, at=d.at)
 
 
-def _dashboard(view: ChainView) -> DashboardOut:
+def _dashboard(view: ChainView, query: Query | None = None) -> DashboardOut:
     findings = [
         FindingOut(
-            **finding_dict(f),
-            ref=view.tracked[i].ref,
-            path_names=[view.name(n) for n in f.path],
-            new=i in view.new,
-            review=_review(view.reviews.get(i)),
+            **finding_dict(r.finding),
+            ref=r.ref,
+            path_names=[view.name(n) for n in r.finding.path],
+            new=r.new,
+            review=_review(view.reviews.get(r.index)),
+            tier=r.tier,
+            vendor=r.vendor,
+            first_seen=r.first_seen,
         )
-        for i, f in enumerate(view.findings)
+        for r in (select(view, query) if query is not None else rows(view))
     ]
     return DashboardOut(
         key=view.key, name=view.chain.name, version=view.version.version, findings=findings,
@@ -252,14 +281,27 @@ def sign_in(request: Request, body: SignIn) -> TokenOut:
     return TokenOut(token=token, kind="buyer")
 
 
-@router.get("/chains", responses={401: ERRORS[401]})
-def chains(request: Request, p: Buyer) -> list[ChainOut]:
+def _query(request: Request, parse: Callable[[Iterable[tuple[str, str]]], T]) -> T:
+    return parse(request.query_params.multi_items())
+
+
+@router.get("/chains", responses={401: ERRORS[401], 422: ERRORS[422]})
+def chains(
+    request: Request, p: Buyer, q: str = "", severity: str = "", rule: str = "",
+    vendor: str = "", new: str = "", sort: Literal["severity", "name", "date", "new"] = "severity",
+) -> list[ChainOut]:  # fmt: skip
     """Your team's chains (every chain, for the admin token), with the latest version and
-    findings by severity."""
+    findings by severity. ``q`` searches names and keys; ``severity`` keeps chains with open
+    findings at or above it, ``rule`` those with an open finding of the rule, ``vendor`` those
+    with an organization whose name or id has the text; ``new=1`` those with findings new
+    since this account last opened them."""
+    query = _query(request, parse_chain_query)
+    svc = service(request)
     return [
-        ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts)
-        for c in service(request).chains(p)
-    ]
+        ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts,
+                 new=c.new)
+        for c in select_chains(svc.chains(viewer=p.viewer, principal=p), query, svc.parties)
+    ]  # fmt: skip
 
 
 @router.post("/chains", status_code=201, responses=ERRORS)
@@ -271,10 +313,47 @@ def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
 
 
 @router.get("/chains/{key}", responses=ERRORS)
-def chain(request: Request, key: str, p: Buyer) -> DashboardOut:
+def chain(
+    request: Request, key: str, p: Buyer, q: str = "",
+    severity: Annotated[list[str] | None, Query_()] = None, rule: str = "", vendor: str = "",
+    new: str = "", sort: Literal["severity", "tier", "vendor", "date"] = "severity",
+    since: Annotated[int | None, Query_(ge=0)] = None,
+) -> DashboardOut:  # fmt: skip
     """The dashboard of a chain: findings with their paths, review decisions, money flow,
-    disclosure, history. ``new`` is against this account's last visit to the chain's page."""
-    return _dashboard(service(request).view(key, viewer=p.viewer))
+    disclosure, history. ``new`` is against this account's last visit to the chain's page
+    (or against run ``since``). The findings can be searched (``q``), filtered (``severity``,
+    repeated or comma-separated; ``rule``; ``vendor``, an organization id on the path;
+    ``new=1``) and sorted (``sort``), as on the page."""
+    query = _query(request, parse_query)
+    return _dashboard(service(request).view(key, viewer=p.viewer, since=since), query)
+
+
+@router.get(
+    "/chains/{key}/findings.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+    response_class=Response,
+)  # fmt: skip
+def findings_csv(request: Request, key: str, p: Buyer) -> Response:
+    """The chain's findings as CSV, with the filters of ``GET /api/chains/{key}``; cells that
+    a spreadsheet would run as formulas are quoted."""
+    return exports.csv_response(service(request), p, key, request)
+
+
+@router.get(
+    "/chains/{key}/report.pdf", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+)  # fmt: skip
+def report_pdf(request: Request, key: str, p: Buyer) -> Response:
+    """The chain's report as PDF, as `subtier report --format pdf` renders it."""
+    return exports.pdf_response(service(request), key, p.name)
+
+
+@router.put("/chains/{key}/engagements/{engagement}/price", responses=ERRORS)
+def set_price(request: Request, key: str, engagement: str, body: PriceIn, p: Buyer) -> DashboardOut:
+    """Your own price to one of your tier-1 vendors: a new version of the chain, checked, with
+    the engagement's source saying it was entered by your account."""
+    svc = service(request)
+    svc.set_price(key, engagement, body.amount, body.per, body.currency.upper(), p.name)
+    return _dashboard(svc.view(key, viewer=p.viewer))
 
 
 @router.post("/chains/{key}/findings/{ref}/review", status_code=201, responses=ERRORS)

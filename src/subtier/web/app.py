@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier import __version__
 from subtier.core.disclosure.authority import NotYoursError
-from subtier.web import api, pages, worklist
+from subtier.web import api, exports, pages, worklist
 from subtier.web.attempts import AttemptLimit
 from subtier.web.disclosure import FormError
 from subtier.web.limits import BodyLimit
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.state.pages = pages.PageCache()
     app.include_router(pages.router)
     app.include_router(worklist.router)
+    app.include_router(exports.router)
     app.include_router(api.router)
     static = resources.files("subtier.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -23,9 +23,18 @@ from subtier.model import WORKER, Labor, Per
 from subtier.store.portal import VersionRow
 from subtier.web import disclosure as dis
 from subtier.web.common import cookie_name, secure, service
+from subtier.web.dashboard import (
+    ChainQuery,
+    Query,
+    filter_context,
+    parse_chain_query,
+    parse_query,
+    select_chains,
+    since_param,
+)
 from subtier.web.disclosure import FormError
 from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, NotFoundError, Principal
+from subtier.web.service import ChainView, LockedError, NotFoundError, Principal, Service
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -188,11 +197,26 @@ def signout(request: Request, values: Form, p: Buyer) -> Response:
     return response
 
 
+def _chains_context(request: Request, p: Principal) -> dict[str, Any]:
+    """The chain list, searched, filtered and sorted as the GET parameters ask."""
+    errors = {}
+    try:
+        query = parse_chain_query(request.query_params.multi_items())
+    except FormError as error:
+        query, errors = ChainQuery(), {"filter": error.errors}
+    svc = service(request)
+    every = svc.chains(viewer=p.viewer, principal=p)
+    return {
+        **_buyer_context(p), "chains": select_chains(every, query, svc.parties),
+        "total": len(every), "query": query, "errors": errors,
+        "rules": sorted({r for c in every for r in c.rules}),
+    }  # fmt: skip
+
+
 @router.get("/chains")
 def chains_page(request: Request, p: Buyer) -> Response:
-    return render(
-        request, "chains.html", {**_buyer_context(p), "chains": service(request).chains(p)}
-    )
+    context = _chains_context(request, p)
+    return render(request, "chains.html", context, 422 if context["errors"] else 200)
 
 
 @router.post("/chains")
@@ -208,7 +232,7 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     except FormError as error:
         return render(
             request, "chains.html",
-            {**_buyer_context(p), "chains": svc.chains(p), "errors": {"chain": error.errors},
+            {**_chains_context(request, p), "errors": {"chain": error.errors},
              "values": {"chain": values}},
             422,
         )  # fmt: skip
@@ -224,17 +248,23 @@ def _dashboard(
     request: Request, p: Principal, key: str, status: int = 200, **extra: Any
 ) -> Response:
     assert p.session is not None
+    try:
+        query = parse_query(request.query_params.multi_items())
+        since = since_param(request.query_params.get("since"))
+    except FormError as error:
+        query, since = Query(), None
+        status, extra = 422, {**extra, "errors": {"filter": error.errors}}
     # Findings are new since this account last saw the chain, and it now has.
-    view = service(request).view(key, viewer=p.viewer, mark_seen=True)
+    view = service(request).view(key, viewer=p.viewer, mark_seen=True, since=since)
     if status != 200 or extra:  # a form's answer: rendered for this one response
-        return render(request, "chain.html", _dashboard_context(p, view, extra), status)
+        return render(request, "chain.html", _dashboard_context(p, view, query, extra), status)
     # The page is the same for every buyer of the same name, but for the session's CSRF token:
-    # it is rendered once per state of the chain with a marker in the token's place.
+    # it is rendered once per state of the chain and query with a marker in the token's place.
     pages: PageCache = request.app.state.pages
-    page_key = (view.stamp, tuple(view.invitations), p.name)
+    page_key = (view.stamp, tuple(view.invitations), p.name, query)
     parts = pages.get(page_key)
     if parts is None:
-        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, {}),
+        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, query, {}),
                    "csrf": CSRF_MARK, "request": request}  # fmt: skip
         html = templates.get_template("chain.html").render(context)
         parts = html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
@@ -242,7 +272,9 @@ def _dashboard(
     return Response(p.session.csrf.encode("ascii").join(parts), media_type="text/html")
 
 
-def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> dict[str, Any]:
+def _dashboard_context(
+    p: Principal, view: ChainView, query: Query, extra: dict[str, Any]
+) -> dict[str, Any]:
     counts = view.counts()
     open_options = [
         (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
@@ -250,7 +282,10 @@ def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> 
     ]
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-        "open_options": open_options,
+        "open_options": open_options, **filter_context(view, query),
+        # The buyer's own engagements, which it prices itself.
+        "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
+        "per_options": [x.value for x in Per],
         "history_rows": _history_rows(view.history[:HISTORY_SHOWN]),
         "history_more": max(0, len(view.history) - HISTORY_SHOWN), **extra,
     }  # fmt: skip
@@ -386,9 +421,9 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
 
 
 @router.get("/portal")
-def portal_page(request: Request) -> Response:
+def portal_page(request: Request, saved: str = "") -> Response:
     p = vendor(request)
-    return _portal(request, p)
+    return _portal(request, p, saved=saved if saved in STEPS else "")
 
 
 Edit = dis.Edit
@@ -402,7 +437,8 @@ def _submit(
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     try:
-        service(request).change(p.invitation, make())
+        # A draft: the step becomes a chain version when the vendor saves it.
+        service(request).change(p.invitation, make(), save=False)
     except FormError as error:
         return _portal(request, p, 422, errors={form: error.errors}, values={form: values})
     except LockedError as error:
@@ -414,6 +450,28 @@ def _anchor(form: str) -> str:
     return {"subcontractor": "subcontractors", "site": "sites", "workforce": "workforce"}.get(
         form, form
     )
+
+
+# The portal's steps, in order, and where the page goes once one is saved.
+STEPS = {"subcontractors": "sites", "sites": "workforce", "workforce": "attest"}
+
+
+@router.post("/portal/steps/{step}")
+def save_step(request: Request, step: str, values: Form) -> Response:
+    """Save a step: what the vendor entered in it becomes one chain version, checked."""
+    p = vendor(request)
+    assert p.invitation is not None
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    if step not in STEPS:
+        raise HTTPException(404, "no such step")
+    try:
+        service(request).save_step(p.invitation, step)
+    except FormError as error:
+        return _portal(request, p, 422, errors={step: error.errors})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={step: {"form": str(error)}})
+    return RedirectResponse(f"/portal?saved={step}#{STEPS[step]}", 303)
 
 
 @router.post("/portal/subcontractors")
@@ -434,7 +492,7 @@ def remove_subcontractor(request: Request, ident: str, values: Form) -> Response
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     try:
-        service(request).remove_subcontractor(p.invitation, ident)
+        service(request).remove_subcontractor(p.invitation, ident, save=False)  # a draft
     except (FormError, NotFoundError) as error:
         errors = error.errors if isinstance(error, FormError) else {"subcontractor": str(error)}
         return _portal(request, p, 422, errors={"subcontractors": errors})
@@ -535,10 +593,28 @@ def portal_signout(request: Request, values: Form) -> Response:
     p = vendor(request)
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
-    service(request).sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
-    response = message(request, 200, "You have left the portal", "Your answers are saved.")
+    svc = service(request)
+    response = message(request, 200, "You have left the portal", _leaving(svc, p))
+    svc.sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
     response.delete_cookie(cookie_name(request, PORTAL), path="/", secure=secure(request))
     return response
+
+
+def _leaving(svc: Service, p: Principal) -> str:
+    """What is true of the vendor's answers as it leaves: signed, all shared, or not."""
+    assert p.invitation is not None
+    v = svc.portal_view(p.invitation)
+    if v.attestation is not None:
+        return f"Your signed disclosure is with {v.buyer}."
+    if v.unsaved:
+        return (
+            f"Your answers are kept, but {v.buyer} does not see the steps you did not save. "
+            f"This link no longer opens the portal: ask {v.buyer} for a new link to save them."
+        )
+    return (
+        f"{v.buyer} sees every answer you saved. To change them or to sign, ask {v.buyer} "
+        "for a new link."
+    )
 
 
 def _local(target: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from subtier.check import Confirmation, check
+from subtier.check import CheckResult, Confirmation, check
 from subtier.core.disclosure import authority
 from subtier.core.disclosure.authority import BUYER as BUYER_PARTY
 from subtier.core.disclosure.authority import Link, NotYoursError
@@ -24,6 +24,7 @@ from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
 from subtier.lists.programs import programs
 from subtier.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
+from subtier.monitor import with_reviews
 from subtier.monitoring import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
 from subtier.policy import Evidence, Finding, Policy, Severity
 from subtier.policy.clauses import attested_terms
@@ -120,6 +121,8 @@ class ChainSummary:
     version: int
     updated: datetime
     counts: dict[str, int]  # findings by severity in the latest run
+    new: int = 0  # open findings new since the viewer last opened the chain
+    rules: frozenset[str] = frozenset()  # the rules of its open findings
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,10 @@ class ChainView:
     reviews: Mapping[int, Decision] = field(default_factory=dict)
     invitations: list[InvitationRow] = field(default_factory=list)
     history: Sequence[VersionRow] = ()
+    # The run "new" is measured against (None: the viewer never saw the chain, or no viewer).
+    since: int | None = None
+    # When each finding (by key) was first found in the chain.
+    first_seen: Mapping[str, datetime] = field(default_factory=dict)
     # Names what the view was built from, apart from the invitations: equal stamps, equal views.
     stamp: tuple[object, ...] = ()
 
@@ -193,6 +200,7 @@ class PortalView:
     children: dict[str, InvitationRow]  # by subcontractor organization id
     missing: dict[str, str]
     status: str
+    unsaved: bool = False  # answers entered that the buyer does not see yet
     notice: str = ""  # told to whoever holds the link: e.g. that a new one kept the answers
 
 
@@ -358,24 +366,45 @@ class Service:
 
     # Chains ---------------------------------------------------------------------------------
 
-    def chains(self, p: Principal | None = None) -> list[ChainSummary]:
-        """The chains ``p`` may see: its team's (every chain for the admin token, or None)."""
+    def chains(
+        self, viewer: str | None = None, principal: Principal | None = None
+    ) -> list[ChainSummary]:
+        """Every chain with its open findings by severity; with ``viewer``, also how many of
+        them are new since that account last opened the chain. With ``principal``, only the
+        chains it may see: its team's (every chain, for the admin token)."""
+        p = principal
         teams = self.portal.chain_teams() if p is not None and not p.admin else None
         latest: dict[str, ChainVersion] = {}
         for v in self.workspace.versions():
             if teams is None or (p is not None and teams.get(v.key) == p.team):
                 latest[v.key] = v
+        seen = self.workspace.seen_runs(viewer) if viewer is not None else {}
         out = []
         for key, v in latest.items():
             found = self.workspace.latest_findings(key) or []
             decisions = self.workspace.decisions(key)
             counts = {s.value: 0 for s in reversed(Severity)}
+            before = self._run_keys(seen[key]) if key in seen else frozenset()
+            new, rules = 0, set()
             for item in found:
                 review = in_force(item, decisions)
                 if review is None or review.decision != DISMISS:
                     counts[item.severity.value] += 1
-            out.append(ChainSummary(key, v.name, v.version, v.created_at, counts))
+                    new += item.key not in before
+                    rules.add(str(item.body["rule"]))
+            out.append(
+                ChainSummary(
+                    key, v.name, v.version, v.created_at, counts, new if viewer else 0,
+                    frozenset(rules),
+                )
+            )  # fmt: skip
         return out
+
+    def parties(self, key: str) -> list[str]:
+        """The ids and names of the organizations in a chain's latest version, but its buyer:
+        what the chain list's vendor filter looks in."""
+        _version, chain = self._chain(key)
+        return [x for o in chain.organizations if o.id != chain.root for x in (o.id, o.name)]
 
     def create_chain(
         self, name: str, buyer: str, key: str | None, by: str, team: int | None = None
@@ -443,10 +472,15 @@ class Service:
         tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
         return self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
 
-    def view(self, key: str, viewer: str | None = None, mark_seen: bool = False) -> ChainView:
+    def view(
+        self, key: str, viewer: str | None = None, mark_seen: bool = False,
+        since: int | None = None,
+    ) -> ChainView:  # fmt: skip
         """The dashboard of one chain. The checked part is kept per version and run; the review
         decisions are read on every view, and so is what ``viewer`` (a buyer's account) last
-        saw: findings are new since then. ``mark_seen`` remembers this run as seen."""
+        saw: findings are new since then. ``mark_seen`` remembers this run as seen. ``since``
+        (a run the page was shown "new" against) keeps "new" as it was on that page, so that
+        filtering or exporting the new findings after the visit still finds them."""
         version, chain, seen = self._head(key)
         h = self._history(key, seen)
         if h.latest is None or h.latest[1] != version.version:
@@ -476,14 +510,19 @@ class Service:
         last_seen: int | None = None
         if viewer is not None:
             last_seen = self.workspace.seen(viewer, key)
-            before = self._run_keys(last_seen) if last_seen is not None else frozenset()
+            against = since if since is not None else last_seen
+            if since == 0:
+                against = None  # never seen before that page
+            before = self._run_keys(against) if against is not None else frozenset()
             new = frozenset(i for i, t in enumerate(base.tracked) if t.key not in before)
             if mark_seen and last_seen != run_id:
                 self.workspace.mark_seen(viewer, key, run_id)
+            last_seen = against
         marks = tuple(sorted((d.finding_key, d.decision, d.at) for d in reviews.values()))
         return replace(
             base,
             new=new,
+            since=last_seen,
             reviews=reviews,
             invitations=self._invitation_rows(key, chain),
             history=h.ordered,
@@ -563,6 +602,7 @@ class Service:
             key=key, version=version, chain=chain, graph=graph, findings=findings, new=new,
             wages=trace_wages(chain, graph, floor), svg=chain_svg(chain, graph, findings),
             tracked=tuple(tracked), run_id=run_id,
+            first_seen=self.workspace.first_seen(key, run_id) if tracked else {},
         )  # fmt: skip
 
     def _invitation_rows(self, key: str, chain: Chain) -> list[InvitationRow]:
@@ -590,6 +630,51 @@ class Service:
             if found is not None:
                 self._signed[inv.id] = found
         return found
+
+    def set_price(
+        self, key: str, engagement: str, amount: float, per: Per, currency: str, by: str
+    ) -> ChainVersion:
+        """The buyer's own price to one of its tier-1 vendors: a new chain version, checked,
+        whose engagement says the price was entered by the buyer's account."""
+        with self._write:
+            _version, chain = self._chain(key)
+            found = chain.engagements_by_id.get(engagement)
+            if found is None or found.buyer != chain.root:
+                raise FormError({"engagement": "choose one of your own engagements (tier 1)"})
+            try:
+                price = Money(amount=amount, per=per, currency=currency or "USD")
+            except ValueError:
+                raise FormError({"currency": "a three-letter currency code, such as USD"}) from None
+            origin = (found.source or "").split("; price entered by ")[0]
+            entered = f"price entered by {by}"
+            updated_engagement = found.model_copy(
+                update={"price": price, "source": f"{origin}; {entered}" if origin else entered}
+            )
+            updated = chain.model_copy(
+                update={
+                    "engagements": [
+                        updated_engagement if e.id == engagement else e for e in chain.engagements
+                    ]
+                }
+            )
+            updated = Chain.model_validate(updated.model_dump())
+            version, new = self.workspace.add_chain(
+                updated, key=key, source=f"{engagement}: {entered} ({price})", by=by
+            )
+            if new:
+                self._run(version, updated, by)
+            return version
+
+    def report(self, key: str) -> tuple[ChainVersion, CheckResult]:
+        """The chain's latest version checked in full, with the review decisions in force:
+        what ``subtier report`` renders for a chain kept in the workspace."""
+        version, chain = self._chain(key)
+        decisions = self.workspace.decisions(key)
+        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
+        result = check(
+            chain, self.policy, self.lists(), confirmations=confirmations, programs=programs()
+        )
+        return version, with_reviews(self.workspace, key, chain, result)
 
     # Invitations ----------------------------------------------------------------------------
 
@@ -713,6 +798,7 @@ class Service:
             statement=dis.statement(chain, scope, attested_terms(self.policy)),
             children=children,
             missing=dis.missing_before_signing(d), status=row.status,
+            unsaved=inv.submitted_at is None and self.unsaved(inv),
             notice=_reissued_notice(inv),
         )  # fmt: skip
 
@@ -721,14 +807,29 @@ class Service:
         return self._disclosure(inv)[0]
 
     def change(
-        self, inv: Invitation, edit: Callable[[Disclosure, Scope, set[str]], Disclosure]
+        self,
+        inv: Invitation,
+        edit: Callable[[Disclosure, Scope, set[str]], Disclosure],
+        save: bool = True,
     ) -> ChainVersion:
-        """Apply one edit to the vendor's disclosure: a new chain version, checked at once."""
+        """Apply one edit to the vendor's disclosure. With ``save``, the disclosure goes into
+        the chain as a new version, checked at once (an API call is a step of its own);
+        without, the edit is kept as a draft until the vendor saves the step (``save_step``)."""
         with self._write:
-            return self._apply(inv, edit)
+            return self._apply(inv, edit, save=save)
+
+    def save_step(self, inv: Invitation, step: str) -> ChainVersion:
+        """The vendor saves a step of its disclosure: what it entered becomes one chain
+        version, however many rows it added or removed."""
+        with self._write:
+            return self._apply(inv, lambda d, _s, _t: d, step=f"{step} saved")
 
     def _apply(
-        self, inv: Invitation, edit: Callable[[Disclosure, Scope, set[str]], Disclosure]
+        self,
+        inv: Invitation,
+        edit: Callable[[Disclosure, Scope, set[str]], Disclosure],
+        save: bool = True,
+        step: str = "",
     ) -> ChainVersion:
         if self.portal.attestation(inv.id) is not None:
             raise LockedError("this disclosure is signed; it can no longer change")
@@ -737,24 +838,38 @@ class Service:
         if current_inv is None:
             raise NotFoundError("this invitation is no longer in the chain; ask the buyer")
         authority.require(authority.may_change(authority.vendor(inv.id), link(current_inv)))
-        _version, chain = self._chain(inv.chain)
+        head, chain = self._chain(inv.chain)
         scope = self._scope(inv, chain)
         current, applied = self._disclosure(inv)
         updated = edit(current, scope, _ids(chain) | current.ids())
         source = f"subtier portal: disclosed by {chain.organizations_by_id[scope.supplier].name}"
+        # Applied even to a draft: an edit the chain cannot take is refused now, not later.
         new_chain, now_applied = dis.apply(chain, scope, updated, applied, source)
         who = f"portal:{inv.supplier}"
         # The disclosure first: if saving the chain then fails, the next edit re-applies it all.
         self.portal.save_disclosure(
-            inv.id, updated.model_dump(mode="json"), now_applied.as_json(), self.now(),
+            inv.id, updated.model_dump(mode="json"),
+            (now_applied if save else applied).as_json(), self.now(),
             audit=(who, f"{inv.chain} {inv.engagement}"),
         )  # fmt: skip
-        version, new = self.workspace.add_chain(
-            new_chain, key=inv.chain, source=f"portal invitation {inv.id}", by=who
-        )
+        if not save:
+            return head
+        label = f"portal invitation {inv.id}" + (f": {step}" if step else "")
+        version, new = self.workspace.add_chain(new_chain, key=inv.chain, source=label, by=who)
         if new:
             self._run(version, new_chain, who)
         return version
+
+    def unsaved(self, inv: Invitation) -> bool:
+        """Has the vendor entered answers that are not yet in the chain the buyer sees?"""
+        _version, chain = self._chain(inv.chain)
+        scope = self._scope(inv, chain)
+        current, applied = self._disclosure(inv)
+        new_chain, _applied = dis.apply(
+            chain, scope, current, applied,
+            f"subtier portal: disclosed by {chain.organizations_by_id[scope.supplier].name}",
+        )  # fmt: skip
+        return new_chain != chain
 
     def attest(self, inv: Invitation, form: dis.AttestationIn) -> Attestation:
         with self._write:
@@ -762,7 +877,8 @@ class Service:
             missing = dis.missing_before_signing(d)
             if missing:
                 raise FormError(missing)
-            version = self._apply(inv, lambda d, _s, _t: d)  # make sure the chain holds it
+            # Make sure the chain holds what is signed.
+            version = self._apply(inv, lambda d, _s, _t: d, step="submitted")
             _v, chain = self._chain(inv.chain)
             scope = self._scope(inv, chain)
             text = dis.statement(chain, scope, attested_terms(self.policy))
@@ -788,6 +904,10 @@ class Service:
         sub = next((s for s in d.subcontractors if s.id == ident), None)
         if sub is None:
             raise NotFoundError("no such subcontractor")
+        # Who may issue its link is the authority rule's to say, in ``invite``.
+        if sub.engagement not in self._chain(inv.chain)[1].engagements_by_id:
+            # Inviting it shares it with the buyer: the step is saved first.
+            self.save_step(inv, "subcontractors")
         return self.invite(inv.chain, sub.engagement, f"portal:{inv.supplier}", parent=inv)
 
     def invited_subcontractors(self, inv: Invitation) -> dict[str, Invitation]:
@@ -800,10 +920,11 @@ class Service:
             if s.engagement in by_engagement
         }  # fmt: skip
 
-    def remove_subcontractor(self, inv: Invitation, ident: str) -> ChainVersion:
-        """Take a subcontractor out of one's answers. One with an invitation of its own goes
-        only as the authority rule allows (its issuer, before anyone opened it), and then its
-        unopened invitation goes with it."""
+    def remove_subcontractor(self, inv: Invitation, ident: str, save: bool = True) -> ChainVersion:
+        """Take a subcontractor out of one's answers (``save``: as ``change`` does). One with an
+        invitation of its own goes only as the authority rule allows (its issuer, before anyone
+        opened it); then its unopened invitation goes with it, and the step is saved, since the
+        buyer saw the invitation."""
         with self._write:
             d, _applied = self._disclosure(inv)
             if ident not in {s.id for s in d.subcontractors}:
@@ -822,7 +943,11 @@ class Service:
                     "portal.withdraw", f"{inv.chain} {own.engagement}",
                     {"invitation": own.id}, by=f"portal:{inv.supplier}",
                 )  # fmt: skip
-            return self._apply(inv, lambda d, _s, _t: dis.remove_subcontractor(d, ident, set()))
+            return self._apply(
+                inv,
+                lambda d, _s, _t: dis.remove_subcontractor(d, ident, set()),
+                save=save or own is not None,
+            )
 
 
 @dataclass(frozen=True)
