@@ -11,7 +11,7 @@ import time
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -1194,6 +1194,14 @@ def serve(
             help="Requests handled at once (more may pay with a database across a network).",
         ),
     ] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For is believed, comma-separated ('*': any); "
+            "default none, so clients are told apart by their own address.",
+        ),
+    ] = "",
     add_user: Annotated[
         str | None,
         typer.Option(
@@ -1275,6 +1283,14 @@ def serve(
             help="Largest document a vendor may attach, in MB.",
         ),
     ] = 10.0,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="With --add-user: the team the account joins (default: the default team).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the web app: the buyer's dashboard, the vendor portal and the JSON API (/api/docs).
 
@@ -1289,6 +1305,7 @@ def serve(
         SUBTIER_ADMIN_TOKEN=... subtier serve --host 0.0.0.0 --port 8080
 
         subtier serve --smtp-host mail.example.com --smtp-starttls --smtp-from portal@example.com
+        subtier serve --forwarded-allow-ips 10.0.0.5  # behind a reverse proxy at 10.0.0.5
     """
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -1303,6 +1320,8 @@ def serve(
     from subtier.web.mail import smtp_from_environment
     from subtier.web.notify import NotifySettings
 
+    if team is not None and add_user is None:
+        raise _fail(InputError("--team goes with --add-user: the team the new account joins"))
     account = None
     if add_user is not None:
         password = os.environ.get("SUBTIER_PASSWORD") or typer.prompt(
@@ -1321,9 +1340,10 @@ def serve(
         threads=threads,
         notify=NotifySettings(smtp=smtp, attempts=notify_attempts, public_url=public_url),
         attachment_limit=int(attachment_mb * 1024 * 1024),
+        forwarded_allow_ips=tuple(p.strip() for p in forwarded_allow_ips.split(",") if p.strip()),
     )
     try:
-        run_server(settings, host=host, port=port, say=err.print, add_user=account)
+        run_server(settings, host=host, port=port, say=err.print, add_user=account, team=team)
     except InputError as error:
         raise _fail(error) from None
     except SQLAlchemyError as error:
@@ -1331,6 +1351,140 @@ def serve(
             f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
         )
         raise typer.Exit(2) from None
+
+
+teams_app = typer.Typer(
+    help="Teams of buyer accounts: each team sees and acts on its own chains only.",
+    no_args_is_help=True,
+)
+app.add_typer(teams_app, name="teams")
+accounts_app = typer.Typer(help="Buyer accounts of the web app.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+
+
+def _service(database: str | None) -> Any:
+    """The web app's service over the workspace (the web extra is needed)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from subtier.extras import MissingExtraError, require_extra
+
+    try:
+        require_extra("web")
+    except MissingExtraError as error:
+        raise _fail(error) from None
+    from subtier.web import Service, Settings
+
+    try:
+        return Service(Settings(database=database))
+    except SQLAlchemyError as error:
+        _errors.print(
+            f"[bold red]error:[/] cannot open the workspace: {escape(str(error))}", highlight=False
+        )
+        raise typer.Exit(2) from None
+
+
+@teams_app.command("add")
+def teams_add(
+    name: Annotated[str, typer.Argument(help="The team's name.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Add a team. Accounts and chains join the team named `default` unless told otherwise.
+
+    Example:
+
+        subtier teams add client-b
+    """
+    service = _service(database)
+    from subtier.store import actor
+
+    try:
+        service.add_team(name, by=actor())
+    except InputError as error:
+        raise _fail(error) from None
+    finally:
+        service.close()
+    print(f"added team {name!r}")
+
+
+@teams_app.command("list")
+def teams_list(database: DatabaseOption = None) -> None:
+    """Each team with its accounts and chains."""
+    service = _service(database)
+    try:
+        for team in service.portal.teams():
+            accounts = ", ".join(team.accounts) or "no accounts"
+            chains = ", ".join(team.chains) or "no chains"
+            print(f"{team.name}: {accounts}; chains: {chains}")
+    finally:
+        service.close()
+
+
+@teams_app.command("move-account")
+def teams_move_account(
+    username: Annotated[str, typer.Argument(help="The buyer account.")],
+    team: Annotated[str, typer.Argument(help="The team it moves to.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Move a buyer account to another team: it sees that team's chains from its next request."""
+    service = _service(database)
+    from subtier.store import actor
+
+    try:
+        service.move_user(username, team, by=actor())
+    except InputError as error:
+        raise _fail(error) from None
+    finally:
+        service.close()
+    print(f"account {username!r} is in team {team!r}")
+
+
+@teams_app.command("move-chain")
+def teams_move_chain(
+    key: Annotated[str, typer.Argument(help="The chain's key in the workspace.")],
+    team: Annotated[str, typer.Argument(help="The team it moves to.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Give a chain to another team, with its invitations and history."""
+    service = _service(database)
+    from subtier.store import actor
+
+    try:
+        service.move_chain(key, team, by=actor())
+    except InputError as error:
+        raise _fail(error) from None
+    finally:
+        service.close()
+    print(f"chain {key!r} is in team {team!r}")
+
+
+@accounts_app.command("add")
+def accounts_add(
+    username: Annotated[str, typer.Argument(help="The account's user name.")],
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team", help="The team it joins (default: the default team).", show_default=False
+        ),
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Add a buyer account; the password comes from $SUBTIER_PASSWORD or a prompt.
+
+    Example:
+
+        subtier accounts add bob --team client-b
+    """
+    password = os.environ.get("SUBTIER_PASSWORD") or typer.prompt(
+        f"password for {username}", hide_input=True, confirmation_prompt=True
+    )
+    service = _service(database)
+    try:
+        service.add_user(username, password, team=team)
+    except InputError as error:
+        raise _fail(error) from None
+    finally:
+        service.close()
+    print(f"added buyer account {username!r}" + (f" to team {team!r}" if team else ""))
 
 
 class FecFormat(StrEnum):

@@ -20,7 +20,6 @@ BUYER_API, VENDOR_API, TOKEN_API = "buyer api", "vendor api", "token api"
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/"): PUBLIC,
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): TOKEN_PAGE,
@@ -314,7 +313,7 @@ def test_a_new_link_ends_the_old_one_and_its_session(world: World) -> None:
 def test_a_vendor_cannot_take_over_its_subcontractors_disclosure(world: World) -> None:
     """A fresh link for a subcontractor that has opened its own would let its buyer in."""
     refused = world.vendor_a.post("/portal/subcontractors/alpha-subco/invite")
-    assert refused.status_code == 422
+    assert refused.status_code == 403
     assert world.sub_a.get("/portal").status_code == 200
 
 
@@ -368,7 +367,17 @@ def test_cookies_are_http_only_and_secure_over_https(settings: Settings) -> None
 
 
 def test_every_response_carries_the_security_headers(world: World) -> None:
-    for response in (world.buyer.get("/chains/calls"), world.party().get("/invite/x")):
+    pages = (world.buyer.get("/chains/calls"), world.party().get("/invite/x"))
+    for response in (*pages, world.party().get("/api/docs")):
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_api_docs_page_loads_nothing_from_elsewhere(world: World) -> None:
+    page = world.party().get("/api/docs")
+    assert page.status_code == 200
+    assert "openapi.json" in page.text
+    assert "<script" not in page.text
+    assert "cdn." not in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]

@@ -20,12 +20,22 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Buyers work in teams: a team's accounts see and act on its chains only (migration 0005).
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 chains = Table(
     "chains",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=True),  # None: not yet placed
 )
 
 chain_versions = Table(
@@ -121,6 +131,7 @@ users = Table(
     Column("username", String(100), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),  # scrypt, with its salt and cost
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=True),
 )
 
 invitations = Table(
@@ -139,6 +150,8 @@ invitations = Table(
     Column("opened_at", DateTime(timezone=True), nullable=True),
     Column("claimed_at", DateTime(timezone=True), nullable=True),
     Column("submitted_at", DateTime(timezone=True), nullable=True),  # signed
+    # The buyer issued a new link after this one was opened: its answers were kept.
+    Column("reissued_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("chain_id", "engagement", name="uq_invitation_engagement"),
 )
 

@@ -34,6 +34,7 @@ from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verif
 from subtier.store.integrity import COVERS, findings_digest
 
 DEFAULT_PATH = "subtier.db"
+DEFAULT_TEAM = "default"  # what accounts and chains join when no team is named
 
 
 def database_url(url: str | None = None) -> str:
@@ -119,8 +120,11 @@ class Workspace:
         key: str | None = None,
         source: str | None = None,
         by: str | None = None,
+        team: int | None = None,
     ) -> tuple[ChainVersion, bool]:
-        """Save a new version of a chain; returns it, and False if it equals the latest version."""
+        """Save a new version of a chain; returns it, and False if it equals the latest version.
+        A new chain joins ``team`` (a team's id), else the default team; a chain keeps its
+        team."""
         key = key or chain_key(chain)
         content = canonical(chain)
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
@@ -135,9 +139,12 @@ class Workspace:
                     if chain_id is None:
                         chain_id = conn.execute(
                             insert(t.chains)
-                            .values(key=key, created_at=now)
+                            .values(
+                                key=key, created_at=now,
+                                team_id=team if team is not None else default_team(conn),
+                            )
                             .returning(t.chains.c.id)
-                        ).scalar_one()
+                        ).scalar_one()  # fmt: skip
                     latest = conn.execute(
                         select(t.chain_versions)
                         .where(t.chain_versions.c.chain_id == chain_id)
@@ -610,6 +617,19 @@ def _version(key: str, row: Any) -> ChainVersion:
     return ChainVersion(
         key, row.version, row.name, row.content_hash, created, row.created_by, row.source, row.id
     )
+
+
+def default_team(conn: Connection) -> int:
+    """The team that accounts and chains join when none is named (created by migration 0005;
+    made again if someone deleted it)."""
+    found = conn.execute(select(t.teams.c.id).where(t.teams.c.name == DEFAULT_TEAM)).scalar()
+    if found is None:
+        found = conn.execute(
+            insert(t.teams)
+            .values(name=DEFAULT_TEAM, created_at=datetime.now(UTC))
+            .returning(t.teams.c.id)
+        ).scalar_one()
+    return int(found)
 
 
 def _append_audit(

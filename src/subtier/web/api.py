@@ -20,7 +20,7 @@ from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import disclosure as dis
 from subtier.web import exports
-from subtier.web.common import limit, service
+from subtier.web.common import service
 from subtier.web.dashboard import (
     Query,
     parse_chain_query,
@@ -30,7 +30,7 @@ from subtier.web.dashboard import (
     select_chains,
 )
 from subtier.web.disclosure import Disclosure
-from subtier.web.service import ChainView, InvitationRow, Principal
+from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
 T = TypeVar("T")
 router = APIRouter(prefix="/api")
@@ -205,9 +205,14 @@ class PortalOut(_Out):
 
 
 def api_buyer(request: Request, credentials: Credentials) -> Principal:
-    found = service(request).buyer(credentials.credentials if credentials else None, bearer=True)
+    """The buyer; on a chain's route (``{key}``), only for a chain of its team (else 404)."""
+    svc = service(request)
+    found = svc.buyer(credentials.credentials if credentials else None, bearer=True)
     if found is None:
         raise HTTPException(401, "a buyer's token is needed", {"WWW-Authenticate": "Bearer"})
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -283,7 +288,6 @@ def _dashboard(view: ChainView, query: Query | None = None) -> DashboardOut:
 @router.post("/sessions", status_code=201, responses={401: ERRORS[401], 429: {}})
 def sign_in(request: Request, body: SignIn) -> TokenOut:
     """A buyer's session token for a user name and password."""
-    limit(request, "api-signin")
     token = service(request).sign_in(body.username, body.password)
     if token is None:
         raise HTTPException(401, "wrong user name or password")
@@ -299,17 +303,17 @@ def chains(
     request: Request, p: Buyer, q: str = "", severity: str = "", rule: str = "",
     vendor: str = "", new: str = "", sort: Literal["severity", "name", "date", "new"] = "severity",
 ) -> list[ChainOut]:  # fmt: skip
-    """Every chain in the workspace, with its latest version and findings by severity. ``q``
-    searches names and keys; ``severity`` keeps chains with open findings at or above it,
-    ``rule`` those with an open finding of the rule, ``vendor`` those with an organization
-    whose name or id has the text; ``new=1`` those with findings new since this account last
-    opened them."""
+    """Your team's chains (every chain, for the admin token), with the latest version and
+    findings by severity. ``q`` searches names and keys; ``severity`` keeps chains with open
+    findings at or above it, ``rule`` those with an open finding of the rule, ``vendor`` those
+    with an organization whose name or id has the text; ``new=1`` those with findings new
+    since this account last opened them."""
     query = _query(request, parse_chain_query)
     svc = service(request)
     return [
         ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts,
                  new=c.new)
-        for c in select_chains(svc.chains(viewer=p.viewer), query, svc.parties)
+        for c in select_chains(svc.chains(viewer=p.viewer, principal=p), query, svc.parties)
     ]  # fmt: skip
 
 
@@ -317,7 +321,7 @@ def chains(
 def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
     """Start a chain with your organization as its root buyer."""
     svc = service(request)
-    key = svc.create_chain(body.name, body.buyer, body.key, p.name)
+    key = svc.create_chain(body.name, body.buyer, body.key, p.name, team=p.team)
     return _dashboard(svc.view(key))
 
 
@@ -399,7 +403,6 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
 @router.post("/portal/claim", status_code=201, responses={404: ERRORS[404], 429: {}})
 def claim(request: Request, body: Claim) -> TokenOut:
     """Use an invitation token, once: a vendor session token for its portal."""
-    limit(request, "api-claim")
     token = service(request).claim(body.token)
     if token is None:
         raise HTTPException(404, "this invitation cannot be used: expired, used or replaced")
@@ -436,11 +439,13 @@ def add_subcontractor(request: Request, body: dis.SubcontractorIn, p: Vendor) ->
     return _edit(request, p, lambda d, _s, taken: dis.add_subcontractor(d, body, taken))
 
 
-@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 409: {}})
+@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 403: {}, 409: {}})
 def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
+    """Take a subcontractor out (404 if there is none such). One that was invited goes only
+    if you invited it and no one has opened its link: then the invitation goes too."""
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _edit(request, p, lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited))
+    service(request).remove_subcontractor(p.invitation, ident)
+    return _portal(request, p)
 
 
 @router.post("/portal/no-subcontractors", responses={**ERRORS, 409: {}})
@@ -449,9 +454,13 @@ def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
 
 
-@router.post("/portal/subcontractors/{ident}/invitation", status_code=201, responses=ERRORS)
+@router.post(
+    "/portal/subcontractors/{ident}/invitation", status_code=201, responses={**ERRORS, 403: {}}
+)
 def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
-    """The cascade: invite one of your subcontractors to disclose its own part."""
+    """The cascade: invite one of your subcontractors to disclose its own part. A new link
+    for one you invited ends the old one, until the subcontractor opens it; 403 after that,
+    or for one the buyer invited."""
     assert p.invitation is not None
     svc = service(request)
     invitation, token = svc.invite_subcontractor(p.invitation, ident)
@@ -464,8 +473,18 @@ def add_site(request: Request, body: dis.SiteIn, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, taken: dis.add_site(d, body, taken))
 
 
+def _exists(request: Request, p: Principal, kind: str, ident: str) -> None:
+    """A DELETE of something not in your disclosure is not found (404), not invalid."""
+    assert p.invitation is not None
+    d = service(request).disclosure(p.invitation)
+    held = {"site": {s.id for s in d.sites}, "workforce": {w.id for w in d.workforces}}[kind]
+    if ident not in held:
+        raise NotFoundError(f"no such {kind}")
+
+
 @router.delete("/portal/sites/{ident}", responses={**ERRORS, 409: {}})
 def remove_site(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "site", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_site(d, ident))
 
 
@@ -476,6 +495,7 @@ def add_workforce(request: Request, body: dis.WorkforceIn, p: Vendor) -> PortalO
 
 @router.delete("/portal/workforces/{ident}", responses={**ERRORS, 409: {}})
 def remove_workforce(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "workforce", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_workforce(d, ident))
 
 

@@ -18,11 +18,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from subtier.core.disclosure.authority import NotYoursError
 from subtier.model import WORKER, Labor, Per
 from subtier.store.attachments import KINDS
 from subtier.store.portal import Invitation, VersionRow
 from subtier.web import disclosure as dis
-from subtier.web.common import cookie_name, limit, secure, service
+from subtier.web.common import cookie_name, secure, service
 from subtier.web.dashboard import (
     ChainQuery,
     Query,
@@ -35,7 +36,7 @@ from subtier.web.dashboard import (
 from subtier.web.disclosure import FormError
 from subtier.web.flash import Links, NewLink
 from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, Principal, Service
+from subtier.web.service import ChainView, LockedError, NotFoundError, Principal, Service
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -134,9 +135,14 @@ def message(
 
 
 def buyer(request: Request) -> Principal:
-    found = service(request).buyer(request.cookies.get(cookie_name(request, SESSION)))
+    """The buyer signed in; on a chain's route (``{key}``), only for a chain of its team."""
+    svc = service(request)
+    found = svc.buyer(request.cookies.get(cookie_name(request, SESSION)))
     if found is None or found.session is None:
         raise SignInRequiredError()
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -160,7 +166,6 @@ def signin_page(request: Request, next: str = "/chains") -> Response:
 
 @router.post("/signin")
 def signin(request: Request, values: Form) -> Response:
-    limit(request, "signin")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     token = None
@@ -202,7 +207,7 @@ def _chains_context(request: Request, p: Principal) -> dict[str, Any]:
     except FormError as error:
         query, errors = ChainQuery(), {"filter": error.errors}
     svc = service(request)
-    every = svc.chains(viewer=p.viewer)
+    every = svc.chains(viewer=p.viewer, principal=p)
     return {
         **_buyer_context(p), "chains": select_chains(every, query, svc.parties),
         "total": len(every), "query": query, "errors": errors,
@@ -223,8 +228,9 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     svc = service(request)
     try:
         key = svc.create_chain(
-            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name
-        )
+            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name,
+            team=p.team,
+        )  # fmt: skip
     except FormError as error:
         return render(
             request, "chains.html",
@@ -374,7 +380,6 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
 
 @router.get("/invite/{token}")
 def landing(request: Request, token: str) -> Response:
-    limit(request, "invite")
     row = service(request).landing(token)
     if row is None:
         return message(request, 404, "Link not valid", BAD_LINK)
@@ -383,7 +388,6 @@ def landing(request: Request, token: str) -> Response:
 
 @router.post("/invite/{token}")
 def claim(request: Request, token: str, values: Form) -> Response:
-    limit(request, "invite")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     session = svc.claim(token)
@@ -501,11 +505,18 @@ def add_subcontractor(request: Request, values: Form) -> Response:
 def remove_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _submit(
-        request, p, values, "subcontractors",
-        lambda: lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited),
-    )  # fmt: skip
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    try:
+        service(request).remove_subcontractor(p.invitation, ident, save=False)  # a draft
+    except (FormError, NotFoundError) as error:
+        errors = error.errors if isinstance(error, FormError) else {"subcontractor": str(error)}
+        return _portal(request, p, 422, errors={"subcontractors": errors})
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={"subcontractors": {"form": str(error)}})
+    return RedirectResponse("/portal#subcontractors", 303)
 
 
 @router.post("/portal/no-subcontractors")
@@ -533,6 +544,8 @@ def invite_subcontractor(request: Request, ident: str, values: Form) -> Response
             request, p, 422, errors={"subcontractors": error.errors},
             values={f"invite-{ident}": values},
         )  # fmt: skip
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
     names = {s.id: s.name for s in svc.portal_view(p.invitation).disclosure.subcontractors}
     name = names.get(invitation.supplier, invitation.supplier)
     keep_link(request, p, invitation, f"{base}/invite/{token}", name, email)

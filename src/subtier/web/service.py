@@ -17,6 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from subtier.check import CheckResult, Confirmation, check
+from subtier.core.disclosure import authority
+from subtier.core.disclosure.authority import BUYER as BUYER_PARTY
+from subtier.core.disclosure.authority import Link, NotYoursError
 from subtier.errors import InputError, SubtierError
 from subtier.ingest import load_policy
 from subtier.lists.programs import programs
@@ -39,6 +42,7 @@ from subtier.web.disclosure import Disclosure, FormError, Scope
 from subtier.web.notify import Notifier, NotifySettings
 from subtier.web.security import (
     DUMMY_HASH,
+    RateLimiter,
     hash_password,
     new_token,
     same,
@@ -62,6 +66,10 @@ class LockedError(SubtierError):
     """The disclosure is signed and can no longer change."""
 
 
+class RateLimitedError(SubtierError):
+    """Too many attempts for one account or one client in a minute."""
+
+
 class TamperedError(SubtierError):
     """A stored chain version no longer matches its hash: it was changed after it was saved."""
 
@@ -77,7 +85,10 @@ class Settings:
     due_days: float = 14.0  # when the signed disclosure is due
     session_hours: float = 12.0
     vendor_session_days: float = 30.0
-    rate_limit: int = 20  # attempts a minute per client address on token endpoints
+    rate_limit: int = 20  # attempts a minute per client, and per account, on sign-in and links
+    # Proxies whose X-Forwarded-For is believed (addresses, or "*"); none by default, so a
+    # client cannot name itself anew on each attempt to pass the rate limit.
+    forwarded_allow_ips: tuple[str, ...] = ()
     secure_cookies: bool | None = None  # None: secure, except plain http on a loopback address
     # Requests handled at once; the others wait their turn in order. Handlers hold the GIL for
     # nearly all their work, so a thread added costs more in switching than it gains in overlap:
@@ -98,6 +109,11 @@ class Principal:
     name: str
     session: Session | None = None
     invitation: Invitation | None = None
+    team: int | None = None  # a buyer account's team; None for the admin token (every team)
+
+    @property
+    def admin(self) -> bool:
+        return self.kind == BUYER and self.team is None
 
     @property
     def viewer(self) -> str:
@@ -192,6 +208,7 @@ class PortalView:
     missing: dict[str, str]
     status: str
     unsaved: bool = False  # answers entered that the buyer does not see yet
+    notice: str = ""  # told to whoever holds the link: e.g. that a new one kept the answers
 
 
 class Service:
@@ -203,6 +220,9 @@ class Service:
         self.attachments = Attachments(self.workspace.engine, files_folder(self.workspace.url))
         self.policy: Policy = load_policy(settings.policy)
         self._admin_hash = token_hash(settings.admin_token) if settings.admin_token else None
+        # Sign-in attempts per account, for the pages and the API alike (the app counts them
+        # per client as well).
+        self._accounts = RateLimiter(settings.rate_limit)
         self._lists: list[RiskList] | None = None
         # Chain versions are read, changed and written back: one writer at a time.
         self._write = threading.RLock()
@@ -240,17 +260,61 @@ class Service:
 
     # Buyers ---------------------------------------------------------------------------------
 
-    def add_user(self, username: str, password: str) -> None:
+    def add_user(self, username: str, password: str, team: str | None = None) -> None:
         if not 1 <= len(username) <= 100 or username != username.strip():
             raise InputError("a user name is 1 to 100 characters, without surrounding spaces")
+        if username.startswith("portal:"):
+            raise InputError("a user name cannot begin with 'portal:' (vendors are named so)")
         if len(password) < 10:
             raise InputError("a password needs at least 10 characters")
-        if not self.portal.add_user(username, hash_password(password), self.now()):
+        team_id = self._team(team) if team is not None else None
+        if not self.portal.add_user(username, hash_password(password), self.now(), team_id):
             raise InputError(f"there is already a user {username!r}")
-        self.workspace.log("portal.user", username, {}, by="subtier serve")
+        self.workspace.log("portal.user", username, {"team": team}, by="subtier serve")
+
+    # Teams ----------------------------------------------------------------------------------
+
+    def _team(self, name: str) -> int:
+        found = self.portal.team_id(name)
+        if found is None:
+            known = ", ".join(t.name for t in self.portal.teams())
+            raise InputError(f"no team {name!r}; teams: {known}")
+        return found
+
+    def add_team(self, name: str, by: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}", name):
+            raise InputError(
+                f"bad team name {name!r}: letters, digits, spaces, '.', '_' and '-', up to 100"
+            )
+        if not self.portal.add_team(name, self.now()):
+            raise InputError(f"there is already a team {name!r}")
+        self.workspace.log("portal.team", name, {}, by=by)
+
+    def move_user(self, username: str, team: str, by: str) -> None:
+        if not self.portal.move_user(username, self._team(team)):
+            raise InputError(f"no user {username!r}")
+        self.workspace.log("portal.team.user", username, {"team": team}, by=by)
+
+    def move_chain(self, key: str, team: str, by: str) -> None:
+        if not self.portal.move_chain(key, self._team(team)):
+            raise InputError(f"no chain {key!r}")
+        self.workspace.log("portal.team.chain", key, {"team": team}, by=by)
+
+    def may_see(self, p: Principal, key: str) -> None:
+        """A chain of the buyer's own team (the admin token sees every team's). Another team's
+        chain is not found, as one that does not exist: the two are not told apart."""
+        if p.kind != BUYER:
+            raise NotFoundError(f"no chain {key!r}")
+        if p.admin:
+            return
+        if self.portal.chain_team(key) != p.team:
+            raise NotFoundError(f"no chain {key!r}")
 
     def sign_in(self, username: str, password: str) -> str | None:
-        """A new buyer session token, or None for a wrong name or password."""
+        """A new buyer session token, or None for a wrong name or password. Attempts are
+        counted per account, whether they come from a page or the API, right or wrong."""
+        if not self._accounts.allow(username.strip().casefold()):
+            raise RateLimitedError("too many attempts for this account; wait a minute")
         found = self.portal.password_hash(username)
         if not verify_password(password, found[1] if found else DUMMY_HASH) or found is None:
             return None
@@ -289,7 +353,12 @@ class Service:
         session = self.portal.session(token_hash(token), self.now())
         if session is None or session.kind != BUYER:
             return None
-        return Principal(BUYER, session.user or "admin", session=session)
+        # A user account always has a team (migration 0005 placed every one); only the admin
+        # token's session has none.
+        team = None if session.admin else session.team
+        if not session.admin and team is None:
+            return None
+        return Principal(BUYER, session.user or "admin", session=session, team=team)
 
     def vendor(self, token: str | None) -> Principal | None:
         if not token:
@@ -306,12 +375,18 @@ class Service:
 
     # Chains ---------------------------------------------------------------------------------
 
-    def chains(self, viewer: str | None = None) -> list[ChainSummary]:
+    def chains(
+        self, viewer: str | None = None, principal: Principal | None = None
+    ) -> list[ChainSummary]:
         """Every chain with its open findings by severity; with ``viewer``, also how many of
-        them are new since that account last opened the chain."""
+        them are new since that account last opened the chain. With ``principal``, only the
+        chains it may see: its team's (every chain, for the admin token)."""
+        p = principal
+        teams = self.portal.chain_teams() if p is not None and not p.admin else None
         latest: dict[str, ChainVersion] = {}
         for v in self.workspace.versions():
-            latest[v.key] = v
+            if teams is None or (p is not None and teams.get(v.key) == p.team):
+                latest[v.key] = v
         seen = self.workspace.seen_runs(viewer) if viewer is not None else {}
         out = []
         for key, v in latest.items():
@@ -340,7 +415,9 @@ class Service:
         _version, chain = self._chain(key)
         return [x for o in chain.organizations if o.id != chain.root for x in (o.id, o.name)]
 
-    def create_chain(self, name: str, buyer: str, key: str | None, by: str) -> str:
+    def create_chain(
+        self, name: str, buyer: str, key: str | None, by: str, team: int | None = None
+    ) -> str:
         errors = {}
         if not name.strip() or len(name) > 200:
             errors["name"] = "a name of 1 to 200 characters"
@@ -359,7 +436,7 @@ class Service:
         with self._write:
             if self.portal.chain_id(key) is not None:
                 raise FormError({"key": f"there is already a chain {key!r}"})
-            version, _new = self.workspace.add_chain(chain, key=key, source="web", by=by)
+            version, _new = self.workspace.add_chain(chain, key=key, source="web", by=by, team=team)
             self._run(version, chain, by)
         return key
 
@@ -617,7 +694,10 @@ class Service:
         email: str | None = None, base_url: str = "",
     ) -> tuple[Invitation, str]:  # fmt: skip
         """A new invitation link for the supplier of an engagement; the token is shown once.
-        Given an ``email``, the link is also sent there (see ``invitation_mail``)."""
+        Given an ``email``, the link is also sent there (see ``invitation_mail``).
+
+        By the buyer, or (``parent``) by the supplier holding that invitation: the portal's
+        authority rule (:mod:`subtier.core.disclosure.authority`) says who may issue it."""
         _version, chain = self._chain(key)
         found = chain.engagements_by_id.get(engagement)
         if found is None:
@@ -626,17 +706,25 @@ class Service:
             self.notifier.check_invitation_address(email)
         chain_id = self.portal.chain_id(key)
         assert chain_id is not None
-        token, now = new_token(), self.now()
-        ident = self.portal.invite(
-            chain_id, found.id, found.supplier, token_hash(token), by, now,
-            now + timedelta(days=self.settings.invite_days),
-            now + timedelta(days=self.settings.due_days),
-            parent_id=parent.id if parent else None,
-        )  # fmt: skip
+        actor = authority.vendor(parent.id) if parent else BUYER_PARTY
+        with self._write:
+            existing = self._invitation_for(key, found.id)
+            verdict = authority.require(
+                authority.may_issue(
+                    actor, link(existing) if existing else None, parent.id if parent else None
+                )
+            )
+            token, now = new_token(), self.now()
+            ident = self.portal.invite(
+                chain_id, found.id, found.supplier, token_hash(token), by, now,
+                now + timedelta(days=self.settings.invite_days),
+                now + timedelta(days=self.settings.due_days),
+                parent_id=parent.id if parent else None, reissued=verdict.keeps_answers,
+            )  # fmt: skip
         self.workspace.log(
             "portal.invite", f"{key} {found.id}",
             {"supplier": found.supplier, "invitation": ident,
-             "parent": parent.id if parent else None},
+             "parent": parent.id if parent else None, "answers_kept": verdict.keeps_answers},
             by=by,
         )  # fmt: skip
         invitation = self.portal.invitation(ident)
@@ -644,6 +732,9 @@ class Service:
         if email:
             self._mail_invitation(invitation, chain, email, f"{base_url}/invite/{token}")
         return invitation, token
+
+    def _invitation_for(self, key: str, engagement: str) -> Invitation | None:
+        return next((i for i in self.portal.invitations(key) if i.engagement == engagement), None)
 
     def add_supplier(
         self, key: str, name: str, service: str, by: str, email: str | None = None,
@@ -733,7 +824,12 @@ class Service:
             children=children,
             missing=dis.missing_before_signing(d), status=row.status,
             unsaved=inv.submitted_at is None and self.unsaved(inv),
+            notice=_reissued_notice(inv),
         )  # fmt: skip
+
+    def disclosure(self, inv: Invitation) -> Disclosure:
+        """What the holder of ``inv`` has disclosed so far."""
+        return self._disclosure(inv)[0]
 
     def change(
         self,
@@ -762,6 +858,11 @@ class Service:
     ) -> ChainVersion:
         if self.portal.attestation(inv.id) is not None:
             raise LockedError("this disclosure is signed; it can no longer change")
+        # The session's own invitation, read again: one replaced or withdrawn meanwhile is not.
+        current_inv = self.portal.invitation(inv.id)
+        if current_inv is None:
+            raise NotFoundError("this invitation is no longer in the chain; ask the buyer")
+        authority.require(authority.may_change(authority.vendor(inv.id), link(current_inv)))
         head, chain = self._chain(inv.chain)
         scope = self._scope(inv, chain)
         current, applied = self._disclosure(inv)
@@ -832,10 +933,7 @@ class Service:
         sub = next((s for s in d.subcontractors if s.id == ident), None)
         if sub is None:
             raise NotFoundError("no such subcontractor")
-        existing = next((c for c in self.portal.children(inv.id) if c.supplier == ident), None)
-        if existing is not None and existing.claimed_at is not None:
-            # A new link would end the subcontractor's session and let someone else in.
-            raise FormError({"subcontractor": "it has opened its invitation already"})
+        # Who may issue its link is the authority rule's to say, in ``invite``.
         if sub.engagement not in self._chain(inv.chain)[1].engagements_by_id:
             # Inviting it shares it with the buyer: the step is saved first.
             self.save_step(inv, "subcontractors")
@@ -931,6 +1029,45 @@ class Service:
         except (OSError, ValueError) as error:
             raise TamperedError(f"{found.filename}: {error}; run `subtier audit verify`") from None
 
+    def invited_subcontractors(self, inv: Invitation) -> dict[str, Invitation]:
+        """The subcontractors of this disclosure that have an invitation of their own, by
+        whoever it was issued: by their engagement's invitation."""
+        d, _applied = self._disclosure(inv)
+        by_engagement = {i.engagement: i for i in self.portal.invitations(inv.chain)}
+        return {
+            s.id: by_engagement[s.engagement] for s in d.subcontractors
+            if s.engagement in by_engagement
+        }  # fmt: skip
+
+    def remove_subcontractor(self, inv: Invitation, ident: str, save: bool = True) -> ChainVersion:
+        """Take a subcontractor out of one's answers (``save``: as ``change`` does). One with an
+        invitation of its own goes only as the authority rule allows (its issuer, before anyone
+        opened it); then its unopened invitation goes with it, and the step is saved, since the
+        buyer saw the invitation."""
+        with self._write:
+            d, _applied = self._disclosure(inv)
+            if ident not in {s.id for s in d.subcontractors}:
+                raise NotFoundError("no such subcontractor")
+            own = self.invited_subcontractors(inv).get(ident)
+            if own is not None:
+                authority.require(authority.may_withdraw(authority.vendor(inv.id), link(own)))
+            # Everything that could refuse the change is asked before anything is withdrawn.
+            if self.portal.attestation(inv.id) is not None:
+                raise LockedError("this disclosure is signed; it can no longer change")
+            dis.remove_subcontractor(d, ident, set())
+            if own is not None and not self.portal.withdraw(own.id):
+                raise NotYoursError("it has opened its invitation meanwhile: it discloses its own part")  # fmt: skip
+            if own is not None:
+                self.workspace.log(
+                    "portal.withdraw", f"{inv.chain} {own.engagement}",
+                    {"invitation": own.id}, by=f"portal:{inv.supplier}",
+                )  # fmt: skip
+            return self._apply(
+                inv,
+                lambda d, _s, _t: dis.remove_subcontractor(d, ident, set()),
+                save=save or own is not None,
+            )
+
 
 @dataclass(frozen=True)
 class _History:
@@ -941,6 +1078,30 @@ class _History:
     rows: dict[int, VersionRow] = field(default_factory=dict)  # by version row id
     ordered: tuple[VersionRow, ...] = ()  # newest first
     latest: tuple[int, int] | None = None  # the chain's latest run: its id, its version
+
+
+def link(inv: Invitation) -> Link:
+    """What the authority rule reads of an invitation. A supplier issued it if it was issued
+    from the portal for a subcontractor ("portal:" is never a buyer's name); else the buyer."""
+    issuer = (
+        authority.vendor(inv.parent_id)
+        if inv.parent_id is not None and inv.invited_by.startswith("portal:")
+        else BUYER_PARTY
+    )
+    return Link(
+        id=inv.id, issuer=issuer, opened=inv.opened_at is not None,
+        claimed=inv.claimed_at is not None, signed=inv.submitted_at is not None,
+    )  # fmt: skip
+
+
+def _reissued_notice(inv: Invitation) -> str:
+    if inv.reissued_at is None:
+        return ""
+    return (
+        f"The buyer issued a new link for this invitation on {inv.reissued_at:%Y-%m-%d}, after "
+        "it had been opened. The answers saved before are kept; the earlier link, and any "
+        "session opened with it, no longer work."
+    )
 
 
 def _ids(chain: Chain) -> set[str]:
