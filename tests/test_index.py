@@ -8,8 +8,10 @@ from typing import Any
 
 from subtier.screen import Record, RiskList, make_record
 from subtier.screen.index import (
+    ADDS_WHEN_COMMON,
     MAX_POSTING,
     MIN_CANDIDATE_WEIGHT,
+    ONLY_ADDS,
     WEIGHT_DIGITS,
     Index,
     key_weight,
@@ -36,8 +38,8 @@ def _reference(postings: dict[str, set[int]], query: Record, limit: int) -> list
             if not found:
                 continue
             weight = key_weight(key[0], len(found))
-            if len(found) > MAX_POSTING:
-                if key[0] == "n":
+            if len(found) > MAX_POSTING or key[0] in ONLY_ADDS:
+                if key[0] in ADDS_WHEN_COMMON:
                     common.append((found, weight))
                 continue
             for position in found:

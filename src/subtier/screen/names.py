@@ -86,6 +86,7 @@ def name_similarity(
     qj, ej = "".join(qt), "".join(et)
     if qj == ej:
         return 1.0
+    qt, et = spelled_initials(qt, et)
     # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
     # Each side's words weighed by IDF and by how alike their partner is. Added up in loops,
@@ -101,6 +102,40 @@ def name_similarity(
         weight += w
         matched += w * best
     return max(matched / weight, joined)
+
+
+# Initials stand for two to four words at most ("IE" for "Import Export").
+_INITIALS = range(2, 5)
+
+
+def spelled_initials(
+    query: Sequence[str], entry: Sequence[str]
+) -> tuple[Sequence[str], Sequence[str]]:
+    """Both names' words with a short word that is the initials of words of the other name,
+    in order, spelled out as those words: "IE" for "Import Export", "WaC" for "Wire and
+    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is."""
+    return _spell_out(query, entry), _spell_out(entry, query)
+
+
+def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
+    if len(other) < 2 or not any(len(w) in _INITIALS for w in words):
+        return words
+    out: list[str] = []
+    changed = False
+    for word in words:
+        size = len(word)
+        if size in _INITIALS and word.isalpha() and word not in other:
+            for start in range(len(other) - size + 1):
+                run = other[start : start + size]
+                if all(len(w) > 1 and w[0] == c for w, c in zip(run, word, strict=True)):
+                    out.extend(run)
+                    changed = True
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out if changed else words
 
 
 def _aligned(
@@ -166,6 +201,7 @@ def unpaired_words(query: NormName, entry: NormName) -> tuple[list[str], list[st
     et = [t for t in entry.tokens if t not in forms] if forms else list(entry.tokens)
     if not qt or not et or "".join(qt) == "".join(et):
         return [], []
+    qt, et = spelled_initials(qt, et)
     best_q, best_e, _ = _aligned(qt, et)
     extra_q = [t for t, b in zip(qt, best_q, strict=True) if not b]
     if len(extra_q) == len(qt):  # nothing in common: the names simply differ
