@@ -180,6 +180,14 @@ def cli_top1(s: ScreenSet, tmp: Path, timeout: float) -> tuple[list[Row], list[s
     rate = len(s.queries) / run.wall
     tree = f", process tree {mb(run.tree_kb)} summed PSS" if run.tree_kb else ""
     each = ", ".join(f"{r.wall:.2f}" for r in firsts)
+    halves = sorted({q.half for q in s.queries if q.half})
+    for half in halves:
+        chosen = [i for i, q in enumerate(s.queries) if q.half == half]
+        sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
+        notes.append(
+            f"{half} half ({len(chosen):,} queries, by a hash of the qid): "
+            f"P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} at the default threshold"
+        )
     notes.append(
         f"subtier default run (list prepared afresh each time): median {run.wall:.2f} s wall "
         f"({each}), peak RSS {mb(run.peak_kb)}{tree}"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
@@ -325,8 +325,10 @@ def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] |
     """The names look alike, but each has a word the other lacks altogether, not even as a
     typo, a sound-alike or an abbreviation: "Igor Deripaska" and "Oleg Deripaska", "Bank of
     China (Hong Kong)" and "Bank of China (Singapore)". Counts by how much of the names those
-    words are. A word left out on one side only (a middle name, a place) is no evidence
-    against, and names that do not look alike are left to the name feature."""
+    words are, and for half at least when the two words are not even half alike in their
+    letters ("Al-Harbi" and "Al-Ghamdi": two people, however long the rest of the name). A
+    word left out on one side only (a middle name, a place) is no evidence against, and names
+    that do not look alike are left to the name feature."""
     best: tuple[float, list[str], list[str]] | None = None
     for qn in q.names:
         for en in e.names:
@@ -336,12 +338,27 @@ def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] |
             if not extra_q or not extra_e:
                 return None
             share = min(_share(extra_q, qn, ctx), _share(extra_e, en, ctx))
-            if best is None or share < best[0]:
-                best = (share, extra_q, extra_e)
+            value = max(share, _unlike(extra_q, extra_e)) if share > 0 else 0.0
+            if best is None or value < best[0]:
+                best = (value, extra_q, extra_e)
     if best is None or best[0] <= 0:
         return None
-    share, extra_q, extra_e = best
-    return share, f"{' '.join(extra_q)} vs {' '.join(extra_e)}"
+    value, extra_q, extra_e = best
+    return value, f"{' '.join(extra_q)} vs {' '.join(extra_e)}"
+
+
+# Words this alike in their letters may be one word badly typed ("Merkur" and "Merkel").
+HALF_ALIKE = 0.5
+# What a word on each side counts for at least, when no two of them are half alike.
+UNLIKE_WORDS = 0.5
+
+
+def _unlike(extra_q: list[str], extra_e: list[str]) -> float:
+    for a in extra_q:
+        for b in extra_e:
+            if Levenshtein.normalized_similarity(a, b) >= HALF_ALIKE:
+                return 0.0
+    return UNLIKE_WORDS
 
 
 def _share(words: list[str], norm: NormName, ctx: Context) -> float:

@@ -13,8 +13,8 @@ _TYPO_FLOOR = 0.75
 
 
 def token_similarity(a: str, b: str) -> float:
-    """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound, 0.7 abbreviation or
-    initial ("J" for "Jean"), else 0."""
+    """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound (and first letter), 0.7
+    abbreviation or initial ("J" for "Jean"), else 0."""
     if a == b:
         return 1.0
     return _compare(_row(a), a, b)
@@ -59,7 +59,7 @@ def _token_similarity(a: str, b: str) -> float:
         # An initial stands for any word with that first letter ("J." for "Jean").
         return 0.7 if long[0] == short else 0.0
     if len(short) >= 3:
-        if phonetic(a) == phonetic(b):
+        if a[0] == b[0] and phonetic(a) == phonetic(b):
             return 0.8
         if long.startswith(short):
             return 0.7
@@ -104,6 +104,29 @@ def name_similarity(
     return max(matched / weight, joined)
 
 
+def rejoined(
+    query: Sequence[str], entry: Sequence[str]
+) -> tuple[Sequence[str], Sequence[str]]:
+    """Both names' words with two neighbours run together where the other name has them as
+    one word: "Patr ushev" for "Patrushev", "Toy s" for "Toys"."""
+    return _join_split(query, entry), _join_split(entry, query)
+
+
+def _join_split(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
+    if len(words) < 2:
+        return words
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i] + words[i + 1] in other:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out if len(out) < len(words) else words
+
+
 # Initials stand for two to four words at most ("IE" for "Import Export").
 _INITIALS = range(2, 5)
 
@@ -113,18 +136,20 @@ def spelled_initials(
 ) -> tuple[Sequence[str], Sequence[str]]:
     """Both names' words with a short word that is the initials of words of the other name,
     in order, spelled out as those words: "IE" for "Import Export", "WaC" for "Wire and
-    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is."""
+    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is,
+    and initials never stand for the whole of the other name ("N.N.")."""
     return _spell_out(query, entry), _spell_out(entry, query)
 
 
 def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
-    if len(other) < 2 or not any(len(w) in _INITIALS for w in words):
+    # Initials standing for the whole of the other name say too little ("N.N.").
+    if len(other) < 3 or not any(len(w) in _INITIALS for w in words):
         return words
     out: list[str] = []
     changed = False
     for word in words:
         size = len(word)
-        if size in _INITIALS and word.isalpha() and word not in other:
+        if size in _INITIALS and size < len(other) and word.isalpha() and word not in other:
             for start in range(len(other) - size + 1):
                 run = other[start : start + size]
                 if all(len(w) > 1 and w[0] == c for w, c in zip(run, word, strict=True)):
@@ -201,7 +226,7 @@ def unpaired_words(query: NormName, entry: NormName) -> tuple[list[str], list[st
     et = [t for t in entry.tokens if t not in forms] if forms else list(entry.tokens)
     if not qt or not et or "".join(qt) == "".join(et):
         return [], []
-    qt, et = spelled_initials(qt, et)
+    qt, et = spelled_initials(*rejoined(qt, et))
     best_q, best_e, _ = _aligned(qt, et)
     extra_q = [t for t, b in zip(qt, best_q, strict=True) if not b]
     if len(extra_q) == len(qt):  # nothing in common: the names simply differ
