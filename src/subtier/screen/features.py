@@ -18,7 +18,8 @@ from subtier.immutable import immutable
 from subtier.normalize.addresses import Address
 from subtier.normalize.names import NormName
 from subtier.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
-from subtier.screen.names import name_similarity, soft_overlap, unpaired_words
+from subtier.screen.lines import house_agrees, line_overlap
+from subtier.screen.names import name_similarity, unpaired_words
 from subtier.screen.record import Record
 from subtier.screen.slips import slips
 
@@ -393,17 +394,26 @@ def _parsed(a: Address | None) -> bool:
 def address_line(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number, and nearly all the other words of the address (any country).
 
-    Used when the two addresses cannot both be split into US street parts.
+    Used when the two addresses cannot both be split into US street parts. A house number
+    typed with a slip counts for less (see ``house_agrees``); street words typed a letter or
+    two off ("Roao", "Stereet") or split in other places ("Kaif Aroad") still agree.
     """
     a, b = q.address, e.address
     if a is None or b is None or not a.line or not b.line or (_parsed(a) and _parsed(b)):
         return None
-    if a.house is None or a.house != b.house:
+    if a.house is None or b.house is None:
+        return None
+    house = house_agrees(a.house, b.house)
+    if house is None:
         return None
     overlap = _line_overlap(a, b)
     if overlap < 0.6:
         return None
-    return overlap, f"same number, street and town ({overlap:.2f})"
+    if house == 1.0:
+        return overlap, f"same number, street and town ({overlap:.2f})"
+    return overlap * house, (
+        f"number {a.house} vs {b.house}, same street and town ({overlap * house:.2f})"
+    )
 
 
 # The last pair of addresses whose words were compared: address_differs asks again.
@@ -415,7 +425,7 @@ def _line_overlap(a: Address, b: Address) -> float:
     last = _last_overlap
     if last is not None and last[0] is a and last[1] is b:
         return last[2]
-    overlap = soft_overlap(a.words, b.words)
+    overlap = line_overlap(a.words, b.words)
     _last_overlap = (a, b, overlap)
     return overlap
 
