@@ -71,6 +71,7 @@ _FORM_PHRASES: Mapping[tuple[str, ...], str] = {
     for phrase in phrases
 }  # fmt: skip
 _LONGEST_FORM = max(len(p) for p in _FORM_PHRASES)
+_FORM_STARTS = frozenset(p[0] for p in _FORM_PHRASES)
 # Form words typed with a slip at the end of a name ("Lieability Cumpany", "Co., Lotd."):
 # read as the form when one letter off (two for words of ten letters or more), first letter
 # kept; forms of three or four letters only with a letter swapped or added inside ("Icn",
@@ -81,23 +82,32 @@ _FORM_WORDS = frozenset(w for phrase in _FORM_PHRASES for w in phrase if len(w) 
 def plain_forms(words: list[str]) -> list[str]:
     """The words of a name with each legal form said one way (``_FORM_PHRASES``): forms
     typed with a slip at the end of the name are read first (``_mended_form``)."""
-    mended = list(words)
-    for i in range(len(mended) - 1, 0, -1):  # the first word is never a form
-        fixed = _mended_form(mended[i])
+    mended = words
+    for i in range(len(words) - 1, 0, -1):  # the first word is never a form
+        fixed = _mended_form(words[i])
         if fixed is None:
             break
-        mended[i] = fixed
+        if fixed != words[i]:
+            mended = mended if mended is not words else list(words)
+            mended[i] = fixed
+    if _FORM_STARTS.isdisjoint(mended):
+        return mended
     out: list[str] = []
-    i = 0
-    while i < len(mended):
-        for size in range(min(_LONGEST_FORM, len(mended) - i), 0, -1):
-            generic = _FORM_PHRASES.get(tuple(mended[i : i + size]))
-            if generic is not None and (i > 0 or size < len(mended)):
-                out.append(generic)
-                i += size
-                break
+    i, count = 0, len(mended)
+    while i < count:
+        word = mended[i]
+        if word in _FORM_STARTS:
+            for size in range(min(_LONGEST_FORM, count - i), 0, -1):
+                generic = _FORM_PHRASES.get(tuple(mended[i : i + size]))
+                if generic is not None and (i > 0 or size < count):
+                    out.append(generic)
+                    i += size
+                    break
+            else:
+                out.append(word)
+                i += 1
         else:
-            out.append(mended[i])
+            out.append(word)
             i += 1
     return out
 

@@ -362,6 +362,36 @@ def _unlike(extra_q: list[str], extra_e: list[str]) -> float:
     return UNLIKE_WORDS
 
 
+# Words that say "son (or daughter) of": the name before is the child's, the one after the
+# parent's.
+_PARENT_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "binte"})
+
+
+def name_parents_swapped(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both names say "X bin Y" (son of; also ibn, ben, bint), with the names on either side
+    of it swapped: "Salman bin Muhammad" and "Muhammad bin Salman" are son and father, not one
+    person, though every word of one name is in the other."""
+    for qn in q.names:
+        mine = _parentage(qn.tokens)
+        if not mine:
+            continue
+        for en in e.names:
+            for child, parent in _parentage(en.tokens):
+                if (parent, child) in mine:
+                    return 1.0, f"{child} bin {parent} vs {parent} bin {child}"
+    return None
+
+
+def _parentage(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    if _PARENT_OF.isdisjoint(tokens):
+        return set()
+    return {
+        (tokens[i - 1], tokens[i + 1])
+        for i in range(1, len(tokens) - 1)
+        if tokens[i] in _PARENT_OF and tokens[i - 1] != tokens[i + 1]
+    }
+
+
 def _share(words: list[str], norm: NormName, ctx: Context) -> float:
     # How much of the name the words are, by IDF.
     idf, default = ctx.idf, ctx.default_idf
@@ -492,6 +522,7 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "country_differs": (country_differs, "country", -0.73),
     "legal_form_differs": (legal_form_differs, "form", -0.4),
     "name_words_differ": (name_words_differ, "name", -0.6),
+    "name_parents_swapped": (name_parents_swapped, "name", -0.6),
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.
@@ -506,8 +537,8 @@ CERTAIN = frozenset({"identifier", "address_same", "address_typo", "po_box"})
 _COSTLIEST_LAST = (
     "identifier", "address_same", "address_typo", "address_slip", "po_box", "address_near", "street_only",
     "location", "place", "place_differs",
-    "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
-    "name_words_differ",
+    "country_differs", "legal_form_differs", "name_parents_swapped", "address_line",
+    "address_differs", "name", "name_words_differ",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
 # feature returns None (a test holds each to this), so it is not asked.

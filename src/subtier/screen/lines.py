@@ -18,7 +18,7 @@ _SPELLED = (
     "industrial", "jalan", "lane", "drive", "court", "square", "building", "village",
     "centre", "terrace", "parkway", "expressway", "strasse", "ulitsa", "prospekt",
 )  # fmt: skip
-_SHORT = {word: address_fingerprint(word) for word in _SPELLED}
+_SHORT = {word: address_fingerprint(word) or word for word in _SPELLED}
 _LONG = {short: word for word, short in reversed(list(_SHORT.items()))}
 # The letters of two lines run together this alike are the same line with words split in
 # other places ("Kaif Aroad", "Gongyeroad").
@@ -33,9 +33,9 @@ def line_word(word: str) -> str:
         return word
     for spelled, short in _SHORT.items():
         allowed = 1 if len(spelled) <= 6 else 2
-        if abs(len(spelled) - len(word)) <= allowed:
-            if OSA.distance(word, spelled, score_cutoff=allowed) <= allowed:
-                return short
+        near = abs(len(spelled) - len(word)) <= allowed
+        if near and OSA.distance(word, spelled, score_cutoff=allowed) <= allowed:
+            return short
     return word
 
 

@@ -77,16 +77,16 @@ def name_similarity(
     a lot.
     """
     forms = query.forms
-    qt = [t for t in query.tokens if t not in forms] if forms else query.tokens
+    qt: Sequence[str] = [t for t in query.tokens if t not in forms] if forms else query.tokens
     forms = entry.forms
-    et = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
+    et: Sequence[str] = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
     qt, et = qt or query.tokens, et or entry.tokens
     if not qt or not et:
         return 0.0
     qj, ej = "".join(qt), "".join(et)
     if qj == ej:
         return 1.0
-    qt, et = spelled_initials(qt, et)
+    qt, et = spelled_initials(*rejoined(qt, et))
     # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
     # Each side's words weighed by IDF and by how alike their partner is. Added up in loops,
@@ -104,9 +104,7 @@ def name_similarity(
     return max(matched / weight, joined)
 
 
-def rejoined(
-    query: Sequence[str], entry: Sequence[str]
-) -> tuple[Sequence[str], Sequence[str]]:
+def rejoined(query: Sequence[str], entry: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
     """Both names' words with two neighbours run together where the other name has them as
     one word: "Patr ushev" for "Patrushev", "Toy s" for "Toys"."""
     return _join_split(query, entry), _join_split(entry, query)
@@ -221,9 +219,9 @@ def unpaired_words(query: NormName, entry: NormName) -> tuple[list[str], list[st
     """The words of each name, legal forms left out, that pair with no word of the other
     (not even as a typo, a sound-alike or an abbreviation); none when they share no word."""
     forms = query.forms
-    qt = [t for t in query.tokens if t not in forms] if forms else list(query.tokens)
+    qt: Sequence[str] = [t for t in query.tokens if t not in forms] if forms else query.tokens
     forms = entry.forms
-    et = [t for t in entry.tokens if t not in forms] if forms else list(entry.tokens)
+    et: Sequence[str] = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
     if not qt or not et or "".join(qt) == "".join(et):
         return [], []
     qt, et = spelled_initials(*rejoined(qt, et))
