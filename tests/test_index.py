@@ -139,7 +139,10 @@ def test_the_country_only_adds_weight_to_candidates_found_otherwise() -> None:
     """Of entries named alike, the one in the query's country ranks first; sharing a country
     alone finds no candidate, however few entries the country has."""
     names = ["Mirfelfur Machinery Co., Ltd.", "Mirfelfur Machinery LLC", "Mirfelfur Mining"]
-    entries = [make_record(f"e{i}", n, country=c) for i, (n, c) in enumerate(zip(names, "ab"))]
+    entries = [
+        make_record(f"e{i}", n, country=c)
+        for i, (n, c) in enumerate(zip(names, "abd", strict=True))
+    ]
     entries += [make_record(f"x{i}", f"Other{i} Steel", country="cn") for i in range(600)]
     entries.append(make_record("cn", "Mirfelfur Machinery JSC", country="cn"))
     entries.append(make_record("rare", "Zolcunkun Tomato", country="gt"))

@@ -327,7 +327,7 @@ def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] |
     typo, a sound-alike or an abbreviation: "Igor Deripaska" and "Oleg Deripaska", "Bank of
     China (Hong Kong)" and "Bank of China (Singapore)". Counts by how much of the names those
     words are, and for half at least when the two words are not even half alike in their
-    letters ("Al-Harbi" and "Al-Ghamdi": two people, however long the rest of the name). A
+    letters ("Al-Rawi" and "Al-Tikriti": two people, however long the rest of the name). A
     word left out on one side only (a middle name, a place) is no evidence against, and names
     that do not look alike are left to the name feature."""
     best: tuple[float, list[str], list[str]] | None = None
