@@ -309,12 +309,26 @@ def location(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     return value, f"{distance:,.0f} m from its centre, grounds radius {extent:,.0f} m"
 
 
+# The last pair of names compared: name_words_differ asks again.
+_last_names: tuple[NormName, NormName, float] | None = None
+
+
+def _name_similarity(qn: NormName, en: NormName, ctx: Context) -> float:
+    global _last_names
+    last = _last_names
+    if last is not None and last[0] is qn and last[1] is en:
+        return last[2]
+    found = name_similarity(qn, en, ctx.idf, ctx.default_idf)
+    _last_names = (qn, en, found)
+    return found
+
+
 def name(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """How alike the names are, rare words weighing more than common ones."""
     best = 0.0
     for qn in q.names:
         for en in e.names:
-            best = max(best, name_similarity(qn, en, ctx.idf, ctx.default_idf))
+            best = max(best, _name_similarity(qn, en, ctx))
     if best >= 0.99:
         return 1.0, "same"
     if best >= SIMILAR_NAME:
@@ -333,7 +347,7 @@ def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] |
     best: tuple[float, list[str], list[str]] | None = None
     for qn in q.names:
         for en in e.names:
-            if name_similarity(qn, en, ctx.idf, ctx.default_idf) < SIMILAR_NAME:
+            if _name_similarity(qn, en, ctx) < SIMILAR_NAME:
                 continue
             extra_q, extra_e = unpaired_words(qn, en)
             if not extra_q or not extra_e:

@@ -3,7 +3,6 @@ mistype them ("14a2" for 142, "Roao" for Road, "Kaif Aroad" for Kaifa Road)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -39,21 +38,28 @@ def line_word(word: str) -> str:
     return word
 
 
-def line_overlap(a: Sequence[str], b: Sequence[str]) -> float:
+def line_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """How alike two lines' words are: the soft overlap of their words (typed street words
     read as such), or the likeness of their letters run together, street words written out,
     when that is near one (words split in other places)."""
-    xs, ys = [line_word(w) for w in a], [line_word(w) for w in b]
+    xs, ys = _line_words(a), _line_words(b)
     overlap = soft_overlap(xs, ys)
     if overlap < 1.0 and xs and ys:
-        joined = Levenshtein.normalized_similarity(_joined(xs), _joined(ys))
-        if joined >= JOINED_ALIKE:
-            overlap = max(overlap, joined)
+        joined = Levenshtein.normalized_similarity(
+            _joined(xs), _joined(ys), score_cutoff=JOINED_ALIKE
+        )
+        overlap = max(overlap, joined)  # 0 below the cutoff
     return overlap
 
 
-def _joined(words: Sequence[str]) -> str:
-    return "".join(_LONG.get(w, w) for w in words)
+@lru_cache(maxsize=50_000)  # a list's lines share their street and town words
+def _line_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(line_word(w) for w in words)
+
+
+@lru_cache(maxsize=50_000)
+def _joined(words: tuple[str, ...]) -> str:
+    return "".join([_LONG.get(w, w) for w in words])
 
 
 def house_agrees(x: str, y: str) -> float | None:

@@ -111,18 +111,22 @@ def rejoined(query: Sequence[str], entry: Sequence[str]) -> tuple[Sequence[str],
 
 
 def _join_split(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
-    if len(words) < 2:
+    count = len(words)
+    if count < 2:
         return words
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        if i + 1 < len(words) and words[i] + words[i + 1] in other:
+    at = next((i for i in range(count - 1) if words[i] + words[i + 1] in other), -1)
+    if at < 0:  # most names: nothing to rejoin
+        return words
+    out = list(words[:at])
+    i = at
+    while i < count:
+        if i + 1 < count and words[i] + words[i + 1] in other:
             out.append(words[i] + words[i + 1])
             i += 2
         else:
             out.append(words[i])
             i += 1
-    return out if len(out) < len(words) else words
+    return out
 
 
 # Initials stand for two to four words at most ("IE" for "Import Export").
@@ -141,24 +145,34 @@ def spelled_initials(
 
 def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
     # Initials standing for the whole of the other name say too little ("N.N.").
-    if len(other) < 3 or not any(len(w) in _INITIALS for w in words):
+    if len(other) < 3:
+        return words
+    found = [_initials_at(w, other) if 1 < len(w) < 5 else -1 for w in words]
+    if max(found) < 0:  # most names: no initials
         return words
     out: list[str] = []
-    changed = False
-    for word in words:
-        size = len(word)
-        if size in _INITIALS and size < len(other) and word.isalpha() and word not in other:
-            for start in range(len(other) - size + 1):
-                run = other[start : start + size]
-                if all(len(w) > 1 and w[0] == c for w, c in zip(run, word, strict=True)):
-                    out.extend(run)
-                    changed = True
-                    break
-            else:
-                out.append(word)
-        else:
+    for word, at in zip(words, found, strict=True):
+        if at < 0:
             out.append(word)
-    return out if changed else words
+        else:
+            out.extend(other[at : at + len(word)])
+    return out
+
+
+def _initials_at(word: str, other: Sequence[str]) -> int:
+    """Where the words ``word`` is the initials of start in ``other``, or -1."""
+    size = len(word)
+    if not (_INITIALS.start <= size < _INITIALS.stop) or size >= len(other):
+        return -1
+    if word in other or not word.isalpha():
+        return -1
+    first = word[0]
+    for start in range(len(other) - size + 1):
+        if other[start][:1] == first:
+            run = other[start : start + size]
+            if all(len(w) > 1 and w[0] == c for w, c in zip(run, word, strict=True)):
+                return start
+    return -1
 
 
 def _aligned(
