@@ -53,9 +53,12 @@ PREPARED_RUNS = 3
 FIRST_RUNS = 3
 CANDIDATES = 50
 TARGETS = {
-    "a": "F1 >= 0.92, >= 5,000 queries/s, candidate recall@50 >= 0.99",
+    "a": "F1 >= 0.94, >= 3x the same-run baseline's queries/s on a first run, >= 5,000 "
+    "queries/s, candidate recall@50 >= 0.99",
     "b": "F1 >= 0.97",
 }
+# The first-run speed asked of set a against the rapidfuzz baseline of the same run.
+GOAL_RATIO = 3.0
 
 
 @dataclass
@@ -238,15 +241,17 @@ def print_table(rows: Sequence[Row]) -> None:
         )
 
 
-def targets(key: str, rows: Sequence[Row]) -> None:
+def targets(key: str, rows: Sequence[Row], ratio: float | None = None) -> None:
     if key not in TARGETS:
         return
     if not rows:
         print(f"  targets: {TARGETS[key]} -> not measured (no CLI figures)")
         return
     row = rows[0]
-    checks = [("F1 >= 0.92" if key == "a" else "F1 >= 0.97", row.scores.f1 >= _goal_f1(key))]
+    checks = [(f"F1 >= {_goal_f1(key):g}", row.scores.f1 >= _goal_f1(key))]
     if key == "a":
+        if ratio is not None:
+            checks.append((f">= {GOAL_RATIO:g}x rapidfuzz, first run", ratio >= GOAL_RATIO))
         checks.append((">= 5,000 queries/s", (row.per_second or 0) >= 5000))
         if len(rows) > 1 and rows[1].per_second is not None:
             warm = rows[1].per_second
@@ -257,7 +262,7 @@ def targets(key: str, rows: Sequence[Row]) -> None:
 
 
 def _goal_f1(key: str) -> float:
-    return 0.92 if key == "a" else 0.97
+    return 0.94 if key == "a" else 0.97
 
 
 def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
@@ -276,6 +281,7 @@ def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     print_table([*cli_rows, *base])
     for note in notes:
         print(f"  {note}")
+    ratio = None
     if cli_rows and base and cli_rows[0].per_second and base[0].per_second:
         ratio = cli_rows[0].per_second / base[0].per_second
         print(f"  queries/s, subtier / rapidfuzz: {ratio:.2f}x")
@@ -283,7 +289,7 @@ def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
         "  rapidfuzz queries/s counts cdist + top-1 only (names already in memory); "
         "subtier's is end to end"
     )
-    targets(s.key, cli_rows)
+    targets(s.key, cli_rows, ratio)
 
 
 def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
@@ -343,6 +349,7 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     }
     rows: list[Row] = []
     per_group: list[str] = []
+    goals: list[str] = []
     for label, scores in systems:
         threshold = _names_threshold(label)
         predicted = [
@@ -361,6 +368,10 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
                 ]
                 sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
                 parts.append(f"{group} ({len(chosen)}) F1 {sc.f1:.3f}")
+                if label.startswith("subtier") and half == "held-out" and group in NAME_GOALS:
+                    goal = NAME_GOALS[group]
+                    met = "met" if sc.f1 >= goal else "NOT met"
+                    goals.append(f"{group} held-out F1 >= {goal:g} -> {met}")
             per_group.append(f"{label.split()[0]:<12} {half:<8} " + ", ".join(parts))
     print_table(rows)
     print("  per schema at the fixed thresholds, dev and held-out halves (by a hash of the pair):")
@@ -368,8 +379,12 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
         print(f"    {line}")
     for note in notes:
         print(f"  {note}")
+    if goals:
+        print(f"  targets: {'; '.join(goals)}")
 
 
+# Pair F1 asked of subtier at its default threshold, on the held-out half, per schema group.
+NAME_GOALS = {"Person": 0.80, "Company/Organization/LegalEntity": 0.80}
 # yente's default score threshold, at which logic-v2's scores are classified.
 LOGIC_V2_THRESHOLD = 0.7
 
