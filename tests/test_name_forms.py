@@ -71,7 +71,10 @@ def test_initials_are_spelled_out_against_the_other_name() -> None:
     assert spelled_initials(wac, ["lenrus", "wire", "and", "cable"])[0] == [
         "lenrus", "wire", "and", "cable",
     ]  # fmt: skip
-    # Initials never stand for the whole of the other name, nor for words out of order.
+    irgc = ["islamic", "revolutionary", "guard", "corps"]
+    assert spelled_initials(["irgc"], irgc) == (irgc, irgc)
+    # Two letters never stand for the whole of the other name, nor initials for words out
+    # of order.
     assert spelled_initials(["nn"], ["nursultan", "nazarbayev"]) == (
         ["nn"],
         ["nursultan", "nazarbayev"],

@@ -131,6 +131,9 @@ def _join_split(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
 
 # Initials stand for two to four words at most ("IE" for "Import Export").
 _INITIALS = range(2, 5)
+# Initials stand for the whole of the other name only from three letters on ("IRGC" for
+# "Islamic Revolutionary Guard Corps"): two say too little ("N.N.").
+_WHOLE_NAME_INITIALS = 3
 
 
 def spelled_initials(
@@ -138,14 +141,14 @@ def spelled_initials(
 ) -> tuple[Sequence[str], Sequence[str]]:
     """Both names' words with a short word that is the initials of words of the other name,
     in order, spelled out as those words: "IE" for "Import Export", "WaC" for "Wire and
-    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is,
-    and initials never stand for the whole of the other name ("N.N.")."""
+    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is;
+    two letters never stand for the whole of the other name ("N.N."), three or four may
+    ("IRGC")."""
     return _spell_out(query, entry), _spell_out(entry, query)
 
 
 def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
-    # Initials standing for the whole of the other name say too little ("N.N.").
-    if len(other) < 3:
+    if len(other) < 2:
         return words
     found = [_initials_at(w, other) if 1 < len(w) < 5 else -1 for w in words]
     if max(found) < 0:  # most names: no initials
@@ -162,7 +165,9 @@ def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
 def _initials_at(word: str, other: Sequence[str]) -> int:
     """Where the words ``word`` is the initials of start in ``other``, or -1."""
     size = len(word)
-    if not (_INITIALS.start <= size < _INITIALS.stop) or size >= len(other):
+    if not (_INITIALS.start <= size < _INITIALS.stop) or size > len(other):
+        return -1
+    if size == len(other) < _WHOLE_NAME_INITIALS:
         return -1
     if word in other or not word.isalpha():
         return -1
