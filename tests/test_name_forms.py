@@ -57,7 +57,9 @@ def test_a_legal_form_typed_with_a_slip_at_the_end_is_read_as_it(typed: str, mea
     assert _forms(typed) == _forms(meant)
 
 
-@pytest.mark.parametrize("name", ["Guard Corps", "Green Crop", "Acme Inca", "Corpus Christi"])
+@pytest.mark.parametrize(
+    "name", ["Guard Corps", "Green Crop", "Acme Inca", "Corpus Christi", "Acme Co-op"]
+)
 def test_words_of_their_own_are_not_taken_for_forms(name: str) -> None:
     tokens, forms = _forms(name)
     assert not forms

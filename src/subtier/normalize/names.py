@@ -1,7 +1,9 @@
 """Organization and place names to comparable form.
 
-Legal forms go through rigour's org-type table in its generic form ("Company Limited", "Ltd."
-and "OOO" all compare as the same form), and every script is transliterated to ASCII.
+Legal forms said several ways are said one way (``plain_forms``: "Inc.", "Corp." and "Co." are
+one form; "Co., Ltd.", "Limited" and "OOO" another), typed with a slip at the end of a name
+or not; the rest go through rigour's org-type table in its generic form. Every script is
+transliterated to ASCII.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ _FORM_PHRASES: Mapping[tuple[str, ...], str] = {
 }  # fmt: skip
 _LONGEST_FORM = max(len(p) for p in _FORM_PHRASES)
 _FORM_STARTS = frozenset(p[0] for p in _FORM_PHRASES)
+# Short forms that are words of a name too ("Co-op", "Coca Co Cola"): forms only at the end.
+_ONLY_LAST = frozenset({("co",), ("company",)})
 # Form words typed with a slip at the end of a name ("Lieability Cumpany", "Co., Lotd."):
 # read as the form when one letter off (two for words of ten letters or more), first letter
 # kept; forms of three or four letters only with a letter swapped or added inside ("Icn",
@@ -98,8 +102,11 @@ def plain_forms(words: list[str]) -> list[str]:
         word = mended[i]
         if word in _FORM_STARTS:
             for size in range(min(_LONGEST_FORM, count - i), 0, -1):
-                generic = _FORM_PHRASES.get(tuple(mended[i : i + size]))
-                if generic is not None and (i > 0 or size < count):
+                phrase = tuple(mended[i : i + size])
+                generic = _FORM_PHRASES.get(phrase)
+                if generic is None or (i + size < count and phrase in _ONLY_LAST):
+                    continue
+                if i > 0 or size < count:
                     out.append(generic)
                     i += size
                     break
