@@ -173,10 +173,18 @@ def test_street_words_typed_a_letter_off_or_split_elsewhere_agree() -> None:
 def test_an_address_from_abroad_typed_with_slips_is_the_same_place(
     facility_list: RiskList,
 ) -> None:
-    entry = make_record("L1", "Gilval Industrial Corp", address="No. 481 Zhongshan Road, Gazipur")
-    query = make_record("q", "Gilval Industrial Corp", address="48a1 Zhongshan Roao, Gazipur")
+    name = "Gilval Industrial Corp"
+    entry = make_record("L1", name, address="No. 481 Zhongshan Road, Gazipur", country="bd")
+    query = make_record("q", name, address="48a1 Zhongshan Roao, Gazipur", country="bd")
     details = {f.name: f.detail for f in score_pair(query, entry, facility_list).features}
     assert details["address_line"] == "number 48a1 vs 481, same street and town (0.90)"
-    assert "address_differs" not in details
-    moved = make_record("q", "Gilval Industrial Corp", address="12 Kaifa Road, Gazipur")
-    assert "address_differs" in {f.name for f in score_pair(moved, entry, facility_list).features}
+    assert "address_line_differs" not in details
+    moved = make_record("q", name, address="12 Kaifa Road, Gazipur", country="bd")
+    found = {f.name: f for f in score_pair(moved, entry, facility_list).features}
+    assert found["address_line_differs"].contribution == -0.5
+    assert "address_differs" not in found  # that one is for a US street address
+    # A line without a country reads as a US street address: the weaker address_differs.
+    unsaid = make_record("q", name, address="12 Kaifa Road, Gazipur")
+    found = {f.name: f for f in score_pair(unsaid, entry, facility_list).features}
+    assert "address_differs" in found
+    assert "address_line_differs" not in found

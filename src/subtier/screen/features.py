@@ -475,7 +475,8 @@ def _line_overlap(a: Address, b: Address) -> float:
 
 
 def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
-    """Both give a street address with a house number, and they are not the same place."""
+    """Both give a street address with a house number, and they are not the same place
+    (two lines from abroad: see address_line_differs)."""
     a, b = q.address, e.address
     if a is None or b is None or po_box(q, e, ctx) or street_only(q, e, ctx):
         return None
@@ -488,9 +489,38 @@ def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | N
         ):
             return None
         return 1.0, "different street address"
-    if a.house is None or b.house is None or address_line(q, e, ctx):
+    if _abroad(a, b):
+        return None  # address_line_differs
+    return _lines_differ(q, e, ctx, "different street address")
+
+
+def address_line_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give an address line with a house number outside the US (the country said on
+    both), and the lines are not the same place even with typos forgiven (see address_line).
+    Says more against than address_differs: two lines from abroad are compared whole, and
+    one that differs is another address."""
+    a, b = q.address, e.address
+    if a is None or b is None or not _abroad(a, b):
         return None
-    return 1.0, "different street address"
+    if po_box(q, e, ctx) or street_only(q, e, ctx):
+        return None
+    return _lines_differ(q, e, ctx, "different address line")
+
+
+def _abroad(a: Address, b: Address) -> bool:
+    # Two lines that cannot be split into US street parts, each with a country not the US.
+    if _parsed(a) or _parsed(b):
+        return False
+    return bool(a.country and b.country) and "us" not in (a.country, b.country)
+
+
+def _lines_differ(q: Record, e: Record, ctx: Context, said: str) -> tuple[float, str] | None:
+    a, b = q.address, e.address
+    if a is None or b is None or a.house is None or b.house is None:
+        return None
+    if address_line(q, e, ctx):
+        return None
+    return 1.0, said
 
 
 def country_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -533,6 +563,7 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "place": (place, "place", 0.1),
     "place_differs": (place_differs, "place", -0.3),
     "address_differs": (address_differs, "address", -0.26),
+    "address_line_differs": (address_line_differs, "address", -0.5),
     "country_differs": (country_differs, "country", -0.73),
     "legal_form_differs": (legal_form_differs, "form", -0.4),
     "name_words_differ": (name_words_differ, "name", -0.6),
@@ -552,7 +583,7 @@ _COSTLIEST_LAST = (
     "identifier", "address_same", "address_typo", "address_slip", "po_box", "address_near", "street_only",
     "location", "place", "place_differs",
     "country_differs", "legal_form_differs", "name_parents_swapped", "address_line",
-    "address_differs", "name", "name_words_differ",
+    "address_differs", "address_line_differs", "name", "name_words_differ",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
 # feature returns None (a test holds each to this), so it is not asked.
@@ -567,6 +598,7 @@ NEEDS: Mapping[str, int] = {
     "street_only": _ADDRESS,
     "address_line": _ADDRESS,
     "address_differs": _ADDRESS,
+    "address_line_differs": _ADDRESS,
     "place": _ADDRESS,
     "place_differs": _ADDRESS,
     "location": _POINT,
