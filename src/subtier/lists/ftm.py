@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from subtier.errors import InputError
+from subtier.ingest.nesting import MAX_DEPTH, depth
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 from subtier.screen import ListInfo, Record, RiskList, make_record
@@ -58,6 +60,9 @@ IDENTIFIER_PROPS = (
 FTM_SUFFIXES = (".json", ".jsonl", ".ijson", ".ftm")
 
 _BOM = b"\xef\xbb\xbf"
+# A list or an object inside a list: the only shapes that need a closer look (a property's
+# values in a list, or a nested entity). A search at C speed, so plain lines cost nothing more.
+_NESTED = re.compile(rb"\[\s*[\[{]")
 _HINT = "each line must be one JSON entity, or the whole file one JSON array of entities"
 
 
@@ -266,7 +271,9 @@ def _entities(
                 f"not valid JSON: {error.msg}", file=where, line=error.lineno
             ) from None
         for position, item in enumerate(items, 1):
-            yield None, f"entity {position} of the array: ", item
+            label = f"entity {position} of the array: "
+            _check_shape(item, where, None, label)
+            yield None, label, item
         return
     handle.seek(0)
     for number, raw_line in enumerate(handle, 1):
@@ -279,7 +286,26 @@ def _entities(
         except orjson.JSONDecodeError as error:
             message = f"not valid JSON ({error.msg}); {_HINT}"
             raise InputError(message, file=where, line=number) from None
+        if _NESTED.search(text):
+            _check_shape(value, where, number, "")
         yield number, "", value
+
+
+def _check_shape(entity: object, where: str, line: int | None, label: str) -> None:
+    """FtM property values are lists of strings, or of nested entities: a list inside a list
+    is an error naming the property, and nesting deeper than a file needs is refused (it would
+    end in a ``RecursionError`` far from the file)."""
+    props = entity.get("properties") if isinstance(entity, dict) else None
+    if not isinstance(props, dict):
+        return
+    for key, values in props.items():
+        for value in values if isinstance(values, list) else ():
+            if isinstance(value, list):
+                message = f"{label}property {key!r} holds a list inside its list of values"
+                raise InputError(message, file=where, line=line, field=f"properties.{key}")
+            if isinstance(value, dict) and depth(value) > MAX_DEPTH:
+                message = f"{label}property {key!r} nests entities more than {MAX_DEPTH} deep"
+                raise InputError(message, file=where, line=line, field=f"properties.{key}")
 
 
 def _check(
