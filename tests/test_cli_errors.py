@@ -253,8 +253,8 @@ def _xlsx_with_dtd(tmp_path: Path, entity_in_cell: bool) -> bytes:
                 text = data.decode("utf-8")
                 if entity_in_cell:
                     text = text.replace("<is><t>", "<is><t>&a;", 1)
-                data = dtd + text.split("?>", 1)[-1] if text.startswith("<?xml") else dtd + text
-                data = data.encode("utf-8") if isinstance(data, str) else data
+                body = text.split("?>", 1)[-1] if text.startswith("<?xml") else text
+                data = (dtd + body).encode("utf-8")
             target.writestr(item, data)
     return out.getvalue()
 
