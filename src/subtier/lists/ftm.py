@@ -34,6 +34,7 @@ from subtier.errors import InputError
 from subtier.ingest.nesting import MAX_DEPTH, depth
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
+from subtier.model.limits import ADDRESS_MAX, NAME_MAX
 from subtier.screen import ListInfo, Record, RiskList, make_record
 from subtier.screen.details import EntryDetails
 from subtier.screen.kinds import ListKind, kind_from_metadata
@@ -157,6 +158,7 @@ def read_ftm_list(
             if schema == "Address":
                 _unique(entity_id, addresses, where, line, label)
                 addresses[entity_id] = _address(props)
+                _check_length(addresses[entity_id].line, "address", ADDRESS_MAX, where, line, label)
                 continue
             if schema == "Sanction":
                 program = _program(props)
@@ -173,6 +175,7 @@ def read_ftm_list(
             if entry is None:
                 unnamed += 1
             else:
+                _check_lengths(entry, where, line, label)
                 assert isinstance(entity, dict)  # _check made sure
                 entry.details = _details(entity, props)
                 topics.update(entry.details.topics)
@@ -423,7 +426,8 @@ def _entry(
         pending.parts = _AddressParts(line)
         return pending
     refs: list[str] = []
-    for ref in props.get("addressEntity") or []:
+    given = props.get("addressEntity") or []
+    for ref in given if isinstance(given, list) else [given]:
         if isinstance(ref, dict):  # a nested entity, as some FtM exports write references
             ref_props = ref.get("properties")
             if isinstance(ref_props, dict) and ref.get("schema") == "Address":
@@ -437,6 +441,26 @@ def _entry(
     else:
         pending.refs = tuple(refs)
     return pending
+
+
+def _check_lengths(entry: _Pending, where: str, line: int | None, label: str) -> None:
+    """An entry's names and address within the chain's limits; a longer one refuses the list,
+    naming its line (a 30 MB name took half a minute to normalize)."""
+    for value in (entry.name, *entry.aliases):
+        _check_length(value, "name", NAME_MAX, where, line, label)
+    if entry.parts is not None:
+        _check_length(entry.parts.line, "address", ADDRESS_MAX, where, line, label)
+
+
+def _check_length(
+    value: str | None, what: str, limit: int, where: str, line: int | None, label: str
+) -> None:
+    if value is not None and len(value) > limit:
+        article, plural = ("an", "addresses") if what == "address" else ("a", f"{what}s")
+        message = (
+            f"{label}{article} {what} of {len(value):,} characters; {plural} are at most {limit:,}"
+        )
+        raise InputError(message, file=where, line=line, field=what)
 
 
 def _built(entry: _Pending) -> Record:
