@@ -13,6 +13,7 @@ Where ``os.fork`` does not exist, FastFEC runs in this process.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import pickle
@@ -83,7 +84,20 @@ def _dies(data: bytes) -> bool:
     return any(death is not None for _, death in _stream(data))
 
 
+@functools.cache
+def _load_library() -> None:
+    """Load FastFEC's shared library here, before any fork: the child then needs no import
+    and no dlopen of its own, which a thread of the parent could hold a lock in."""
+    import ctypes
+
+    import fastfec  # noqa: F401
+    from fastfec.utils import find_fastfec_lib  # type: ignore[import-untyped]
+
+    ctypes.CDLL(find_fastfec_lib())
+
+
 def _stream(data: bytes) -> Iterator[tuple[list[Record], str | None]]:
+    _load_library()
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
