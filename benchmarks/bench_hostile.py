@@ -65,10 +65,9 @@ def main() -> None:
 
         fine = out / "fine.ftm.json"
         big = out / "big-name.ftm.json"
-        entity = {"id": "a", "schema": "Company", "properties": {"name": ["Acme"]}}
-        fine.write_text(json.dumps(entity) + "\n", encoding="utf-8")
-        entity["properties"]["name"] = ["N" * 30_000_000]
-        big.write_text(json.dumps(entity) + "\n", encoding="utf-8")
+        for path, name in ((fine, "Acme"), (big, "N" * 30_000_000)):
+            entity = {"id": "a", "schema": "Company", "properties": {"name": [name]}}
+            path.write_text(json.dumps(entity) + "\n", encoding="utf-8")
         _report(
             "screen, 30 MB FtM name",
             timed("screen", str(ROSTER), "--list", str(fine), "-o", str(out / "a.csv")),

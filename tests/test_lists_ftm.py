@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -294,3 +295,22 @@ def test_an_entry_longer_than_a_real_one_refuses_the_list(
     with pytest.raises(InputError, match=message) as caught:
         load_ftm_list(path)
     assert (caught.value.line, caught.value.field) == (2, field)
+
+
+def test_any_value_of_another_shape_is_a_list_or_an_input_error(tmp_path: Path) -> None:
+    """Every value of the first entities replaced, one at a time, by a list in a list, an
+    object, a number, null, a boolean: the list loads or the load is an InputError."""
+    entities = [json.loads(line) for line in T1.read_text(encoding="utf-8").splitlines()[:3]]
+    tried = 0
+    for number, entity in enumerate(entities):
+        keys = sorted({*entity["properties"], "addressEntity", "address", "alias", "country"})
+        for key in keys:
+            for other in ([["x"]], {"a": 1}, 7, None, True, [7], [{"a": 1}], "x"):
+                changed = json.loads(json.dumps(entities))
+                changed[number]["properties"][key] = other
+                path = tmp_path / "list.ftm.json"
+                path.write_text("\n".join(json.dumps(e) for e in changed), encoding="utf-8")
+                with contextlib.suppress(InputError):
+                    load_ftm_list(path)
+                tried += 1
+    assert tried > 50
