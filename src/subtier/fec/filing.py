@@ -25,12 +25,9 @@ from typing import Any
 from subtier.errors import InputError
 from subtier.fec.forms import amount_column, columns, known_version
 from subtier.fec.lines import form_family
-from subtier.fec.records import Disbursement, parse_cents, person_name
+from subtier.fec.records import FIELD_LIMIT, Disbursement, parse_cents, person_name
 
 FS = b"\x1c"
-# The longest field the FEC formats define is 200 characters (memo text, purpose); a line this
-# long is not a filing's, and refusing it keeps a hostile file from costing minutes.
-FIELD_LIMIT = 1_000
 _FILING_NUMBER = re.compile(r"(\d{3,})")
 _PROGRESS_STEP = 2_000
 
