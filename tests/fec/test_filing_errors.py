@@ -121,3 +121,21 @@ def test_bytes_fastfec_cannot_read(tmp_path: Path, data: bytes, message: str, nu
     with pytest.raises(InputError, match=re.escape(message)) as caught:
         read_filing(_write(tmp_path, data))
     assert caught.value.line == number
+
+
+def test_a_payee_name_over_the_chains_limit_names_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, _with_field(2301, 7, b"ACME " * 180))
+    done = run_cli("fec", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: FEC Schedule B (memo entries): 1600001.fec line 2301: ")
+    assert "name: String should have at most 500 characters" in done.stderr
+
+
+def test_a_committee_name_over_the_chains_limit_is_an_input_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, _with_field(2, 3, b"COMMITTEE " * 90))
+    done = run_cli("fec", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "error: FEC filings: 1600001.fec: committee C00703975, name: "
+        "String should have at most 500 characters"
+    )
