@@ -166,6 +166,15 @@ def cli_reference() -> str:
     return "\n".join(parts).rstrip()
 
 
+def limits_table() -> str:
+    """The length limits of a chain's texts (subtier.model.limits)."""
+    from subtier.model.limits import LIMITS
+
+    rows = ["| Texts | At most (characters) |", "|---|---|"]
+    rows += [f"| {what} | {limit:,} |" for what, limit in LIMITS.items()]
+    return "\n".join(rows)
+
+
 def replace(path: Path, name: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
@@ -179,6 +188,7 @@ def main() -> None:
     replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
     replace(DOCS / "environment.md", "environment", environment_table())
+    replace(DOCS / "chain-file.md", "limits", limits_table())
     replace(DOCS / "api.md", "api", api_reference())
     replace(DOCS / "cli.md", "cli", cli_reference())
     for (file, name), body in fec_samples().items():

@@ -46,8 +46,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Notes on standard error ("wrote report.pdf", warnings); --quiet silences them, not errors.
-err = Console(stderr=True, soft_wrap=True)
-_errors = Console(stderr=True, soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
+_errors = Console(stderr=True, soft_wrap=True, emoji=False)
 _STARTED = time.perf_counter()
 _VERBOSE: list[bool] = []
 

@@ -31,6 +31,7 @@ from subtier.model import (
     Workforce,
     validate_chain,
 )
+from subtier.model.limits import ID_MAX
 from subtier.normalize.places import us_state
 
 STATEMENT = (
@@ -64,7 +65,7 @@ class SubcontractorIn(_Form):
         default=None, ge=0, le=1e9, description="What you pay it, per price_per."
     )
     price_per: Per = Per.HOUR
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default="USD", max_length=3, pattern=r"^[A-Z]{3}$")
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -134,7 +135,7 @@ class WorkforceIn(_Form):
     headcount: int = Field(ge=1, le=1_000_000)
     pay_amount: float = Field(ge=0, le=1e7, description="What each worker is paid, per pay_per.")
     pay_per: Per = Per.HOUR
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default="USD", max_length=3, pattern=r"^[A-Z]{3}$")
     paid_to: str = Field(
         default=WORKER,
         min_length=1,
@@ -166,16 +167,16 @@ class AttestationIn(_Form):
 
 
 class Subcontractor(SubcontractorIn):
-    id: str  # its organization id in the chain
-    engagement: str  # the engagement id under which the supplier hires it
+    id: str = Field(max_length=ID_MAX)  # its organization id in the chain
+    engagement: str = Field(max_length=ID_MAX)  # the engagement under which the supplier hires it
 
 
 class SiteEntry(SiteIn):
-    id: str
+    id: str = Field(max_length=ID_MAX)
 
 
 class WorkforceEntry(WorkforceIn):
-    id: str
+    id: str = Field(max_length=ID_MAX)
 
 
 class Disclosure(BaseModel):
