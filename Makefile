@@ -73,6 +73,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_screen_scale.py
 	$(BIN)/python benchmarks/bench_monitor.py
 	$(BIN)/python benchmarks/bench_fec.py
+	$(BIN)/python benchmarks/bench_fec.py --filings
+	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_web.py
 
 bench-spark: install

@@ -7,6 +7,11 @@ the same run, reads the same file with the csv module and sums its amounts. Prin
 figures; never asserts on them. The target: under 2 minutes and 2 GB on 2 cores.
 
     python benchmarks/bench_fec.py [--rows 1000000] [--data /tmp/subtier-bench/oppexp-1m.txt]
+    python benchmarks/bench_fec.py --filings [--repeat 5]
+
+With ``--filings`` it times instead what reading an electronic filing costs with FastFEC in its
+own child process (the guard against a filing that crashes it) against FastFEC in this process
+(the baseline), on the bundled filings, and the checks before FastFEC on their own.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,11 +70,54 @@ def run(path: Path) -> tuple[float, float, int]:
     return elapsed, peak, done.returncode
 
 
+FILINGS = [REPO / "tests" / "fec" / "fixtures" / "1527862.fec"]
+
+
+def _best(repeat: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _time_filing(path: Path, repeat: int) -> None:
+    from subtier.fec import isolated
+    from subtier.fec.filing import read_filing, scan
+
+    data = path.read_bytes()
+    lines = scan(data, str(path)).lines
+    here = _best(repeat, lambda: sum(1 for _ in isolated._parse_here(data)))
+    child = _best(repeat, lambda: sum(1 for _ in isolated.parse(data, name="", lines=lines)))
+    checks = _best(repeat, lambda: scan(data, str(path)))
+    whole = _best(repeat, lambda: read_filing(path))
+    print(
+        f"{path.name} ({len(data) / 1e6:.1f} MB, {len(lines):,} records): "
+        f"FastFEC in-process {here * 1000:.0f} ms, in a child process {child * 1000:.0f} ms "
+        f"({child / here:.2f}x); checks before FastFEC {checks * 1000:.0f} ms; "
+        f"read_filing in all {whole * 1000:.0f} ms"
+    )
+
+
+def filings(repeat: int) -> None:
+    """Reading the bundled filings: FastFEC isolated in a child process, against in-process."""
+    sys.path.insert(0, str(REPO / "src"))
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, best of {repeat}")
+    for path in FILINGS:
+        _time_filing(path, repeat)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--data", type=Path, default=Path("/tmp/subtier-bench/oppexp-1m.txt"))
+    parser.add_argument("--filings", action="store_true", help="time reading .fec filings")
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    if args.filings:
+        filings(args.repeat)
+        return
     if not args.data.exists():
         args.data.parent.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()

@@ -53,9 +53,12 @@ PREPARED_RUNS = 3
 FIRST_RUNS = 3
 CANDIDATES = 50
 TARGETS = {
-    "a": "F1 >= 0.92, >= 5,000 queries/s, candidate recall@50 >= 0.99",
+    "a": "F1 >= 0.94, >= 3x the same-run baseline's queries/s on a first run, >= 5,000 "
+    "queries/s, candidate recall@50 >= 0.99",
     "b": "F1 >= 0.97",
 }
+# The first-run speed asked of set a against the rapidfuzz baseline of the same run.
+GOAL_RATIO = 3.0
 
 
 @dataclass
@@ -180,6 +183,14 @@ def cli_top1(s: ScreenSet, tmp: Path, timeout: float) -> tuple[list[Row], list[s
     rate = len(s.queries) / run.wall
     tree = f", process tree {mb(run.tree_kb)} summed PSS" if run.tree_kb else ""
     each = ", ".join(f"{r.wall:.2f}" for r in firsts)
+    halves = sorted({q.half for q in s.queries if q.half})
+    for half in halves:
+        chosen = [i for i, q in enumerate(s.queries) if q.half == half]
+        sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
+        notes.append(
+            f"{half} half ({len(chosen):,} queries, by a hash of the qid): "
+            f"P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} at the default threshold"
+        )
     notes.append(
         f"subtier default run (list prepared afresh each time): median {run.wall:.2f} s wall "
         f"({each}), peak RSS {mb(run.peak_kb)}{tree}"
@@ -230,15 +241,17 @@ def print_table(rows: Sequence[Row]) -> None:
         )
 
 
-def targets(key: str, rows: Sequence[Row]) -> None:
+def targets(key: str, rows: Sequence[Row], ratio: float | None = None) -> None:
     if key not in TARGETS:
         return
     if not rows:
         print(f"  targets: {TARGETS[key]} -> not measured (no CLI figures)")
         return
     row = rows[0]
-    checks = [("F1 >= 0.92" if key == "a" else "F1 >= 0.97", row.scores.f1 >= _goal_f1(key))]
+    checks = [(f"F1 >= {_goal_f1(key):g}", row.scores.f1 >= _goal_f1(key))]
     if key == "a":
+        if ratio is not None:
+            checks.append((f">= {GOAL_RATIO:g}x rapidfuzz, first run", ratio >= GOAL_RATIO))
         checks.append((">= 5,000 queries/s", (row.per_second or 0) >= 5000))
         if len(rows) > 1 and rows[1].per_second is not None:
             warm = rows[1].per_second
@@ -249,7 +262,7 @@ def targets(key: str, rows: Sequence[Row]) -> None:
 
 
 def _goal_f1(key: str) -> float:
-    return 0.92 if key == "a" else 0.97
+    return 0.94 if key == "a" else 0.97
 
 
 def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
@@ -268,6 +281,7 @@ def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     print_table([*cli_rows, *base])
     for note in notes:
         print(f"  {note}")
+    ratio = None
     if cli_rows and base and cli_rows[0].per_second and base[0].per_second:
         ratio = cli_rows[0].per_second / base[0].per_second
         print(f"  queries/s, subtier / rapidfuzz: {ratio:.2f}x")
@@ -275,7 +289,7 @@ def run_top1_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
         "  rapidfuzz queries/s counts cdist + top-1 only (names already in memory); "
         "subtier's is end to end"
     )
-    targets(s.key, cli_rows)
+    targets(s.key, cli_rows, ratio)
 
 
 def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
@@ -335,6 +349,7 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
     }
     rows: list[Row] = []
     per_group: list[str] = []
+    goals: list[str] = []
     for label, scores in systems:
         threshold = _names_threshold(label)
         predicted = [
@@ -353,6 +368,10 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
                 ]
                 sc = top1_scores([truths[i] for i in chosen], [predicted[i] for i in chosen])
                 parts.append(f"{group} ({len(chosen)}) F1 {sc.f1:.3f}")
+                if label.startswith("subtier") and half == "held-out" and group in NAME_GOALS:
+                    goal = NAME_GOALS[group]
+                    met = "met" if sc.f1 >= goal else "NOT met"
+                    goals.append(f"{group} held-out F1 >= {goal:g} -> {met}")
             per_group.append(f"{label.split()[0]:<12} {half:<8} " + ", ".join(parts))
     print_table(rows)
     print("  per schema at the fixed thresholds, dev and held-out halves (by a hash of the pair):")
@@ -360,8 +379,12 @@ def run_names_set(s: ScreenSet, tmp: Path, cli: bool, timeout: float) -> None:
         print(f"    {line}")
     for note in notes:
         print(f"  {note}")
+    if goals:
+        print(f"  targets: {'; '.join(goals)}")
 
 
+# Pair F1 asked of subtier at its default threshold, on the held-out half, per schema group.
+NAME_GOALS = {"Person": 0.80, "Company/Organization/LegalEntity": 0.80}
 # yente's default score threshold, at which logic-v2's scores are classified.
 LOGIC_V2_THRESHOLD = 0.7
 

@@ -5,9 +5,11 @@ with one invited vendor per submitting client, then runs 50 concurrent clients f
 until the request cap is reached, whichever comes first. Each client is a closed loop: it sends
 its next request as soon as it has read the whole answer to the last one, with no pause.
 
-- dashboard clients load the buyer's dashboard page (GET /chains/KEY, signed in);
-- submission clients post the vendor portal's site form and its delete form in turn
-  (each accepted post is a new chain version, checked at once).
+- dashboard clients load the buyer's dashboard page (GET /chains/KEY, signed in); every
+  other one with a filter and a sort (GET /chains/KEY?severity=...&sort=tier);
+- submission clients post the vendor portal's site form, save the step, post the delete form
+  and save the step again, in turn (each saved step is a new chain version, checked at once;
+  the form posts are drafts).
 
 Prints p50, p95 and max latency, requests and errors for each route. The baseline, measured
 in the same run just before the load, is GET /static/style.css from 5 clients: the server's
@@ -139,28 +141,36 @@ class Connection:
         route.times.append(time.perf_counter() - start)
 
 
-async def dashboard_client(port: int, cookie: str, budget: Budget, route: Route) -> None:
-    conn, request = Connection(port), get("/chains/bench", f"subtier_session={cookie}")
+FILTERED = "/chains/bench?severity=critical&severity=high&severity=medium&sort=tier"
+
+
+async def dashboard_client(
+    port: int, cookie: str, budget: Budget, route: Route, path: str = "/chains/bench"
+) -> None:
+    conn, request = Connection(port), get(path, f"subtier_session={cookie}")
     while budget.take():
         await conn.send(route, request, 200, b"</html>")
     await conn.close()
 
 
 async def submit_client(
-    port: int, cookie: str, csrf: str, n: int, budget: Budget, add: Route, remove: Route
-) -> None:
+    port: int, cookie: str, csrf: str, n: int, budget: Budget, add: Route, remove: Route,
+    save: Route,
+) -> None:  # fmt: skip
     form = {"csrf": csrf, "name": f"Site {n}", "address": f"{100 + n} Main St",
             "city": "Tulsa", "state": "OK", "zip": "74103"}  # fmt: skip
     jar = f"subtier_portal={cookie}"
     adding = post("/portal/sites", jar, form)
     removing = post(f"/portal/sites/site-{n}/delete", jar, {"csrf": csrf})
+    saving = post("/portal/steps/sites", jar, {"csrf": csrf})
     conn = Connection(port)
-    while budget.take():
-        await conn.send(add, adding, 303)
-        if not budget.take():
-            break
-        await conn.send(remove, removing, 303)
-    await conn.close()
+    steps = ((add, adding), (save, saving), (remove, removing), (save, saving))
+    while True:
+        for route, request in steps:
+            if not budget.take():
+                await conn.close()
+                return
+            await conn.send(route, request, 303)
 
 
 async def baseline_client(port: int, budget: Budget, route: Route) -> None:
@@ -234,15 +244,19 @@ async def load(
         *(baseline_client(port, Budget(100, time.monotonic() + 10), floor) for _ in range(5))
     )
     dash = Route("GET /chains/KEY (dashboard)")
-    add = Route("POST /portal/sites")
-    remove = Route("POST /portal/sites/ID/delete")
+    filtered = Route("GET /chains/KEY?severity=..&sort=tier")
+    add = Route("POST /portal/sites (draft)")
+    remove = Route("POST /portal/sites/ID/delete (draft)")
+    save = Route("POST /portal/steps/sites (a version)")
     budget = Budget(args.cap, time.monotonic() + args.seconds)
     started, cpu, server_cpu = time.monotonic(), time.process_time(), cpu_seconds(server)
     clients = [
-        submit_client(port, *vendors[i], i, budget, add, remove) for i in range(args.submitters)
+        submit_client(port, *vendors[i], i, budget, add, remove, save)
+        for i in range(args.submitters)
     ]
     clients += [
-        dashboard_client(port, buyer, budget, dash) for _ in range(args.clients - args.submitters)
+        dashboard_client(port, buyer, budget, *((dash,) if i % 2 else (filtered, FILTERED)))
+        for i in range(args.clients - args.submitters)
     ]
     await asyncio.gather(*clients)
     took, used = time.monotonic() - started, time.process_time() - cpu
@@ -254,7 +268,7 @@ async def load(
     print(f"CPU: the server {served:.1f} s ({served / n * 1e3:.2f} ms a request, "
           f"{served / took:.2f} cores), the load generator {used:.1f} s "
           f"({used / n * 1e3:.2f} ms a request)")  # fmt: skip
-    for route in (floor, dash, add, remove):
+    for route in (floor, dash, filtered, add, remove, save):
         print(report(route))
 
 

@@ -82,7 +82,10 @@ def _write(path: Path, header: Sequence[str], rows: list[list[str]]) -> Path:
 def companies_set(shared: Path) -> ScreenSet:
     """(a) the synthetic company screening set, used as shipped (qid, truth, ops pass through)."""
     folder = shared / "bench" / "companies"
-    queries = [Query(r["qid"], r["name"], r["truth"]) for r in _read(folder / "queries.csv")]
+    queries = [
+        Query(r["qid"], r["name"], r["truth"], half=query_half(r["qid"]))
+        for r in _read(folder / "queries.csv")
+    ]
     entries = [Entry(r["id"], r["name"]) for r in _read(folder / "list.csv")]
     return ScreenSet(
         "a", "companies", folder / "queries.csv", str(folder / "list.csv"), "qid", queries, entries
@@ -141,6 +144,11 @@ def names_set(shared: Path, tmp: Path) -> ScreenSet:
     list_path = _write(tmp / "names_list.csv", ["id", "name"], list_rows)
     input_path = _write(tmp / "names_input.csv", ["id", "name", "truth", "schema"], input_rows)
     return ScreenSet("c", "names", input_path, str(list_path), "id", queries, entries)
+
+
+def query_half(qid: str) -> str:
+    """A companies query's half, by a hash of its qid: "dev" (tune on it) or "held-out"."""
+    return "dev" if hashlib.sha1(qid.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def pair_half(name1: str, name2: str) -> str:

@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from subtier.environment import environment_table
 from subtier.core.policy import RULES
 from subtier.core.screen import WEIGHTS
 from subtier.core.screen.programs import SIGNALS
+from subtier.environment import environment_table
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -98,9 +98,9 @@ FEC_DOC_SECTIONS = {"SCHEDULE B BY LINE": 7, "MEMO SUB-ITEMIZATIONS": 7, "WORKLI
 def fec_text() -> str:
     """What `subtier fec` prints on the bundled filing, as the command line prints it."""
     from subtier.fec import run_fec
+    from subtier.fec.report import render_text
     from subtier.formats import load_policy
     from subtier.lists import facilities
-    from subtier.fec.report import render_text
 
     return render_text(run_fec([FEC_SAMPLE], load_policy(), [facilities()]))
 
@@ -166,6 +166,15 @@ def cli_reference() -> str:
     return "\n".join(parts).rstrip()
 
 
+def limits_table() -> str:
+    """The length limits of a chain's texts (subtier.core.model.limits)."""
+    from subtier.core.model.limits import LIMITS
+
+    rows = ["| Texts | At most (characters) |", "|---|---|"]
+    rows += [f"| {what} | {limit:,} |" for what, limit in LIMITS.items()]
+    return "\n".join(rows)
+
+
 def replace(path: Path, name: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
@@ -179,6 +188,7 @@ def main() -> None:
     replace(DOCS / "screening.md", "programs", programs_table())
     replace(DOCS / "policy.md", "rules", rules_text())
     replace(DOCS / "environment.md", "environment", environment_table())
+    replace(DOCS / "chain-file.md", "limits", limits_table())
     replace(DOCS / "api.md", "api", api_reference())
     replace(DOCS / "cli.md", "cli", cli_reference())
     for (file, name), body in fec_samples().items():

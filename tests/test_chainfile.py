@@ -730,3 +730,46 @@ def test_a_chain_3000_tiers_deep_is_read_and_walked() -> None:
     assert graph.org_path(f"o{depth - 1}") == [f"o{i}" for i in range(depth)]
     assert graph.org_path("o10") == [f"o{i}" for i in range(11)]
     assert graph.engagement_path(depth - 2)[-1] == f"o{depth - 1}"
+
+
+# -- length limits ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "limit"),
+    [
+        ("    name: Vendor LLC\n", "    name: " + "V" * 501 + "\n", "organizations[1].name", 500),
+        (
+            "    name: Vendor LLC\n",
+            "    name: Vendor LLC\n    address: " + "1 Main St " * 310_000 + "\n",
+            "organizations[1].address",
+            1000,
+        ),
+        (
+            "    name: Vendor LLC\n",
+            "    name: Vendor LLC\n    aliases: [" + "a" * 501 + "]\n",
+            "organizations[1].aliases[0]",
+            500,
+        ),
+        ("    service: calls\n", "    service: " + "c" * 10_001 + "\n", "engagements[0].service", 10000),
+    ],
+)  # fmt: skip
+def test_texts_over_their_limit_name_the_field_and_line(
+    old: str, new: str, where: str, limit: int
+) -> None:
+    text = edit(old, new)
+    long_line = next(n for n, line in enumerate(text.splitlines(), 1) if len(line) > limit)
+    with pytest.raises(InputError) as caught:
+        parse_chain(text, "chain.yaml")
+    assert f"{where}: String should have at most {limit} characters" in str(caught.value)
+    assert caught.value.line == long_line
+
+
+def test_the_limits_are_documented() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import build_docs
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "chain-file.md").read_text()
+    assert build_docs.limits_table() in doc, "run scripts/build_docs.py"

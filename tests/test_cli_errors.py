@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 import random
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -197,3 +201,117 @@ def test_50_mb_of_junk(tmp_path: Path, kind: str) -> None:
     if kind == "mapping":
         assert f"{path}:2: field0: unknown field" in done.stderr
         assert "more problems" in done.stderr
+
+
+# -- other parsers: each hostile shape is exit 2 with the file and where in it -----------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+FEC_SAMPLE = ROOT / "tests" / "fec" / "fixtures" / "1527862.fec"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "subtier", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + '"x"' + "]" * depth
+
+
+def _ocds_with_status(status: object) -> str:
+    package = json.loads((FIXTURES / "ocds" / "release-package.json").read_text(encoding="utf-8"))
+    package["releases"][0]["awards"][0]["status"] = status
+    return json.dumps(package, indent=2)
+
+
+def _entity(alias: str) -> str:
+    return (
+        '{"id": "acme", "schema": "Company", "properties": {"name": ["Acme"]}}\n'
+        f'{{"id": "b", "schema": "Company", "properties": {{"name": ["B"], "alias": {alias}}}}}\n'
+    )
+
+
+def _xlsx_with_dtd(tmp_path: Path, entity_in_cell: bool) -> bytes:
+    """The chain template, its 'chain' sheet given a DTD (and, if asked, a cell using it)."""
+    template = tmp_path / "template.xlsx"
+    done = run("template", "--output", str(template))
+    assert done.returncode == 0, done.stderr
+    dtd = '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]>\n'
+    out = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode("utf-8")
+                if entity_in_cell:
+                    text = text.replace("<is><t>", "<is><t>&a;", 1)
+                body = text.split("?>", 1)[-1] if text.startswith("<?xml") else text
+                data = (dtd + body).encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_ocds_nested_too_deeply(tmp_path: Path) -> None:
+    path = write(tmp_path, "deep.ocds.json", '{"releases": [\n' + _nested(100_000) + "\n]}")
+    done = run("import", str(path), "--output", str(tmp_path / "out.yaml"))
+    assert_input_error(done, f"error: {path}:2: nested more than 64 levels deep")
+
+
+def test_ocds_nested_below_the_json_limit(tmp_path: Path) -> None:
+    # Deep enough for the merge of releases to recurse past Python's limit, not json's.
+    path = write(tmp_path, "deep.ocds.json", '{"releases": [\n' + _nested(900) + "\n]}")
+    done = run("import", str(path), "--output", str(tmp_path / "out.yaml"))
+    assert_input_error(done, f"error: {path}:2: nested more than 64 levels deep")
+
+
+@pytest.mark.parametrize("status", [["active"], {"code": "active"}])
+def test_ocds_status_that_is_not_a_code(tmp_path: Path, status: object) -> None:
+    path = write(tmp_path, "status.ocds.json", _ocds_with_status(status))
+    done = run("import", str(path), "--output", str(tmp_path / "out.yaml"))
+    assert_input_error(done, f"error: {path}:")
+    found = re.match(
+        rf"error: {re.escape(str(path))}:(\d+): releases\[0\]\.awards\[0\]\.status: ", done.stderr
+    )
+    assert found, done.stderr
+    # The line named is the one that holds the award's status.
+    assert path.read_text().splitlines()[int(found.group(1)) - 1].strip().startswith('"status": ')
+    assert "status should be a code such as 'active', not " in done.stderr
+
+
+@pytest.mark.parametrize("command", ["import", "screen"])
+@pytest.mark.parametrize("alias", ['[["x"]]', _nested(1000)])
+def test_ftm_nested_arrays(tmp_path: Path, command: str, alias: str) -> None:
+    path = write(tmp_path, "entities.ftm.json", _entity(alias))
+    if command == "import":
+        done = run("import", str(path), "--output", str(tmp_path / "out.yaml"))
+    else:
+        done = run("screen", str(FIXTURES / "lists" / "sites.csv"), "--list", str(path))
+    assert_input_error(
+        done, f"error: {path}:2: properties.alias: property 'alias' holds a list inside its list"
+    )
+
+
+def test_fec_bare_carriage_return(tmp_path: Path) -> None:
+    lines = FEC_SAMPLE.read_bytes().split(b"\n")
+    lines[2300] = lines[2300].replace(b"DropBox", b"Drop\rBox")
+    path = write(tmp_path, "1527862.fec", b"\n".join(lines))
+    assert_input_error(
+        run("fec", str(path)), f"error: {path}:2301: a carriage return (CR) inside the line"
+    )
+
+
+@pytest.mark.parametrize("entity_in_cell", [False, True])
+def test_xlsx_with_a_dtd(tmp_path: Path, entity_in_cell: bool) -> None:
+    path = write(tmp_path, "chain.xlsx", _xlsx_with_dtd(tmp_path, entity_in_cell))
+    done = run("import", str(path), "--output", str(tmp_path / "out.yaml"))
+    assert_input_error(
+        done, f"error: {path}: part xl/worksheets/sheet2.xml, line 2: a DTD (<!DOCTYPE"
+    )

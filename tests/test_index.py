@@ -8,8 +8,10 @@ from typing import Any
 
 from subtier.core.screen import Record, RiskList, make_record
 from subtier.core.screen.index import (
+    ADDS_WHEN_COMMON,
     MAX_POSTING,
     MIN_CANDIDATE_WEIGHT,
+    ONLY_ADDS,
     WEIGHT_DIGITS,
     Index,
     key_weight,
@@ -36,8 +38,8 @@ def _reference(postings: dict[str, set[int]], query: Record, limit: int) -> list
             if not found:
                 continue
             weight = key_weight(key[0], len(found))
-            if len(found) > MAX_POSTING:
-                if key[0] == "n":
+            if len(found) > MAX_POSTING or key[0] in ONLY_ADDS:
+                if key[0] in ADDS_WHEN_COMMON:
                     common.append((found, weight))
                 continue
             for position in found:
@@ -131,3 +133,26 @@ def test_an_index_part_holds_each_entrys_words_keys_and_counts(facility_list: Ri
     assert part.counts == counts
     assert "i:inn:77" in keys
     assert any(k.startswith("g:") for k in keys)
+
+
+def test_the_country_only_adds_weight_to_candidates_found_otherwise() -> None:
+    """Of entries named alike, the one in the query's country ranks first; sharing a country
+    alone finds no candidate, however few entries the country has."""
+    names = ["Mirfelfur Machinery Co., Ltd.", "Mirfelfur Machinery LLC", "Mirfelfur Mining"]
+    entries = [
+        make_record(f"e{i}", n, country=c)
+        for i, (n, c) in enumerate(zip(names, "abd", strict=True))
+    ]
+    entries += [make_record(f"x{i}", f"Other{i} Steel", country="cn") for i in range(600)]
+    entries.append(make_record("cn", "Mirfelfur Machinery JSC", country="cn"))
+    entries.append(make_record("rare", "Zolcunkun Tomato", country="gt"))
+    index = Index(entries)
+    query = make_record("q", "Mirfelfur Machineriy", country="cn")
+    first = index.candidates(query, 5)[0]
+    assert entries[first].id == "cn"
+    # Without the country, list order breaks the tie between the two.
+    assert entries[index.candidates(make_record("q", "Mirfelfur Machinery"), 5)[0]].id == "e0"
+    assert index.candidates(make_record("q", "Unrelated Words", country="gt"), 5) == []
+    postings = _postings(entries)
+    for q in (query, make_record("q", "Other3 Steel", country="cn")):
+        assert index.candidates(q, 50) == _reference(postings, q, 50)

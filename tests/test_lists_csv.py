@@ -98,10 +98,14 @@ def test_a_huge_word_in_a_name_is_indexed_at_the_cost_of_a_word(tmp_path: Path) 
     # 20,000 letters (400 MB); of a 100,000-letter one, 10 GB.
     blob = "q" + "x" * 20_000
     assert len(token_keys(blob)) <= 3  # the word, its sound, its first letters; no deletions
+    # A list refuses such a name (longer than any real one); a query may still carry it.
     path = write(tmp_path, f"id,name\nx-1,{blob} Holdings\nx-2,Acme Trading\n")
-    risk_list = load_csv_list(path)
-    (found,) = Screener([risk_list]).screen(make_record("q", f"{blob} Holdings"))
-    assert found.entry_id == "x-1"
+    with pytest.raises(InputError, match="names are at most 500") as caught:
+        load_csv_list(path)
+    assert caught.value.line == 2
+    path = write(tmp_path, "id,name\nx-1,Blob Holdings\nx-2,Acme Trading\n")
+    found = Screener([load_csv_list(path)]).screen(make_record("q", f"{blob} Holdings"))
+    assert [m.entry_id for m in found if m.strength == Strength.MATCH] == []
 
 
 def test_a_header_only_file_is_an_empty_list(tmp_path: Path) -> None:
@@ -126,3 +130,21 @@ def test_screening_finds_an_entry_by_name() -> None:
     screener = Screener([load_csv_list(SITES)])
     (found,) = screener.screen(make_record("q", "Riverside Work Camp", city="Yuma", state="AZ"))
     assert found.entry_id == "acme-2"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ("b," + "N" * 501 + ",1 Main St", "name", "501 characters; names are at most 500"),
+        ("b,Acme," + "1 Main St." * 200, "address", "2,000 characters; addresses are at most 1,000"),
+        ("b,Acme,1 Main St," + "a" * 600, "aliases", "an alias of 600 characters"),
+    ],
+)  # fmt: skip
+def test_an_entry_longer_than_a_real_one_refuses_the_list(
+    tmp_path: Path, row: str, field: str, message: str
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(f"id,name,address,aliases\na,Acme,1 Main St,\n{row}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as caught:
+        load_csv_list(path)
+    assert (caught.value.line, caught.value.field) == (3, field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -268,3 +269,48 @@ def test_the_version_changes_with_the_content(tmp_path: Path) -> None:
     first = load_ftm_list(path).info.version
     write_lines(path, entity("c-1", "Company", name=["B"]))
     assert load_ftm_list(path).info.version != first
+
+
+@pytest.mark.parametrize(
+    ("entity", "field", "message"),
+    [
+        ({"name": ["N" * 501]}, "name", "a name of 501 characters"),
+        ({"name": ["Acme"], "alias": ["A" * 600]}, "name", "a name of 600 characters"),
+        ({"name": ["Acme"], "address": ["1 Main St " * 200]}, "address", "an address of 1,999 characters; addresses are at most 1,000"),
+        ({"name": ["Acme"], "addressEntity": 7}, None, None),  # not a reference: no address
+    ],
+)  # fmt: skip
+def test_an_entry_longer_than_a_real_one_refuses_the_list(
+    tmp_path: Path, entity: dict[str, Any], field: str | None, message: str | None
+) -> None:
+    path = tmp_path / "list.ftm.json"
+    lines = [
+        {"id": "a", "schema": "Company", "properties": {"name": ["Fine"]}},
+        {"id": "b", "schema": "Company", "properties": entity},
+    ]
+    path.write_text("\n".join(json.dumps(e) for e in lines) + "\n", encoding="utf-8")
+    if message is None:
+        assert load_ftm_list(path).info.entries == 2
+        return
+    with pytest.raises(InputError, match=message) as caught:
+        load_ftm_list(path)
+    assert (caught.value.line, caught.value.field) == (2, field)
+
+
+def test_any_value_of_another_shape_is_a_list_or_an_input_error(tmp_path: Path) -> None:
+    """Every value of the first entities replaced, one at a time, by a list in a list, an
+    object, a number, null, a boolean: the list loads or the load is an InputError."""
+    entities = [json.loads(line) for line in T1.read_text(encoding="utf-8").splitlines()[:3]]
+    tried = 0
+    for number, entity in enumerate(entities):
+        keys = sorted({*entity["properties"], "addressEntity", "address", "alias", "country"})
+        for key in keys:
+            for other in ([["x"]], {"a": 1}, 7, None, True, [7], [{"a": 1}], "x"):
+                changed = json.loads(json.dumps(entities))
+                changed[number]["properties"][key] = other
+                path = tmp_path / "list.ftm.json"
+                path.write_text("\n".join(json.dumps(e) for e in changed), encoding="utf-8")
+                with contextlib.suppress(InputError):
+                    load_ftm_list(path)
+                tried += 1
+    assert tried > 50

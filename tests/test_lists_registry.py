@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -42,16 +43,22 @@ def test_home_is_subtier_home_or_the_user_data_folder(
     assert home() == Path.home() / ".local" / "share" / "subtier"
 
 
+def _names(home: Path) -> list[str]:
+    return sorted(p.name for p in (home / "lists").iterdir())
+
+
 def test_register_then_load_by_name(subtier_home: Path, tmp_path: Path) -> None:
     original = copy(SITES, tmp_path / "in")
     info = register_list("my-sites", original)
     assert (info.name, info.entries) == ("my-sites", 3)
-    stored = subtier_home / "lists" / "my-sites.csv"
-    assert info.source == str(stored)
+    stored = Path(info.source)
+    assert stored.parent == subtier_home / "lists"
+    assert re.fullmatch(r"my-sites\.[0-9a-f]{16}\.csv", stored.name)
     assert stored.read_bytes() == SITES.read_bytes()
     sidecar = json.loads((subtier_home / "lists" / "my-sites.meta.json").read_text())
     assert sidecar["name"] == "my-sites"
     assert sidecar["format"] == "csv"
+    assert sidecar["file"] == stored.name
     assert sidecar["original"] == str(original.resolve())
     assert sidecar["version"] == info.version
     assert sidecar["entries"] == 3
@@ -77,7 +84,7 @@ def test_registered_lists_and_all_lists(tmp_path: Path) -> None:
     csv = register_list("alpha", SITES)
     assert registered_lists() == [csv, ftm]  # by name
     assert [r.format for r in registrations()] == ["csv", "ftm"]
-    assert ftm.source.endswith("sanctions.ftm.json")
+    assert re.fullmatch(r"sanctions\.[0-9a-f]{16}\.ftm\.json", Path(ftm.source).name)
     assert ftm.entries == 6
     everything = all_lists()
     assert [i.name for i in everything] == [
@@ -100,13 +107,18 @@ def test_registering_again_replaces_the_list(subtier_home: Path, tmp_path: Path)
     assert second.version != first.version
     assert registered_lists() == [second]
     assert load_list("sites").info == second
-    # Now as FtM under the same name: the CSV copy goes.
+    # Each version is a copy of its own; the one just replaced stays for a reader that read
+    # its sidecar just before, older ones go.
+    assert _names(subtier_home) == sorted(
+        [Path(first.source).name, Path(second.source).name, "sites.meta.json"]
+    )
+    # Now as FtM under the same name: the first CSV copy goes.
     third = register_list("sites", T1)
     assert load_list("sites").info == third
-    assert sorted(p.name for p in (subtier_home / "lists").iterdir()) == [
-        "sites.ftm.json",
-        "sites.meta.json",
-    ]
+    assert _names(subtier_home) == sorted(
+        [Path(second.source).name, Path(third.source).name, "sites.meta.json"]
+    )
+    assert third.source.endswith(".ftm.json")
 
 
 def test_a_bad_file_leaves_the_old_registration(subtier_home: Path, tmp_path: Path) -> None:
@@ -119,10 +131,7 @@ def test_a_bad_file_leaves_the_old_registration(subtier_home: Path, tmp_path: Pa
     assert (caught.value.file, caught.value.line) == (str(bad), 2)
     assert registered_lists() == [good]
     assert load_list("sites").info == good
-    assert sorted(p.name for p in (subtier_home / "lists").iterdir()) == [
-        "sites.csv",
-        "sites.meta.json",
-    ]
+    assert _names(subtier_home) == [Path(good.source).name, "sites.meta.json"]
 
 
 def test_a_bad_ftm_file_leaves_the_old_registration(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date
 from pathlib import Path
@@ -309,3 +310,35 @@ def test_a_later_release_amends_an_award(tmp_path: Path) -> None:
     assert calls.service == "Voter-contact calls only"
     # Fields the later release does not give are the earlier release's.
     assert (calls.start, calls.end) == (date(2024, 3, 1), date(2024, 11, 5))
+
+
+def _paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@pytest.mark.parametrize("fixture", [RELEASES, RECORDS, SUBCONTRACTING], ids=lambda p: p.stem)
+def test_any_value_of_another_shape_is_a_chain_or_an_input_error(
+    tmp_path: Path, fixture: Path
+) -> None:
+    """Every value of the fixtures replaced, one at a time, by a list, an object, a number, null
+    and a boolean: the import gives a chain or an InputError, never another exception."""
+    original = json.loads(fixture.read_text(encoding="utf-8"))
+    tried = 0
+    for path in _paths(original):
+        for other in (["x"], {"a": 1}, 7, None, True):
+            data = json.loads(json.dumps(original))
+            parent = data
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = other
+            with contextlib.suppress(InputError):
+                load_ocds_chain(_write(tmp_path, data))
+            tried += 1
+    assert tried > 100

@@ -88,3 +88,29 @@ def test_errors_name_the_path(tmp_path: Path) -> None:
     with atomic_path(tmp_path / "x.xlsx") as temporary:
         temporary.write_bytes(b"book")
     assert (tmp_path / "x.xlsx").read_bytes() == b"book"
+
+
+def test_a_writer_killed_midway_leaves_a_temporary_the_next_write_removes(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "report.json"
+    target.write_text("old\n", encoding="utf-8")
+    script = (
+        "import os, signal, sys\n"
+        "from subtier.output import open_binary\n"
+        "with open_binary(sys.argv[1]) as out:\n"
+        "    out.write(b'x' * 100_000); out.flush()\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(target)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1
+    assert left[0].name.startswith(".report.json.")
+    assert target.read_text(encoding="utf-8") == "old\n"  # the old content whole
+    write_output(tmp_path / "other.txt", "new\n")  # any write into the folder clears it
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

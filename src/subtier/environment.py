@@ -28,6 +28,31 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "a prompt",
         "`subtier serve --add-user NAME`: the new account's password.",
     ),
+    "SUBTIER_SMTP_HOST": (
+        "none",
+        "`subtier serve`: the SMTP server for invitation and notification e-mails; without one,"
+        " invitation links are only shown to copy. `--smtp-host` wins over it.",
+    ),
+    "SUBTIER_SMTP_PORT": ("`25` (`587` with STARTTLS)", "`subtier serve`: the SMTP port."),
+    "SUBTIER_SMTP_FROM": ("none", "`subtier serve`: the From address of the e-mails."),
+    "SUBTIER_SMTP_STARTTLS": (
+        "`0`",
+        "`1`: upgrade the SMTP connection with STARTTLS. `--smtp-starttls` wins over it.",
+    ),
+    "SUBTIER_SMTP_USER": ("none", "`subtier serve`: the SMTP user name."),
+    "SUBTIER_SMTP_PASSWORD": (
+        "none",
+        "`subtier serve`: the SMTP password (never a command-line option, which others can see).",
+    ),
+    "SUBTIER_PUBLIC_URL": (
+        "none",
+        "`subtier serve`: where buyers reach the app, for dashboard links in notifications.",
+    ),
+    "SUBTIER_FILES": (
+        "`files/` next to a SQLite workspace, else `./subtier-files`",
+        "Where documents attached to disclosures are kept (by SHA-256); `serve` and"
+        " `audit verify` read it.",
+    ),
     "SPARK_MASTER": (
         "`local[*]`",
         "`--engine spark`: the Spark master URL. `--spark-master` wins over it.",

@@ -11,6 +11,10 @@
 - A folder is an error, and so is a suffix the writer cannot produce (``check_suffix``).
 
 A path that cannot be written raises OutputError (exit code 3), naming the path.
+
+A temporary file is named ``.<file>.<pid>-<random>.tmp``: a process killed while writing
+(even by SIGKILL, which runs no clean-up) leaves one behind, and the next write into the same
+folder removes it once its process is gone (:func:`remove_stale_temporaries`).
 """
 
 from __future__ import annotations
@@ -99,7 +103,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield path
         return
     final = _final(path)
-    temporary = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
+    remove_stale_temporaries(final.parent)
+    temporary = temporary_path(final)
     try:
         yield temporary
         try:
@@ -115,6 +120,56 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     except BaseException:
         _remove(temporary)
         raise
+
+
+# A temporary file of ours: ".<name>.<pid>-<8 hex digits>.tmp".
+_TEMPORARY = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}\.tmp")
+# A temporary file this old is stale whatever its process id says (ids are reused).
+STALE_AFTER_SECONDS = 24 * 3600
+
+
+def temporary_path(final: Path) -> Path:
+    """A new temporary path beside ``final``, named for this process (see the module)."""
+    return final.with_name(f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or no way to tell: not ours to judge
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove the temporary files in ``folder`` left by processes that are gone (killed while
+    writing); how many were removed. A folder that cannot be read is left as it is."""
+    import time
+
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        found = _TEMPORARY.fullmatch(entry.name)
+        if found is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
+            if old or not _alive(int(found.group(1))):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove
+    return removed
 
 
 def _remove(path: Path) -> None:

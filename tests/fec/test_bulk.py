@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -128,3 +129,19 @@ def test_cli_exits_2_with_file_and_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert f"{path}:2: TRANSACTION_AMT 'abc'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (line(NAME="ACME\rPHONE"), "a carriage return (CR) inside the line"),
+        (line(NAME="ACME\x00PHONE"), "a NUL byte inside the line"),
+        (line(NAME="A" * 3_100_000), "NAME is 3,100,000 characters long; FEC fields are at most"),
+    ],
+)
+def test_bytes_no_bulk_file_holds_name_the_line(tmp_path: Path, bad: str, message: str) -> None:
+    path = tmp_path / "oppexp.txt"
+    path.write_text(line() + bad + line(), encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        [row for batch in read_bulk(path) for row in batch]
+    assert caught.value.line == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,74 @@ def test_the_same_filing_twice_counts_once(tmp_path: Path) -> None:
     assert sum(t.rows for t in result.lines) == 744
     assert len(result.dropped) == 744
     assert {t.line: t.summary_cents for t in result.lines}["23"] == 50153193
+
+
+def _with_field(number: int, position: int, value: bytes) -> bytes:
+    lines = list(LINES)
+    fields = lines[number - 1].split(b"\x1c")
+    fields[position - 1] = value
+    lines[number - 1] = b"\x1c".join(fields)
+    return b"\n".join(lines)
+
+
+def test_a_lone_quote_field_is_refused_before_fastfec(tmp_path: Path) -> None:
+    # FastFEC aborts the whole process on such a field (free(): invalid size).
+    path = _write(tmp_path, _with_field(2301, 8, b'"'))
+    done = run_cli("fec", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f'error: {path}:2301: field 8 is a lone double quote ("): an unfinished quoted field'
+    )
+
+
+def test_fastfec_dying_is_an_error_naming_the_line() -> None:
+    """The guard behind the checks: FastFEC given the lone quote itself, in its child process."""
+    from subtier.fec import isolated
+
+    data = _with_field(2301, 8, b'"')
+    with pytest.raises(
+        InputError, match=r"FastFEC failed on this line \(signal SIGABRT\)"
+    ) as caught:
+        list(isolated.parse(data, name="x.fec", lines=list(range(2, len(LINES)))))
+    assert caught.value.line == 2301
+    assert caught.value.file == "x.fec"
+
+
+def test_fastfec_in_its_child_reads_what_it_reads_here() -> None:
+    from subtier.fec import isolated
+
+    data = SAMPLE.read_bytes()
+    assert list(isolated.parse(data, name="x", lines=[])) == list(isolated._parse_here(data))
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "number"),
+    [
+        (_with_field(2301, 8, b"Drop\rBox"), "a carriage return (CR) inside the line", 2301),
+        (SAMPLE.read_bytes().replace(b"\n", b"\r", 3), "a carriage return (CR) inside the line", 1),
+        (_with_field(2301, 8, b"Drop\x00Box"), "a NUL byte inside the line", 2301),
+        (_with_field(2301, 8, b"A" * 3_100_000), "field 8 is 3,100,000 characters long", 2301),
+    ],
+)  # fmt: skip
+def test_bytes_fastfec_cannot_read(tmp_path: Path, data: bytes, message: str, number: int) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        read_filing(_write(tmp_path, data))
+    assert caught.value.line == number
+
+
+def test_a_payee_name_over_the_chains_limit_names_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, _with_field(2301, 7, b"ACME " * 180))
+    done = run_cli("fec", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: FEC Schedule B (memo entries): 1600001.fec line 2301: ")
+    assert "name: String should have at most 500 characters" in done.stderr
+
+
+def test_a_committee_name_over_the_chains_limit_is_an_input_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, _with_field(2, 3, b"COMMITTEE " * 90))
+    done = run_cli("fec", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        "error: FEC filings: 1600001.fec: committee C00703975, name: "
+        "String should have at most 500 characters"
+    )

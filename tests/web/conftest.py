@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +73,9 @@ class Party:
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
+        if response.is_redirect:
+            # An invite form redirects to the page that shows the new link: link_in follows.
+            response.extensions["party"] = self
         return response
 
     def sign_in(self, username: str = "alice", password: str = PASSWORD) -> None:
@@ -90,6 +94,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def link_in(response: httpx.Response) -> str:
+    """The invitation link on the page an invite form answered with (or redirected to)."""
+    party = response.extensions.get("party")
+    if response.is_redirect and party is not None:
+        response = party.get(response.headers["location"])
     found = LINK.search(response.text)
     assert found, "no invitation link on the page"
     return found.group(1)
@@ -160,6 +168,7 @@ def world(app: FastAPI, service: Service, clock: Clock) -> World:
     w.vendor_a.get("/portal")
     w.vendor_a.post("/portal/subcontractors", {"name": "Alpha Subco", "service": "dialing"})
     w.vendor_a.post("/portal/sites", _site("Alpha Floor", "1 Main St", "Newark", "NJ", "07102"))
+    w.vendor_a.post("/portal/steps/sites")  # an answer reaches the chain when its step is saved
     w.links["sub_a"] = link_in(w.vendor_a.post("/portal/subcontractors/alpha-subco/invite"))
     assert w.sub_a.claim(w.links["sub_a"]).status_code == 303
     w.vendor_b.get("/portal")
@@ -172,6 +181,7 @@ def world(app: FastAPI, service: Service, clock: Clock) -> World:
         {"site": "bravo-hidden-works", "labor": "employee", "headcount": "9",
          "pay_amount": "17.5", "pay_per": "hour", "paid_to": "worker"},
     )  # fmt: skip
+    w.vendor_b.post("/portal/steps/workforce")
     w.ids = {
         "site_b": "bravo-hidden-works",
         "sub_b": "bravo-subco",
@@ -204,9 +214,17 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("live")
-    service = Service(
+    with serve(
         Settings(database=f"sqlite:///{folder}/web.db", admin_token=ADMIN_TOKEN, rate_limit=1000)
-    )
+    ) as live:
+        yield live
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[LiveServer]:
+    """The app over a new workspace, served by uvicorn on a free loopback port (with its
+    lifespan, so the notification worker runs), with the buyer account alice."""
+    service = Service(settings)
     service.add_user("alice", PASSWORD)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -222,7 +240,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", service)
-    server.should_exit = True
-    thread.join(10)
-    service.close()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", service)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        service.close()

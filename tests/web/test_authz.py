@@ -20,7 +20,6 @@ BUYER_API, VENDOR_API, TOKEN_API = "buyer api", "vendor api", "token api"
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/"): PUBLIC,
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): TOKEN_PAGE,
@@ -33,6 +32,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chains/{key}/worklist"): BUYER_PAGE,
     ("POST", "/chains/{key}/worklist"): BUYER_PAGE,
     ("POST", "/chains/{key}/findings/{ref}/review"): BUYER_PAGE,
+    ("GET", "/chains/{key}/findings.csv"): BUYER_PAGE,
+    ("GET", "/chains/{key}/report.pdf"): BUYER_PAGE,
+    ("POST", "/chains/{key}/engagements/{engagement}/price"): BUYER_PAGE,
     ("GET", "/invite/{token}"): TOKEN_PAGE,
     ("POST", "/invite/{token}"): TOKEN_PAGE,
     ("GET", "/portal"): VENDOR_PAGE,
@@ -45,13 +47,25 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/portal/workforces"): VENDOR_PAGE,
     ("POST", "/portal/workforces/{ident}/delete"): VENDOR_PAGE,
     ("POST", "/portal/attestation"): VENDOR_PAGE,
+    ("POST", "/portal/steps/{step}"): VENDOR_PAGE,
     ("POST", "/portal/signout"): VENDOR_PAGE,
+    ("POST", "/portal/attachments"): VENDOR_PAGE,
+    ("GET", "/portal/attachments/{ident}"): VENDOR_PAGE,
+    ("GET", "/notifications"): BUYER_PAGE,
+    ("POST", "/notifications/hooks"): BUYER_PAGE,
+    ("POST", "/notifications/hooks/{ident}/delete"): BUYER_PAGE,
+    ("POST", "/notifications/deliveries/{ident}/retry"): BUYER_PAGE,
+    ("GET", "/chains/{key}/documents"): BUYER_PAGE,
+    ("GET", "/chains/{key}/documents/{ident}"): BUYER_PAGE,
     ("POST", "/api/sessions"): TOKEN_API,
     ("GET", "/api/chains"): BUYER_API,
     ("POST", "/api/chains"): BUYER_API,
     ("GET", "/api/chains/{key}"): BUYER_API,
     ("POST", "/api/chains/{key}/invitations"): BUYER_API,
     ("POST", "/api/chains/{key}/findings/{ref}/review"): BUYER_API,
+    ("GET", "/api/chains/{key}/findings.csv"): BUYER_API,
+    ("GET", "/api/chains/{key}/report.pdf"): BUYER_API,
+    ("PUT", "/api/chains/{key}/engagements/{engagement}/price"): BUYER_API,
     ("POST", "/api/portal/claim"): TOKEN_API,
     ("GET", "/api/portal"): VENDOR_API,
     ("POST", "/api/portal/subcontractors"): VENDOR_API,
@@ -63,6 +77,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/portal/workforces"): VENDOR_API,
     ("DELETE", "/api/portal/workforces/{ident}"): VENDOR_API,
     ("POST", "/api/portal/attestation"): VENDOR_API,
+    ("GET", "/api/hooks"): BUYER_API,
+    ("POST", "/api/hooks"): BUYER_API,
+    ("DELETE", "/api/hooks/{ident}"): BUYER_API,
+    ("GET", "/api/deliveries"): BUYER_API,
 }
 
 # A valid body for each route that takes one, so that only the caller is wrong.
@@ -76,6 +94,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "/portal/attestation": {"name": "Mallory", "title": "Boss", "date": "2026-03-02",
                             "certify": True},
     "/chains/{key}/findings/{ref}/review": {"decision": "dismiss", "reason": "not mine"},
+    "/chains/{key}/engagements/{engagement}/price": {"amount": 1, "per": "call"},
+    "/notifications/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
+    "/hooks": {"target": "http://127.0.0.1:9/hook", "min_severity": "info"},
     "/signin": {"username": "alice", "password": "wrong password"},
     "/api/sessions": {"username": "alice", "password": "wrong password"},
 }  # fmt: skip
@@ -96,7 +117,8 @@ def test_every_route_is_classified_here(app: FastAPI) -> None:
 
 
 def _url(path: str, world: World, token: str = "not-a-token") -> str:
-    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token, "ref": "0000000000"}
+    ids = {"key": "calls", "ident": world.ids["site_b"], "token": token, "ref": "0000000000",
+           "engagement": "alpha-calls-work", "step": "sites"}  # fmt: skip
     if "subcontractors/{ident}" in path:
         ids["ident"] = world.ids["sub_b"]
     if "workforces/{ident}" in path:
@@ -291,7 +313,7 @@ def test_a_new_link_ends_the_old_one_and_its_session(world: World) -> None:
 def test_a_vendor_cannot_take_over_its_subcontractors_disclosure(world: World) -> None:
     """A fresh link for a subcontractor that has opened its own would let its buyer in."""
     refused = world.vendor_a.post("/portal/subcontractors/alpha-subco/invite")
-    assert refused.status_code == 422
+    assert refused.status_code == 403
     assert world.sub_a.get("/portal").status_code == 200
 
 
@@ -345,7 +367,17 @@ def test_cookies_are_http_only_and_secure_over_https(settings: Settings) -> None
 
 
 def test_every_response_carries_the_security_headers(world: World) -> None:
-    for response in (world.buyer.get("/chains/calls"), world.party().get("/invite/x")):
+    pages = (world.buyer.get("/chains/calls"), world.party().get("/invite/x"))
+    for response in (*pages, world.party().get("/api/docs")):
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_api_docs_page_loads_nothing_from_elsewhere(world: World) -> None:
+    page = world.party().get("/api/docs")
+    assert page.status_code == 200
+    assert "openapi.json" in page.text
+    assert "<script" not in page.text
+    assert "cdn." not in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]

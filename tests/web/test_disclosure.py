@@ -100,3 +100,24 @@ def test_the_attested_hash_covers_who_signed_and_what() -> None:
     with pytest.raises(FormError) as caught:
         dis.parse_form(dis.AttestationIn, {"name": "Pat", "title": "CEO", "date": "2026-03-02"})
     assert caught.value.errors == {"certify": "required"}
+
+
+def test_every_text_a_vendor_sends_has_a_length_limit_within_the_chains() -> None:
+    from annotated_types import MaxLen
+
+    from subtier.core.disclosure import answers as disclosure
+    from subtier.core.model.limits import ADDRESS_MAX
+
+    forms = (
+        disclosure.Subcontractor,
+        disclosure.SiteEntry,
+        disclosure.WorkforceEntry,
+        disclosure.AttestationIn,
+    )
+    for form in forms:
+        for name, field in form.model_fields.items():
+            if field.annotation not in (str, str | None):
+                continue
+            limits = [m.max_length for m in field.metadata if isinstance(m, MaxLen)]
+            assert limits, f"{form.__name__}.{name} has no max_length"
+            assert limits[0] <= ADDRESS_MAX, f"{form.__name__}.{name}"

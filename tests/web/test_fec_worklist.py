@@ -79,6 +79,7 @@ def test_the_worklist_invites_selected_vendors_and_their_answers_flow_back(
     assert vendor.claim(links[0]).status_code == 303
     vendor.get("/portal")
     assert vendor.post("/portal/no-subcontractors").status_code in (200, 303)
+    assert vendor.post("/portal/steps/subcontractors").status_code == 303
     latest = service.workspace.chain("calls-2020")[1]
     assert latest.engagements_by_id[acme].subcontractors_disclosed is True
     rows = buyer.get("/chains/calls-2020/worklist").text

@@ -54,23 +54,43 @@ def test_the_cascade_reaches_the_prison_and_the_buyer_sees_it(app: FastAPI) -> N
     assert "signed by Pat Doe, President" in board
 
 
-def test_each_accepted_answer_is_a_new_checked_version(world: World, service: Service) -> None:
+def test_a_saved_step_is_one_new_checked_version(world: World, service: Service) -> None:
     before = len(service.workspace.versions("calls"))
-    world.vendor_a.post(
-        "/portal/sites", {"name": "Second", "address": "2 Main St", "city": "Newark",
-                          "state": "NJ", "zip": "07102"}
-    )  # fmt: skip
+    for n, street in enumerate(("2 Main St", "3 Main St")):
+        added = world.vendor_a.post(
+            "/portal/sites", {"name": ("Second", "Third")[n], "address": street,
+                              "city": "Newark", "state": "NJ", "zip": "07102"}
+        )  # fmt: skip
+        assert added.status_code == 303
+    # Rows added to a step are a draft: the vendor sees them, the chain does not have them yet.
+    assert len(service.workspace.versions("calls")) == before
+    portal = world.vendor_a.get("/portal").text
+    assert "2 Main St" in portal
+    assert 'id="unsaved"' in portal
+    assert (
+        world.vendor_a.post("/portal/steps/sites")
+        .headers["location"]
+        .startswith("/portal?saved=sites")
+    )
     versions = service.workspace.versions("calls")
     assert len(versions) == before + 1
     assert versions[-1].created_by == "portal:alpha-calls"
+    assert versions[-1].source is not None
+    assert versions[-1].source.endswith(": sites saved")
+    saved = world.vendor_a.get("/portal?saved=sites").text
+    assert 'id="saved"' in saved
+    assert 'id="unsaved"' not in saved
+    history = world.buyer.get("/chains/calls/history").text
+    assert "sites saved" in history
     assert service.portal.runs("calls", 1)[0][1] == versions[-1].version
     _v, chain = service.workspace.chain("calls")
-    assert "second" in chain.engagements_by_id["alpha-calls-work"].sites
+    assert {"second", "third"} <= set(chain.engagements_by_id["alpha-calls-work"].sites)
     assert chain.sites_by_id["second"].operator == "alpha-calls"
 
 
 def test_a_correction_replaces_and_never_duplicates(world: World, service: Service) -> None:
     world.vendor_a.post("/portal/sites/alpha-floor/delete")
+    world.vendor_a.post("/portal/steps/sites")
     _v, chain = service.workspace.chain("calls")
     assert "alpha-floor" not in chain.sites_by_id
     assert chain.engagements_by_id["alpha-calls-work"].sites == []
@@ -124,7 +144,9 @@ def test_disclosure_status_per_vendor(world: World) -> None:
         for i in api.get("/api/chains/calls", headers=auth).json()["invitations"]
     }
     assert statuses == {"Alpha Calls": "opened", "Bravo Calls": "opened", "Alpha Subco": "opened"}
-    page = world.buyer.post("/chains/calls/invitations", {"supplier": "Charlie", "service": "mail"})
+    made = world.buyer.post("/chains/calls/invitations", {"supplier": "Charlie", "service": "mail"})
+    assert made.status_code == 303  # redirected: a refresh does not invite again
+    page = world.buyer.get(made.headers["location"])
     assert "status-invited" in page.text
     world.clock.advance(days=15)
     statuses = {
@@ -142,6 +164,7 @@ def test_the_dashboard_lists_the_newest_versions_and_links_to_the_rest(world: Wo
             "/portal/sites", {"name": f"Floor {n}", "address": f"{n + 10} Main St",
                               "city": "Newark", "state": "NJ", "zip": "07102"}
         )  # fmt: skip
+        world.vendor_a.post("/portal/steps/sites")
     page = world.buyer.get("/chains/calls").text
     history = page[page.index('id="history"') :]
     assert history.count("<tr>") - 1 == HISTORY_SHOWN  # the header row, then the versions
@@ -173,6 +196,7 @@ def test_a_parent_s_later_answers_keep_its_subcontractor_s_disclosure(
         {"name": "Taft call center", "address": "601 N Oak St", "city": "Taft", "state": "OK",
          "zip": "74463"},
     )  # fmt: skip
+    sub.post("/portal/steps/sites")
     # The parent acts after its subcontractor: a site of its own, a workforce, its signature.
     vendor.get("/portal")
     vendor.post(
@@ -250,6 +274,8 @@ def _cascade(buyer: Party, vendor: Party, sub: Party) -> None:
         {"site": "taft-call-center", "labor": "unknown", "headcount": "40", "pay_amount": "1.45",
          "pay_per": "hour", "paid_to": "worker"},
     )  # fmt: skip
+    sub.post("/portal/steps/sites")
+    sub.post("/portal/steps/workforce")
 
 
 def _prison(page: str) -> str:

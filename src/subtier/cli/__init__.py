@@ -21,7 +21,7 @@ if sys.argv[1:2] and sys.argv[1] in warmup.COMMANDS:
 # Imported for their commands, in the order `subtier --help` lists them.
 from subtier.cli import check, screen, lists, chains, monitor, audit, contracts, files  # noqa: F401, I001
 from subtier.cli import entry
-from subtier.cli import serve, fec, invite  # noqa: F401
+from subtier.cli import serve, teams, fec, invite  # noqa: F401
 from subtier.cli.common import app
 
 main = entry.main

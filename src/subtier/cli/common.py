@@ -30,10 +30,10 @@ app = typer.Typer(
 
 
 # Notes on standard error ("wrote report.pdf", warnings); --quiet silences them, not errors.
-err = Console(stderr=True, soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
-errors = Console(stderr=True, soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 STARTED = time.perf_counter()

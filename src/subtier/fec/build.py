@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from pydantic import ValidationError
+
 from subtier.core.model import Chain, Engagement, Money, Organization, OrgType, Per
+from subtier.errors import InputError
 from subtier.fec.abroad import payee_country
 from subtier.fec.classify import Rules, classify, default_rules
 from subtier.fec.conduits import label
@@ -66,7 +69,27 @@ def _date(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+# The root's source names the files read, up to this many: a run over thousands of filings
+# would otherwise make a text longer than a chain allows.
+_NAMED_FILES = 50
+
+
+def _refused(error: ValidationError, what: str, source: str) -> InputError:
+    """A value the filings hold that no chain may (a name over the chain's length limit): an
+    error naming the payee and the lines it was read from."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return InputError(f"{source}: {what}, {where}: {first['msg']}")
+
+
 def organization(payee: Payee, source: str) -> Organization:
+    try:
+        return _organization(payee, source)
+    except ValidationError as error:
+        raise _refused(error, f"payee {payee.name[:60]!r}", source) from None
+
+
+def _organization(payee: Payee, source: str) -> Organization:
     country = payee_country(payee.state, payee.city, payee.zip)
     return Organization(
         id=payee.id,
@@ -80,6 +103,13 @@ def organization(payee: Payee, source: str) -> Organization:
         zip=payee.zip or None,
         source=source,
     )
+
+
+def _filings(sources: Sequence[str]) -> str:
+    names = [s.rsplit("/", 1)[-1] for s in sources]
+    shown = ", ".join(names[:_NAMED_FILES])
+    more = len(names) - _NAMED_FILES
+    return f"FEC filings: {shown}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def build_chain(
@@ -96,16 +126,19 @@ def build_chain(
     used = {f.payee for f in flows} | {f.buyer for f in flows if f.buyer}
     used |= {f.via for f in flows if f.via}
     first_source: Mapping[str, str] = {f.payee: _lines(f).split(";")[0] for f in flows}
-    orgs = [
-        Organization(
-            id=root,
-            name=committee_name or committee,
-            type=OrgType.CAMPAIGN,
-            country="US",
-            identifiers={"fec": committee},
-            source="FEC filings: " + ", ".join(s.rsplit("/", 1)[-1] for s in sources),
-        )
-    ]
+    try:
+        orgs = [
+            Organization(
+                id=root,
+                name=committee_name or committee,
+                type=OrgType.CAMPAIGN,
+                country="US",
+                identifiers={"fec": committee},
+                source=_filings(sources),
+            )
+        ]
+    except ValidationError as error:
+        raise _refused(error, f"committee {committee}", _filings(sources)) from None
     orgs += [organization(p, first_source.get(p.id, "")) for p in payees if p.id in used]
     engagements: list[Engagement] = []
     names = {p.id: p.name for p in payees}
@@ -120,8 +153,8 @@ def build_chain(
         source = _lines(flow)
         if flow.via is not None:
             source += f"; paid through {names[flow.via]} ({label(flow.flow.conduit)})"
-        engagements.append(
-            Engagement(
+        try:
+            engagement = Engagement(
                 id=f"fec-{number}",
                 buyer=buyer,
                 supplier=flow.payee,
@@ -133,17 +166,22 @@ def build_chain(
                 paid_through=flow.via,
                 source=source,
             )
+        except ValidationError as error:
+            raise _refused(error, f"payments to {names[flow.payee][:60]!r}", source) from None
+        engagements.append(engagement)
+    try:
+        return Chain(
+            subtier=1,
+            name=f"{committee_name or committee}: payees from FEC Schedule B",
+            root=root,
+            description=(
+                "Built by `subtier fec` from FEC filings. Tier 1: operating expenditures paid by the "
+                "committee, and the merchants and payees itemized under a card issuer, a payment "
+                "or payroll processor or a reimbursed person (paid_through); tier 2: memo "
+                "sub-itemizations under a vendor that passed the money on."
+            ),
+            organizations=orgs,
+            engagements=engagements,
         )
-    return Chain(
-        subtier=1,
-        name=f"{committee_name or committee}: payees from FEC Schedule B",
-        root=root,
-        description=(
-            "Built by `subtier fec` from FEC filings. Tier 1: operating expenditures paid by the "
-            "committee, and the merchants and payees itemized under a card issuer, a payment "
-            "or payroll processor or a reimbursed person (paid_through); tier 2: memo "
-            "sub-itemizations under a vendor that passed the money on."
-        ),
-        organizations=orgs,
-        engagements=engagements,
-    )
+    except ValidationError as error:
+        raise _refused(error, f"committee {committee}", _filings(sources)) from None

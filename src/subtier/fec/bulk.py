@@ -18,7 +18,7 @@ from typing import IO
 
 from subtier.errors import InputError
 from subtier.fec.lines import form_family
-from subtier.fec.records import Disbursement, parse_cents
+from subtier.fec.records import FIELD_LIMIT, Disbursement, parse_cents
 
 COLUMNS = [
     "CMTE_ID",
@@ -147,7 +147,12 @@ def parse_line(line: str, source: str, number: int) -> Disbursement | None:
     stripped = line.rstrip("\r\n")
     if not stripped.strip():
         return None
+    if "\r" in stripped or "\x00" in stripped:
+        what = "a carriage return (CR)" if "\r" in stripped else "a NUL byte"
+        raise InputError(f"{what} inside the line", file=source, line=number)
     fields = stripped.split("|")
+    if len(stripped) > FIELD_LIMIT:
+        _check_lengths(fields, source, number)
     if number == 1 and _is_header(fields):
         return None  # a header row added by hand: the columns are known, so skip it
     if number == 1 and len(fields) not in (25, 26):
@@ -158,6 +163,19 @@ def parse_line(line: str, source: str, number: int) -> Disbursement | None:
             line=1,
         )
     return parse_fields(fields, source, number)
+
+
+def _check_lengths(fields: Sequence[str], source: str, number: int) -> None:
+    """Refuse a field longer than any FEC field can be, naming its column."""
+    for position, value in enumerate(fields):
+        if len(value) > FIELD_LIMIT:
+            column = COLUMNS[position] if position < len(COLUMNS) else f"field {position + 1}"
+            raise InputError(
+                f"{column} is {len(value):,} characters long; FEC fields are at most "
+                f"{FIELD_LIMIT:,}",
+                file=source,
+                line=number,
+            )
 
 
 def _is_header(fields: Sequence[str]) -> bool:
@@ -196,6 +214,12 @@ def _read(
             if done >= 1 << 20:
                 on_progress(done)
                 done = 0
+        if line.endswith("\r"):  # the reader ends a line at a lone CR too
+            raise InputError(
+                "a carriage return (CR) inside the line: lines end with LF or CR LF only",
+                file=source,
+                line=number,
+            )
         if not line.endswith("\n"):
             fields = line.split("|")
             if len(fields) < 25:

@@ -2,17 +2,18 @@
 
 Every line is checked against FastFEC's own form table first (:mod:`subtier.fec.forms`):
 FastFEC skips a line it has no mapping for, and crashes the process on a file that is not a
-filing at all, so neither may reach it. FastFEC then parses the whole file (its generator is
-always consumed to the end: leaving it early hangs the process at exit), and each Schedule B
-row is checked and normalized into a :class:`~subtier.fec.records.Disbursement` that knows its
-line in the file.
+filing at all, on a field that is a lone double quote, and splits lines at a bare CR, so none of
+these may reach it; NULs and fields longer than :data:`FIELD_LIMIT` are refused too. FastFEC then
+parses the whole file in a child process (:mod:`subtier.fec.isolated`: a crash the checks missed
+is an error naming the line, not the end of this process), and each Schedule B row is checked
+and normalized into a :class:`~subtier.fec.records.Disbursement` that knows its line in the
+file.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from typing import Any
 from subtier.errors import InputError
 from subtier.fec.forms import amount_column, columns, known_version
 from subtier.fec.lines import form_family
-from subtier.fec.records import Disbursement, parse_cents, person_name
+from subtier.fec.records import FIELD_LIMIT, Disbursement, parse_cents, person_name
 
 FS = b"\x1c"
 _FILING_NUMBER = re.compile(r"(\d{3,})")
@@ -98,12 +99,51 @@ class _Scan:
     amounts: dict[int, int]  # Schedule B records (by position) → amount in cents, from the text
 
 
+def _check_bytes(line: bytes, delimiter: bytes, name: str, number: int) -> None:
+    """Refuse what FastFEC cannot read safely: it aborts the process on a field that is a lone
+    double quote, and splits a line at a bare carriage return."""
+    if b"\r" in line:
+        raise InputError(
+            "a carriage return (CR) inside the line: lines end with LF or CR LF only",
+            file=name,
+            line=number,
+        )
+    if delimiter == FS:
+        for position, raw in enumerate(line.split(FS), start=1):
+            if raw.strip() == b'"':
+                raise InputError(
+                    f'field {position} is a lone double quote ("): an unfinished quoted field',
+                    file=name,
+                    line=number,
+                )
+            if len(raw) > FIELD_LIMIT:
+                raise InputError(
+                    f"field {position} is {len(raw):,} characters long; FEC fields are at most "
+                    f"{FIELD_LIMIT:,}",
+                    file=name,
+                    line=number,
+                )
+    elif len(line) > FIELD_LIMIT * 60:
+        raise InputError(
+            f"the line is {len(line):,} characters long: not an FEC filing's line",
+            file=name,
+            line=number,
+        )
+
+
 def scan(data: bytes, name: str) -> _Scan:
     """Check every line against the form table; the line number of every record."""
     if not data.strip():
         raise InputError("empty file: not an FEC electronic filing", file=name, line=1)
     if b"\x00" in data[:4096]:
         raise InputError("a binary file, not an FEC electronic filing", file=name, line=1)
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError(
+            "a NUL byte inside the line: a damaged or binary file",
+            file=name,
+            line=data.count(b"\n", 0, nul) + 1,
+        )
     lines = data.split(b"\n")
     version, delimiter, header_lines = _header(lines, name)
     if not known_version(version):
@@ -116,6 +156,8 @@ def scan(data: bytes, name: str) -> _Scan:
     forms: list[str] = []
     counts: list[tuple[int, int]] = []
     amounts: dict[int, int] = {}
+    for number, raw in enumerate(lines[:header_lines], start=1):
+        _check_bytes(raw.rstrip(b"\r"), delimiter, name, number)
     amount_at = amount_column(version)
     ends_cleanly = data.endswith(b"\n")
     last = len(lines)
@@ -123,6 +165,7 @@ def scan(data: bytes, name: str) -> _Scan:
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
+        _check_bytes(line, delimiter, name, number)
         fields = _fields(line, delimiter)
         form_type = fields[0]
         expected = columns(form_type, version)
@@ -257,7 +300,7 @@ def read_filing(path: Path, on_progress: Callable[[int], None] | None = None) ->
     from subtier.extras import require_extra
 
     require_extra("fec")
-    from fastfec import FastFEC  # type: ignore[import-untyped]
+    from subtier.fec import isolated
 
     name = str(path)
     try:
@@ -274,43 +317,42 @@ def read_filing(path: Path, on_progress: Callable[[int], None] | None = None) ->
     seen = 0
     report, family, amended = "", "", False
 
-    with FastFEC() as ff:
-        # The generator is consumed to its end whatever happens: FastFEC's parser thread
-        # blocks otherwise, and the process hangs at exit.
-        for form_type, row in ff.parse(io.BytesIO(data)):
-            if form_type == "header":
-                header = row
-                continue
-            index = seen
-            seen += 1
-            if on_progress is not None and seen % _PROGRESS_STEP == 0:
-                on_progress(_PROGRESS_STEP)
-            if problem is not None or index >= len(scanned.lines):
-                continue
-            line = scanned.lines[index]
-            forms[form_type] += 1
-            if index == 0:
-                report_row = row
-                family = form_family(form_type) or ""
-                amended = form_type.upper().endswith("A")
-                period = "..".join(
-                    _iso(row.get(k), name, line, k)
-                    for k in ("coverage_from_date", "coverage_through_date")
+    # FastFEC runs in a child process (a crash there is an error naming the line); its
+    # records are read to the end whatever happens, so its child always finishes.
+    for form_type, row in isolated.parse(data, name=name, lines=scanned.lines):
+        if form_type == "header":
+            header = row
+            continue
+        index = seen
+        seen += 1
+        if on_progress is not None and seen % _PROGRESS_STEP == 0:
+            on_progress(_PROGRESS_STEP)
+        if problem is not None or index >= len(scanned.lines):
+            continue
+        line = scanned.lines[index]
+        forms[form_type] += 1
+        if index == 0:
+            report_row = row
+            family = form_family(form_type) or ""
+            amended = form_type.upper().endswith("A")
+            period = "..".join(
+                _iso(row.get(k), name, line, k)
+                for k in ("coverage_from_date", "coverage_through_date")
+            )
+            report = f"{_text(row, 'report_code')} {period}".strip()
+            continue
+        if not form_type.upper().startswith("SB"):
+            continue
+        try:
+            rows.append(
+                disbursement(
+                    row, name=name, line=line, filing=filing, report=report, form=family,
+                    amended=amended, fields=scanned.fields[index],
+                    cents=scanned.amounts.get(index),
                 )
-                report = f"{_text(row, 'report_code')} {period}".strip()
-                continue
-            if not form_type.upper().startswith("SB"):
-                continue
-            try:
-                rows.append(
-                    disbursement(
-                        row, name=name, line=line, filing=filing, report=report, form=family,
-                        amended=amended, fields=scanned.fields[index],
-                        cents=scanned.amounts.get(index),
-                    )
-                )  # fmt: skip
-            except InputError as error:
-                problem = error
+            )  # fmt: skip
+        except InputError as error:
+            problem = error
     if on_progress is not None:
         on_progress(seen % _PROGRESS_STEP)
     if problem is not None:

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 PERSON_TYPES = frozenset({"IND", "CAN"})
 _AMOUNT = re.compile(r"-?(\d+)(?:\.(\d{0,2}))?")
 
+# The longest field the FEC formats define is 200 characters (memo text, purpose); a field
+# five times as long is not a filing's, and refusing it keeps a hostile file from costing
+# minutes further on.
+FIELD_LIMIT = 1_000
+
 
 @dataclass(frozen=True, slots=True)
 class Disbursement:

@@ -26,11 +26,14 @@ from pydantic import ValidationError
 
 from subtier.core.model import Chain, OrgType, Per, validate_chain
 from subtier.errors import InputError
+from subtier.formats.locate import locate
+from subtier.formats.nesting import check_depth, too_deep
 
 __all__ = ["load_ocds_chain"]
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.:\-]+")
 _AGENCY_ROLES = frozenset({"buyer", "procuringEntity"})
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _SKIPPED_AWARDS = frozenset({"cancelled", "unsuccessful"})
 _ADDRESS = {
     "streetAddress": "address",
@@ -102,7 +105,7 @@ def load_ocds_chain(path: Path, root: str | None = None) -> Chain:
             "no releases: expected an OCDS release package, record package or release",
             file=where,
         )
-    return _Reader(where, package).chain(root, path.stem)
+    return _Reader(where, package, text).chain(root, path.stem)
 
 
 # -- reading the documents --------------------------------------------------------------------
@@ -113,14 +116,18 @@ def _documents(text: str, where: str) -> list[tuple[Any, int | None]]:
     if not text.strip():
         raise InputError("empty file: expected OCDS JSON", file=where)
     try:
-        return [(json.loads(text), None)]
+        return [(check_depth(json.loads(text), text, where), None)]
+    except RecursionError:
+        raise too_deep(text, where) from None
     except json.JSONDecodeError as error:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if len(lines) > 1 and _is_json_object(lines[0][1]):
             out: list[tuple[Any, int | None]] = []
             for n, line in lines:
                 try:
-                    out.append((json.loads(line), n))
+                    out.append((check_depth(json.loads(line), line, where, n), n))
+                except RecursionError:
+                    raise too_deep(line, where, n) from None
                 except json.JSONDecodeError as bad:
                     message = f"not JSON: {bad.msg} (column {bad.colno})"
                     raise InputError(message, file=where, line=n) from None
@@ -231,8 +238,9 @@ def merge_releases(releases: list[_Release]) -> list[_Release]:
 
 
 class _Reader:
-    def __init__(self, file: str, package: _Package) -> None:
+    def __init__(self, file: str, package: _Package, text: str = "") -> None:
         self.file = file
+        self.text = text
         self.package = package
         self.party_ids: dict[str, set[str]] = {}  # ocid → party ids in any of its releases
         self.chain_ids: dict[str, str] = {}  # OCDS party id → chain id
@@ -253,7 +261,17 @@ class _Reader:
         where = f"{release.path}.{path}" if path else release.path
         ocid = _text(release.data.get("ocid"))
         what = f"{release.name} (ocid {ocid})" if ocid else release.name
-        return InputError(f"{what}: {message}", file=self.file, line=release.line, field=where)
+        line = release.line
+        if line is None and self.text:  # one document: the line of the field in it
+            line = locate(self.text, _field_path(where))
+        return InputError(f"{what}: {message}", file=self.file, line=line, field=where)
+
+    def status(self, release: _Release, value: Any, path: str) -> str | None:
+        """A status code: a string, or absent; a list or an object is an error naming it."""
+        if value is None or isinstance(value, str):
+            return value
+        kind = "a list" if isinstance(value, list) else type(value).__name__
+        raise self.error(release, f"status should be a code such as 'active', not {kind}", path)
 
     def _new_id(self, raw: str) -> str:
         cleaned = _ID_CHARS.sub("-", raw)
@@ -407,7 +425,8 @@ class _Reader:
         for release in releases:
             for i, contract in enumerate(_dicts(release.data.get("contracts"))):
                 award_id = _text(contract.get("awardID"))
-                if award_id is None or contract.get("status") == "cancelled":
+                status = self.status(release, contract.get("status"), f"contracts[{i}].status")
+                if award_id is None or status == "cancelled":
                     continue
                 entry = (release, f"contracts[{i}]", contract)
                 out.setdefault((release.ocid, award_id), []).append(entry)
@@ -426,7 +445,7 @@ class _Reader:
         award_id = _text(award.get("id"))
         if award_id is None:
             raise self.error(release, "award without an id", f"{path}.id")
-        if award.get("status") in _SKIPPED_AWARDS:
+        if self.status(release, award.get("status"), f"{path}.status") in _SKIPPED_AWARDS:
             return
         what = f"award {award_id!r} supplier"
         suppliers = [
@@ -548,6 +567,11 @@ class _Reader:
             chain_id, n = f"{cleaned}-{n}", n + 1
         self.engagement_ids.add(chain_id)
         self.engagements[key] = {"id": chain_id, **fields}
+
+
+def _field_path(where: str) -> tuple[str | int, ...]:
+    """``releases[0].awards[1].status`` as the path ``("releases", 0, "awards", 1, "status")``."""
+    return tuple(int(index) if index else key for key, index in _PATH_PART.findall(where))
 
 
 # -- values -----------------------------------------------------------------------------------

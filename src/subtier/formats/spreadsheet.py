@@ -244,10 +244,43 @@ class _Book:
     problems: list[CellProblem] = field(default_factory=list)
 
 
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_PROLOG_BYTES = 1 << 16
+
+
+def _refuse_dtd(path: Path) -> None:
+    """A workbook's XML parts never declare a DTD; one that does is refused, naming the part.
+
+    A DTD's entities can expand a few bytes into gigabytes ("billion laughs") or pull in other
+    files; Excel and LibreOffice never write one. A DTD comes before the first element, so the
+    beginning of each part is enough.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(member) as part:
+                    head = part.read(_PROLOG_BYTES)
+                found = _DTD.search(head)
+                if found:
+                    line = head.count(b"\n", 0, found.start()) + 1
+                    raise InputError(
+                        f"part {member.filename}, line {line}: a DTD (<!DOCTYPE or <!ENTITY) "
+                        "is not allowed in a workbook; save it again from a spreadsheet program",
+                        file=str(path),
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+        return  # not a readable zip: openpyxl says so below
+
+
 def _read_xlsx(path: Path) -> _Book:
     from openpyxl import load_workbook
 
     name = str(path)
+    _refuse_dtd(path)
     try:
         with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
             warnings.simplefilter("ignore")
@@ -261,15 +294,7 @@ def _read_xlsx(path: Path) -> _Book:
             key = sheet.title.strip().lower()
             if key not in SHEETS or key in found.sheets:
                 continue
-            rows: list[Row] = []
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                rows.append(
-                    (
-                        number,
-                        [_ExcelError(c.value) if c.data_type == "e" else c.value for c in cells],
-                    )
-                )
-            found.sheets[key] = rows
+            found.sheets[key] = _sheet_rows(sheet, name)
             found.places[key] = (name, f"sheet {sheet.title!r}")
     finally:
         book.close()
@@ -281,6 +306,23 @@ def _read_xlsx(path: Path) -> _Book:
                 CellProblem(key, None, None, f"missing sheet{hint}; the workbook has {have}")
             )
     return found
+
+
+def _sheet_rows(sheet: Any, name: str) -> list[Row]:
+    """The rows of a read-only sheet; its XML is parsed here, so a broken part is an error
+    naming the sheet and the row after the last one read."""
+    rows: list[Row] = []
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            rows.append(
+                (number, [_ExcelError(c.value) if c.data_type == "e" else c.value for c in cells])
+            )
+    except Exception as error:  # openpyxl passes on the XML parser's errors of many kinds
+        raise InputError(
+            f"sheet {sheet.title!r}, row {len(rows) + 1}: not a readable sheet ({error})",
+            file=name,
+        ) from None
+    return rows
 
 
 def _read_folder(path: Path) -> _Book:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from subtier.core.model.limits import ADDRESS_MAX, NAME_MAX
 from subtier.core.screen import ListInfo, Record, RiskList, make_record
 from subtier.core.screen.details import EntryDetails
 from subtier.core.screen.kinds import ListKind, kind_from_metadata, parse_kind
@@ -122,8 +123,11 @@ def _rows_of(reader: Any, path: Path) -> tuple[list[_Row], _Extras]:
             row += [""] * (width - len(row))
         c = [row[i].strip() if i >= 0 else "" for i in at]
         id_, name = c[0], c[1]
+        address = _first(c[2])
         if not id_ or not name or id_ in seen:
             _bad_row(id_, name, path, reader.line_num)
+        if len(name) > NAME_MAX or (address and len(address) > ADDRESS_MAX):
+            _too_long(name, address, path, reader.line_num)
         seen.add(id_)
         latitude, longitude, extent = (
             _numbers(c, path, reader.line_num) if c[7] or c[8] or c[9] else (None, None, None)
@@ -135,7 +139,7 @@ def _rows_of(reader: Any, path: Path) -> tuple[list[_Row], _Extras]:
         # Spelled out, not looped over: a million rows pass through here.
         rows.append(
             (
-                id_, name, _first(c[2]), c[3] or None, c[4] or None, c[5] or None, _first(c[6]),
+                id_, name, address, c[3] or None, c[4] or None, c[5] or None, _first(c[6]),
                 latitude, longitude, extent, c[10] or None, aliases, identifiers,
             )
         )  # fmt: skip
@@ -187,7 +191,23 @@ def _many(
             first_seen=first.strip() or None,
             last_seen=last.strip() or None,
         )
-    return _split(aliases_cell), identifiers or None
+    aliases = _split(aliases_cell)
+    for alias in aliases:
+        if len(alias) > NAME_MAX:
+            message = f"an alias of {len(alias):,} characters; names are at most {NAME_MAX:,}"
+            raise InputError(message, file=str(path), line=line, field="aliases")
+    return aliases, identifiers or None
+
+
+def _too_long(name: str, address: str | None, path: Path, line: int) -> NoReturn:
+    """A name or an address far longer than any real one: the list is refused, naming it."""
+    field, plural, value, limit = (
+        ("name", "names", name, NAME_MAX)
+        if len(name) > NAME_MAX
+        else ("address", "addresses", address or "", ADDRESS_MAX)
+    )
+    message = f"{len(value):,} characters; {plural} are at most {limit:,}"
+    raise InputError(message, file=str(path), line=line, field=field)
 
 
 def _bad_row(id_: str, name: str, path: Path, line: int) -> NoReturn:

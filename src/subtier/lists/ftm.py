@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,10 +30,12 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from subtier.core.model.limits import ADDRESS_MAX, NAME_MAX
 from subtier.core.screen import ListInfo, Record, RiskList, make_record
 from subtier.core.screen.details import EntryDetails
 from subtier.core.screen.kinds import ListKind, kind_from_metadata
 from subtier.errors import InputError
+from subtier.formats.nesting import MAX_DEPTH, depth
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 
@@ -58,6 +61,9 @@ IDENTIFIER_PROPS = (
 FTM_SUFFIXES = (".json", ".jsonl", ".ijson", ".ftm")
 
 _BOM = b"\xef\xbb\xbf"
+# A list or an object inside a list: the only shapes that need a closer look (a property's
+# values in a list, or a nested entity). A search at C speed, so plain lines cost nothing more.
+_NESTED = re.compile(rb"\[\s*[\[{]")
 _HINT = "each line must be one JSON entity, or the whole file one JSON array of entities"
 
 
@@ -152,6 +158,7 @@ def read_ftm_list(
             if schema == "Address":
                 _unique(entity_id, addresses, where, line, label)
                 addresses[entity_id] = _address(props)
+                _check_length(addresses[entity_id].line, "address", ADDRESS_MAX, where, line, label)
                 continue
             if schema == "Sanction":
                 program = _program(props)
@@ -168,6 +175,7 @@ def read_ftm_list(
             if entry is None:
                 unnamed += 1
             else:
+                _check_lengths(entry, where, line, label)
                 assert isinstance(entity, dict)  # _check made sure
                 entry.details = _details(entity, props)
                 topics.update(entry.details.topics)
@@ -266,7 +274,9 @@ def _entities(
                 f"not valid JSON: {error.msg}", file=where, line=error.lineno
             ) from None
         for position, item in enumerate(items, 1):
-            yield None, f"entity {position} of the array: ", item
+            label = f"entity {position} of the array: "
+            _check_shape(item, where, None, label)
+            yield None, label, item
         return
     handle.seek(0)
     for number, raw_line in enumerate(handle, 1):
@@ -279,7 +289,26 @@ def _entities(
         except orjson.JSONDecodeError as error:
             message = f"not valid JSON ({error.msg}); {_HINT}"
             raise InputError(message, file=where, line=number) from None
+        if _NESTED.search(text):
+            _check_shape(value, where, number, "")
         yield number, "", value
+
+
+def _check_shape(entity: object, where: str, line: int | None, label: str) -> None:
+    """FtM property values are lists of strings, or of nested entities: a list inside a list
+    is an error naming the property, and nesting deeper than a file needs is refused (it would
+    end in a ``RecursionError`` far from the file)."""
+    props = entity.get("properties") if isinstance(entity, dict) else None
+    if not isinstance(props, dict):
+        return
+    for key, values in props.items():
+        for value in values if isinstance(values, list) else ():
+            if isinstance(value, list):
+                message = f"{label}property {key!r} holds a list inside its list of values"
+                raise InputError(message, file=where, line=line, field=f"properties.{key}")
+            if isinstance(value, dict) and depth(value) > MAX_DEPTH:
+                message = f"{label}property {key!r} nests entities more than {MAX_DEPTH} deep"
+                raise InputError(message, file=where, line=line, field=f"properties.{key}")
 
 
 def _check(
@@ -397,7 +426,8 @@ def _entry(
         pending.parts = _AddressParts(line)
         return pending
     refs: list[str] = []
-    for ref in props.get("addressEntity") or []:
+    given = props.get("addressEntity") or []
+    for ref in given if isinstance(given, list) else [given]:
         if isinstance(ref, dict):  # a nested entity, as some FtM exports write references
             ref_props = ref.get("properties")
             if isinstance(ref_props, dict) and ref.get("schema") == "Address":
@@ -411,6 +441,26 @@ def _entry(
     else:
         pending.refs = tuple(refs)
     return pending
+
+
+def _check_lengths(entry: _Pending, where: str, line: int | None, label: str) -> None:
+    """An entry's names and address within the chain's limits; a longer one refuses the list,
+    naming its line (a 30 MB name took half a minute to normalize)."""
+    for value in (entry.name, *entry.aliases):
+        _check_length(value, "name", NAME_MAX, where, line, label)
+    if entry.parts is not None:
+        _check_length(entry.parts.line, "address", ADDRESS_MAX, where, line, label)
+
+
+def _check_length(
+    value: str | None, what: str, limit: int, where: str, line: int | None, label: str
+) -> None:
+    if value is not None and len(value) > limit:
+        article, plural = ("an", "addresses") if what == "address" else ("a", f"{what}s")
+        message = (
+            f"{label}{article} {what} of {len(value):,} characters; {plural} are at most {limit:,}"
+        )
+        raise InputError(message, file=where, line=line, field=what)
 
 
 def _built(entry: _Pending) -> Record:

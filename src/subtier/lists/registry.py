@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -33,6 +33,7 @@ from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
 from subtier.lists.ftm import FTM_SUFFIXES, load_ftm_list
 from subtier.lists.home import home
+from subtier.output import remove_stale_temporaries, temporary_path
 
 Format = Literal["csv", "ftm"]
 
@@ -47,6 +48,9 @@ _LOADERS: dict[Format, Callable[[Path, str | None, ListKind | None], RiskList]] 
     "ftm": load_ftm_list,
 }
 _SIDECAR = ".meta.json"
+# What follows a list's name in the name of a stored copy: ".<token>.csv", or ".csv" as copies
+# were named before they were named per version.
+_COPY = re.compile(r"(\.[0-9a-f]{16})?\.(csv|ftm\.json)")
 ACCEPTED = ", ".join((*CSV_SUFFIXES, *FTM_SUFFIXES, ".ftm.json"))
 
 
@@ -118,8 +122,13 @@ def register_list(
         raise InputError("no such file", file=str(path))
     folder = lists_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{name}{_EXTENSIONS[fmt]}"
-    data_tmp = _copy_to_temp(path, folder, name)
+    remove_stale_temporaries(folder)  # left by a registration that was killed
+    try:
+        previous = find_registration(name)
+    except InputError:  # a damaged sidecar is replaced by this registration
+        previous = None
+    target = folder / f"{name}.{secrets.token_hex(8)}{_EXTENSIONS[fmt]}"
+    data_tmp = _copy_to_temp(path, target)
     meta_tmp: Path | None = None
     try:
         try:
@@ -133,6 +142,7 @@ def register_list(
         sidecar = {
             "name": name,
             "format": fmt,
+            "file": target.name,
             "original": str(path.resolve()),
             "registered_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "version": info.version,
@@ -142,18 +152,38 @@ def register_list(
         }
         if kind is not None:
             sidecar["kind_given"] = True
-        meta_tmp = _write_temp(folder, name, json.dumps(sidecar, indent=2).encode() + b"\n")
+        sidecar_path = folder / f"{name}{_SIDECAR}"
+        meta_tmp = _write_temp(sidecar_path, json.dumps(sidecar, indent=2).encode() + b"\n")
+        # Under its own new name, the copy is in force for no one until the sidecar says so.
         os.replace(data_tmp, target)
-        os.replace(meta_tmp, folder / f"{name}{_SIDECAR}")
+        _sync_dir(folder)
+        os.replace(meta_tmp, sidecar_path)  # the one step: from here the new version is in force
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     finally:
         for leftover in (data_tmp, meta_tmp):
             if leftover is not None:
                 leftover.unlink(missing_ok=True)
-    for other, extension in _EXTENSIONS.items():
-        if other != fmt:  # a name re-registered in another format: drop the old copy
-            (folder / f"{name}{extension}").unlink(missing_ok=True)
     _sync_dir(folder)
+    # The copy the previous sidecar named stays, for a reader that read it just before the
+    # switch; older ones go.
+    keep = {target.name, Path(previous.info.source).name if previous else ""}
+    _remove_copies(folder, name, keep)
     return info
+
+
+def _copies(folder: Path, name: str) -> list[Path]:
+    """Every stored copy of the list ``name``, of any version, in the current or old naming."""
+    return [
+        path for path in folder.glob(f"{name}.*") if _COPY.fullmatch(path.name.removeprefix(name))
+    ]
+
+
+def _remove_copies(folder: Path, name: str, keep: set[str]) -> None:
+    for path in _copies(folder, name):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def registrations() -> list[Registration]:
@@ -213,15 +243,18 @@ def remove_list(name: str) -> None:
         raise InputError(f"no registered list named {name!r}{did_you_mean(name)}")
     # The sidecar goes first: without it the name is unregistered, whatever else remains.
     sidecar.unlink()
-    for extension in _EXTENSIONS.values():
-        (folder / f"{name}{extension}").unlink(missing_ok=True)
+    _remove_copies(folder, name, set())
     _sync_dir(folder)
 
 
-def _copy_to_temp(source: Path, folder: Path, name: str) -> Path:
-    """Copy ``source`` to a new temporary file in ``folder``, durably, keeping its mtime."""
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    path = Path(temp)
+def _create_temp(final: Path) -> tuple[int, Path]:
+    path = temporary_path(final)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
+
+
+def _copy_to_temp(source: Path, final: Path) -> Path:
+    """Copy ``source`` to a new temporary file beside ``final``, durably, keeping its mtime."""
+    handle, path = _create_temp(final)
     try:
         with source.open("rb") as src, os.fdopen(handle, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
@@ -236,13 +269,17 @@ def _copy_to_temp(source: Path, folder: Path, name: str) -> Path:
     return path
 
 
-def _write_temp(folder: Path, name: str, data: bytes) -> Path:
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    return Path(temp)
+def _write_temp(final: Path, data: bytes) -> Path:
+    handle, path = _create_temp(final)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _sync_dir(folder: Path) -> None:
@@ -266,11 +303,15 @@ def _read_sidecar(path: Path) -> Registration:
             raise ValueError
         # Sidecars written before lists had kinds: every list was screened as a watch list.
         kind = ListKind(data.get("kind", ListKind.WATCH.value))
+        # Sidecars written before copies were named per version name no file: <name>.<ext>.
+        copy = str(data.get("file") or f"{name}{_EXTENSIONS[fmt]}")
+        if not _COPY.fullmatch(copy.removeprefix(name)) or not copy.startswith(name):
+            raise ValueError
         info = ListInfo(
             name=name,
             version=str(data["version"]),
             entries=int(data["entries"]),
-            source=str(path.parent / f"{name}{_EXTENSIONS[fmt]}"),
+            source=str(path.parent / copy),
             kind=kind,
             data_date=str(data.get("data_date", "")),
         )

@@ -2,7 +2,8 @@
 
 - A key's weight is index.key_weight(kind, entries under the key), from the list side.
 - Each query key group adds, per entry, the weight of its best key the entry has.
-- Keys under more than MAX_POSTING entries find nothing; a common name word ("n:") still adds
+- Keys under more than MAX_POSTING entries, and keys of the kinds in ONLY_ADDS (the country),
+  find nothing; a common name word ("n:") or a country ("c:") still adds
   its weight to the entries found otherwise that have it.
 - Weights are rounded to WEIGHT_DIGITS, kept from MIN_CANDIDATE_WEIGHT, and the best ``limit``
   per query and list go on, ties to the earlier list position.
@@ -12,7 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from subtier.core.screen.index import MAX_POSTING, MIN_CANDIDATE_WEIGHT, WEIGHT_DIGITS, key_weight
+from subtier.core.screen.index import (
+    ADDS_WHEN_COMMON,
+    MAX_POSTING,
+    MIN_CANDIDATE_WEIGHT,
+    ONLY_ADDS,
+    WEIGHT_DIGITS,
+    key_weight,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -35,7 +43,8 @@ def keyed_list(spark: SparkSession, entry_keys: DataFrame) -> DataFrame:
     )
     info = sizes.join(fn.broadcast(weights), ["kind", "size"])
     return entry_keys.join(info, ["list_no", "key"]).withColumn(
-        "common", fn.col("size") > MAX_POSTING
+        "common",
+        (fn.col("size") > MAX_POSTING) | fn.substring("key", 1, 1).isin(*sorted(ONLY_ADDS)),
     )
 
 
@@ -61,7 +70,8 @@ def candidates(hits: DataFrame, keyed: DataFrame, limit: int, small: bool) -> Da
         .groupBy("ordinal", "list_no", "position")
         .agg(fn.sum("weight").alias("weight"))
     )
-    common_words = hits.where(fn.col("common") & (fn.col("key").startswith("n:"))).select(
+    adds = fn.substring("key", 1, 1).isin(*sorted(ADDS_WHEN_COMMON))
+    common_words = hits.where(fn.col("common") & adds).select(
         "ordinal", "list_no", "key", fn.col("weight").alias("extra")
     )
     extra = (

@@ -2,7 +2,7 @@
 
 The hash chain (audit.verify) shows that no record was edited, inserted or deleted. This shows
 that the data the records speak of is still what they say: each chain version, each check run
-and its findings, each review decision, each disclosure and each signature. Each kind of record
+and its findings, each review decision, each disclosure, each signature and each attached file. Each kind of record
 names its row and says what the row held; a row whose data no longer matches names the first
 record that vouched for it, and a row that no record vouches for is named by itself.
 
@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -57,6 +58,14 @@ def disclosure_data(invitation_id: int, content: Any, applied: Any) -> dict[str,
     return {"invitation_id": invitation_id, "content": content, "applied": applied}
 
 
+def attachment_data(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "invitation_id": r["invitation_id"], "kind": r["kind"], "filename": r["filename"],
+        "media_type": r["media_type"], "size": r["size"], "sha256": r["sha256"],
+        "uploaded_by": r["uploaded_by"],
+    }  # fmt: skip
+
+
 @dataclass
 class _Rows:
     """The stored rows, read once, and which of them a record has claimed."""
@@ -69,6 +78,8 @@ class _Rows:
     chain_keys: dict[int, str]
     attestations: dict[int, Any]
     disclosures: dict[int, Any]
+    attachments: dict[int, Any] = field(default_factory=dict)
+    files: Path | None = None  # the folder of attached files; None: their rows only
     claimed: set[tuple[str, object]] = field(default_factory=set)
 
 
@@ -91,13 +102,18 @@ def _read(conn: Connection) -> _Rows:
         chain_keys=keys,
         attestations={r.invitation_id: r for r in conn.execute(select(t.attestations))},
         disclosures={r.invitation_id: r for r in conn.execute(select(t.disclosures))},
+        attachments={r.id: r for r in conn.execute(select(t.attachments))},
     )
 
 
-def verify_data(conn: Connection, records: list[AuditRecord]) -> Broken | None:
+def verify_data(
+    conn: Connection, records: list[AuditRecord], files: Path | None = None
+) -> Broken | None:
     """The first record whose data no longer matches the stored rows, else the first row that
-    no record vouches for, else None."""
+    no record vouches for, else None. Given the folder of attached ``files``, each attached
+    file is hashed again too."""
     rows = _read(conn)
+    rows.files = files
     # A disclosure changes in place: only the latest record of each one vouches for it now.
     latest_disclosure: dict[int, int] = {}
     for rec in records:
@@ -116,6 +132,8 @@ def verify_data(conn: Connection, records: list[AuditRecord]) -> Broken | None:
             why = _attestation(rec, rows)
         elif rec.action == "portal.disclose":
             why = _disclosure(rec, rows, latest_disclosure)
+        elif rec.action == "portal.attach":
+            why = _attachment(rec, rows)
         if why is not None:
             return Broken(rec.seq, f"{rec.action} {rec.subject}: {why}")
     return _unclaimed(rows)
@@ -222,6 +240,22 @@ def _disclosure(rec: AuditRecord, rows: _Rows, latest: dict[int, int]) -> str | 
     return None
 
 
+def _attachment(rec: AuditRecord, rows: _Rows) -> str | None:
+    row = rows.attachments.get(int(rec.details.get("attachment", -1)))
+    if row is None:
+        return "the attachment it records is gone (deleted)"
+    rows.claimed.add(("attachment", row.id))
+    if row_digest(attachment_data(row._mapping)) != rec.content_hash:
+        return "the stored attachment no longer matches (edited)"
+    if rows.files is not None:
+        path = rows.files / row.sha256[:2] / row.sha256
+        if not path.is_file():
+            return f"the attached file {row.filename!r} is missing from {rows.files}"
+        if hashlib.sha256(path.read_bytes()).hexdigest() != row.sha256:
+            return f"the attached file {row.filename!r} no longer matches its hash (edited)"
+    return None
+
+
 def _unclaimed(rows: _Rows) -> Broken | None:
     kinds: list[tuple[str, Iterable[Any], Any]] = [
         ("version", rows.versions.values(), lambda r: f"chain version {rows.version_labels[r.id]}"),
@@ -231,6 +265,8 @@ def _unclaimed(rows: _Rows) -> Broken | None:
          lambda r: f"the signature of invitation {r.invitation_id}"),
         ("disclosure", rows.disclosures.values(),
          lambda r: f"the disclosure of invitation {r.invitation_id}"),
+        ("attachment", rows.attachments.values(),
+         lambda r: f"attachment {r.id} ({r.filename}) of invitation {r.invitation_id}"),
     ]  # fmt: skip
     for kind, stored, name in kinds:
         for row in sorted(stored, key=lambda r: r.id):

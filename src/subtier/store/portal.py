@@ -35,7 +35,7 @@ from subtier.core.review import Tracked
 from subtier.store import tables as t
 from subtier.store.audit import row_digest
 from subtier.store.integrity import COVERS, attestation_data, disclosure_data
-from subtier.store.workspace import ChainVersion, _append_audit
+from subtier.store.workspace import DEFAULT_TEAM, ChainVersion, _append_audit, default_team
 
 Entry = tuple[str, str]  # who, and the subject of an audit record
 
@@ -85,6 +85,7 @@ class Invitation:
     opened_at: datetime | None
     claimed_at: datetime | None
     submitted_at: datetime | None
+    reissued_at: datetime | None = None  # the buyer issued a new link after it was opened
 
     def status(self, now: datetime) -> str:
         """invited, opened, submitted or overdue (due and not signed)."""
@@ -109,6 +110,15 @@ class Session:
     invitation_id: int | None
     csrf: str
     expires_at: datetime
+    team: int | None = None  # the buyer account's team; None for the admin token and vendors
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+    accounts: tuple[str, ...]
+    chains: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -142,18 +152,82 @@ class Portal:
 
     # Users and sessions -----------------------------------------------------------------------
 
-    def add_user(self, username: str, password_hash: str, now: datetime) -> bool:
-        """False if the name is taken."""
+    def add_user(
+        self, username: str, password_hash: str, now: datetime, team: int | None = None
+    ) -> bool:
+        """False if the name is taken. Without ``team``, the account joins the default team."""
         try:
             with _transaction(self.engine) as conn:
                 conn.execute(
                     insert(t.users).values(
-                        username=username, password_hash=password_hash, created_at=now
+                        username=username, password_hash=password_hash, created_at=now,
+                        team_id=team if team is not None else default_team(conn),
                     )
-                )
+                )  # fmt: skip
         except IntegrityError:
             return False
         return True
+
+    # Teams ------------------------------------------------------------------------------------
+
+    def add_team(self, name: str, now: datetime) -> bool:
+        """False if the name is taken."""
+        try:
+            with _transaction(self.engine) as conn:
+                conn.execute(insert(t.teams).values(name=name, created_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    def team_id(self, name: str) -> int | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.teams.c.id).where(t.teams.c.name == name)).scalar()
+        return None if found is None else int(found)
+
+    def teams(self) -> list[Team]:
+        """Every team with its accounts and chains, by name."""
+        with self.engine.connect() as conn:
+            teams = conn.execute(select(t.teams.c.id, t.teams.c.name).order_by(t.teams.c.name))
+            users = conn.execute(
+                select(t.users.c.team_id, t.users.c.username).order_by(t.users.c.username)
+            ).all()
+            chains = conn.execute(
+                select(t.chains.c.team_id, t.chains.c.key).order_by(t.chains.c.key)
+            ).all()
+            return [
+                Team(
+                    int(row.id),
+                    row.name,
+                    tuple(u.username for u in users if u.team_id == row.id),
+                    tuple(c.key for c in chains if c.team_id == row.id),
+                )
+                for row in teams
+            ]
+
+    def move_user(self, username: str, team: int) -> bool:
+        """Put an account in a team; false if there is no such account."""
+        with _transaction(self.engine) as conn:
+            done = conn.execute(
+                update(t.users).where(t.users.c.username == username).values(team_id=team)
+            )
+        return done.rowcount == 1
+
+    def move_chain(self, key: str, team: int) -> bool:
+        """Give a chain to a team; false if there is no such chain."""
+        with _transaction(self.engine) as conn:
+            done = conn.execute(update(t.chains).where(t.chains.c.key == key).values(team_id=team))
+        return done.rowcount == 1
+
+    def chain_team(self, key: str) -> int | None:
+        """The team a chain belongs to (None if there is no such chain)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.chains.c.team_id).where(t.chains.c.key == key)).scalar()
+        return None if found is None else int(found)
+
+    def chain_teams(self) -> dict[str, int | None]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.chains.c.key, t.chains.c.team_id)).all()
+        return {r.key: (None if r.team_id is None else int(r.team_id)) for r in rows}
 
     def password_hash(self, username: str) -> tuple[int, str] | None:
         with self.engine.connect() as conn:
@@ -198,8 +272,9 @@ class Portal:
         if expires <= now:
             return None
         return Session(
-            row.id, row.kind, row.username, bool(row.admin), row.invitation_id, row.csrf, expires
-        )
+            row.id, row.kind, row.username, bool(row.admin), row.invitation_id, row.csrf, expires,
+            None if row.team_id is None else int(row.team_id),
+        )  # fmt: skip
 
     def end_session(self, token_hash: str) -> None:
         with _transaction(self.engine) as conn:
@@ -223,9 +298,11 @@ class Portal:
         expires_at: datetime,
         due_at: datetime,
         parent_id: int | None = None,
+        reissued: bool = False,
     ) -> int:
         """Invite the supplier of an engagement. Inviting it again issues a new link: the old
-        one stops working and any session opened with it ends."""
+        one stops working and any session opened with it ends. ``reissued`` marks a new link
+        for one that was opened: its answers are kept, and the next claimant is told."""
         with _transaction(self.engine) as conn:
             existing = conn.execute(
                 select(t.invitations.c.id).where(
@@ -252,6 +329,7 @@ class Portal:
                 .values(
                     token_hash=token_hash, expires_at=expires_at, due_at=due_at, claimed_at=None,
                     invited_by=by,
+                    **({"reissued_at": now} if reissued else {}),
                 )
             )  # fmt: skip
             return int(existing)
@@ -284,8 +362,24 @@ class Portal:
     def invitations(self, chain: str) -> list[Invitation]:
         return self._invitations("key", chain)
 
+    def invitation_by_supplier(self, chain: str, supplier: str) -> Invitation:
+        """The chain's first invitation of a supplier (tests and tools name parties so)."""
+        return next(i for i in self.invitations(chain) if i.supplier == supplier)
+
     def children(self, parent_id: int) -> list[Invitation]:
         return self._invitations("parent_id", parent_id)
+
+    def withdraw(self, ident: int) -> bool:
+        """Delete an invitation no one has opened; false if it was opened (or is gone)."""
+        with _transaction(self.engine) as conn:
+            done = conn.execute(
+                delete(t.invitations).where(
+                    t.invitations.c.id == ident,
+                    t.invitations.c.opened_at.is_(None),
+                    t.invitations.c.claimed_at.is_(None),
+                )
+            )
+        return done.rowcount == 1
 
     def mark_opened(self, ident: int, now: datetime) -> None:
         with _transaction(self.engine) as conn:
@@ -520,7 +614,7 @@ def _history_query() -> Select[Any]:
 @functools.cache
 def _session_query() -> Select[Any]:
     return (
-        select(t.sessions, t.users.c.username)
+        select(t.sessions, t.users.c.username, t.users.c.team_id)
         .outerjoin(t.users, t.users.c.id == t.sessions.c.user_id)
         .where(t.sessions.c.token_hash == bindparam("token_hash"))
     )
@@ -619,7 +713,9 @@ def _history_since_query() -> Select[Any]:
     ).where(v.c.chain_id + 0 == _chain_id(), v.c.id.in_(union(newer, rerun)))  # fmt: skip
 
 
-_TIMES = ("created_at", "expires_at", "due_at", "opened_at", "claimed_at", "submitted_at")
+_TIMES = (
+    "created_at", "expires_at", "due_at", "opened_at", "claimed_at", "submitted_at", "reissued_at",
+)  # fmt: skip
 
 
 @functools.cache
@@ -666,7 +762,8 @@ def _invitation(row: Any) -> Invitation:
         parent_id=row.parent_id, invited_by=row.invited_by, created_at=created,
         expires_at=expires, due_at=due, opened_at=_utc(row.opened_at),
         claimed_at=_utc(row.claimed_at), submitted_at=_utc(row.submitted_at),
+        reissued_at=_utc(row.reissued_at),
     )  # fmt: skip
 
 
-__all__ = ["Attestation", "Invitation", "Portal", "Session", "VersionRow"]
+__all__ = ["DEFAULT_TEAM", "Attestation", "Invitation", "Portal", "Session", "Team", "VersionRow"]

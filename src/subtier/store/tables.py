@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -19,12 +20,22 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Buyers work in teams: a team's accounts see and act on its chains only (migration 0005).
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 chains = Table(
     "chains",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=True),  # None: not yet placed
 )
 
 chain_versions = Table(
@@ -120,6 +131,7 @@ users = Table(
     Column("username", String(100), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),  # scrypt, with its salt and cost
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=True),
 )
 
 invitations = Table(
@@ -138,6 +150,8 @@ invitations = Table(
     Column("opened_at", DateTime(timezone=True), nullable=True),
     Column("claimed_at", DateTime(timezone=True), nullable=True),
     Column("submitted_at", DateTime(timezone=True), nullable=True),  # signed
+    # The buyer issued a new link after this one was opened: its answers were kept.
+    Column("reissued_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("chain_id", "engagement", name="uq_invitation_engagement"),
 )
 
@@ -191,4 +205,59 @@ seen = Table(
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("viewer", "chain_id", name="uq_seen_viewer_chain"),
+)
+
+# Notifications: who is told of what (hooks), and every message owed to someone (deliveries). A
+# delivery is written when what it reports on is saved, and a worker sends it later: a restart
+# does not lose it, and no request waits on a receiver.
+
+hooks = Table(
+    "hooks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # webhook or email
+    Column("target", Text, nullable=False),  # the URL, or the e-mail address
+    Column("secret", String(100), nullable=True),  # signs a webhook's payloads
+    Column("min_severity", String(20), nullable=False),  # findings at or above it are sent
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # webhook or email
+    Column("target", Text, nullable=False),
+    Column("event", String(50), nullable=False),  # invitation, disclosure.submitted, finding.new
+    Column("subject", Text, nullable=False),  # what it is about, as the buyer reads it
+    Column("payload", Text, nullable=False),  # the JSON body, or the e-mail's text
+    Column("chain_key", String(200), nullable=True),
+    Column("hook_id", Integer, ForeignKey("hooks.id"), nullable=True),
+    Column("invitation_id", Integer, ForeignKey("invitations.id"), nullable=True),
+    Column("status", String(10), nullable=False),  # pending, sending, delivered, failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=True),
+    Column("next_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=True),  # while a worker sends it
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+)
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_at)
+
+# Documents a vendor attaches to its disclosure. The file itself is kept in the workspace's
+# folder of files under its SHA-256; the row and the audit record name that hash.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invitation_id", Integer, ForeignKey("invitations.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # contract, payroll, other
+    Column("filename", Text, nullable=False),
+    Column("media_type", String(100), nullable=False),  # as found in the content
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_by", String(200), nullable=False),
 )

@@ -34,6 +34,7 @@ from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verif
 from subtier.store.integrity import COVERS, findings_digest
 
 DEFAULT_PATH = "subtier.db"
+DEFAULT_TEAM = "default"  # what accounts and chains join when no team is named
 
 
 def database_url(url: str | None = None) -> str:
@@ -119,8 +120,11 @@ class Workspace:
         key: str | None = None,
         source: str | None = None,
         by: str | None = None,
+        team: int | None = None,
     ) -> tuple[ChainVersion, bool]:
-        """Save a new version of a chain; returns it, and False if it equals the latest version."""
+        """Save a new version of a chain; returns it, and False if it equals the latest version.
+        A new chain joins ``team`` (a team's id), else the default team; a chain keeps its
+        team."""
         key = key or chain_key(chain)
         content = canonical(chain)
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
@@ -135,9 +139,12 @@ class Workspace:
                     if chain_id is None:
                         chain_id = conn.execute(
                             insert(t.chains)
-                            .values(key=key, created_at=now)
+                            .values(
+                                key=key, created_at=now,
+                                team_id=team if team is not None else default_team(conn),
+                            )
                             .returning(t.chains.c.id)
-                        ).scalar_one()
+                        ).scalar_one()  # fmt: skip
                     latest = conn.execute(
                         select(t.chain_versions)
                         .where(t.chain_versions.c.chain_id == chain_id)
@@ -223,7 +230,9 @@ class Workspace:
     def verify_audit(self) -> tuple[int, Broken | None]:
         """Check the whole audit trail, and the data it vouches for: the chain of records, then
         each stored chain version, run, decision, disclosure and signature recomputed from its
-        rows. Returns the count of records checked and the first break, if any."""
+        rows, and each attached file hashed again. Returns the count of records checked and the
+        first break, if any."""
+        from subtier.store.attachments import files_folder
         from subtier.store.integrity import verify_data
 
         # One read transaction: the records and the rows as of one moment.
@@ -233,7 +242,7 @@ class Workspace:
             ]
             count, broken = verify(records)
             if broken is None:
-                broken = verify_data(conn, records)
+                broken = verify_data(conn, records, files_folder(self.url))
         return count, broken
 
     def log(
@@ -472,6 +481,35 @@ class Workspace:
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
+    def seen_runs(self, viewer: str) -> dict[str, int]:
+        """The latest run ``viewer`` was shown of each chain it has opened, by chain key: one
+        read for the whole chain list, not one a chain."""
+        query = (
+            select(t.chains.c.key, t.seen.c.run_id)
+            .join(t.chains, t.chains.c.id == t.seen.c.chain_id)
+            .where(t.seen.c.viewer == viewer)
+        )
+        with self.engine.connect() as conn:
+            return {str(k): int(r) for k, r in conn.execute(query).all()}
+
+    def first_seen(self, key: str, run_id: int) -> dict[str, datetime]:
+        """When each finding of run ``run_id`` was first found in the chain: the earliest
+        run of the chain with a finding of the same key, in one grouped read."""
+        earlier = t.findings.alias("earlier")
+        runs = t.runs.alias("earlier_runs")
+        versions = t.chain_versions.alias("earlier_versions")
+        query = (
+            select(t.findings.c.key, func.min(runs.c.at))
+            .join(earlier, earlier.c.key == t.findings.c.key)
+            .join(runs, runs.c.id == earlier.c.run_id)
+            .join(versions, versions.c.id == runs.c.chain_version_id)
+            .join(t.chains, t.chains.c.id == versions.c.chain_id)
+            .where(t.findings.c.run_id == run_id, t.chains.c.key == key)
+            .group_by(t.findings.c.key)
+        )
+        with self.engine.connect() as conn:
+            return {str(k): _utc(at) for k, at in conn.execute(query).all()}
+
     def chain_keys(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.chains.c.key).order_by(t.chains.c.key)).scalars())
@@ -579,6 +617,19 @@ def _version(key: str, row: Any) -> ChainVersion:
     return ChainVersion(
         key, row.version, row.name, row.content_hash, created, row.created_by, row.source, row.id
     )
+
+
+def default_team(conn: Connection) -> int:
+    """The team that accounts and chains join when none is named (created by migration 0005;
+    made again if someone deleted it)."""
+    found = conn.execute(select(t.teams.c.id).where(t.teams.c.name == DEFAULT_TEAM)).scalar()
+    if found is None:
+        found = conn.execute(
+            insert(t.teams)
+            .values(name=DEFAULT_TEAM, created_at=datetime.now(UTC))
+            .returning(t.teams.c.id)
+        ).scalar_one()
+    return int(found)
 
 
 def _append_audit(

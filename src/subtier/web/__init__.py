@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from subtier.web.app import create_app
 from subtier.web.security import new_token
@@ -15,6 +16,7 @@ def serve(
     port: int = 8000,
     say: Callable[[str], None] = print,
     add_user: tuple[str, str] | None = None,
+    team: str | None = None,
 ) -> None:
     """Run the app with uvicorn until interrupted; or, given ``add_user`` (name, password), add
     that buyer account and return.
@@ -28,8 +30,8 @@ def serve(
     service = Service(settings)
     if add_user is not None:
         with service.workspace:
-            service.add_user(*add_user)
-        say(f"added buyer account {add_user[0]!r}")
+            service.add_user(*add_user, team=team)
+        say(f"added buyer account {add_user[0]!r}" + (f" to team {team!r}" if team else ""))
         return
     if settings.admin_token is None and service.portal.user_count() == 0:
         settings.admin_token = new_token()
@@ -39,7 +41,18 @@ def serve(
     service.warm()
     where = make_url(service.workspace.url).render_as_string(hide_password=True)
     say(f"subtier serve: workspace {where}, http://{host}:{port}/")
-    uvicorn.run(create_app(service=service), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(service=service), host=host, port=port, log_level="warning",
+        **uvicorn_options(settings),
+    )  # fmt: skip
 
 
-__all__ = ["Service", "Settings", "create_app", "serve"]
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What uvicorn is told about proxies. Its default believes X-Forwarded-For from any
+    loopback peer; here only the proxies named are believed, by uvicorn (the client address
+    it logs and hands the app) and by the app (its rate limits) alike."""
+    proxies = list(settings.forwarded_allow_ips)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or ""}
+
+
+__all__ = ["Service", "Settings", "create_app", "serve", "uvicorn_options"]

@@ -4,21 +4,35 @@ vendors use the token ``POST /api/portal/claim`` gives for an invitation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Query as Query_
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure.answers import Disclosure
+from subtier.core.model import Per
 from subtier.core.review import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
-from subtier.web.common import limit, service
-from subtier.web.service import ChainView, InvitationRow, Principal
+from subtier.web import exports
+from subtier.web.common import service
+from subtier.web.dashboard import (
+    Query,
+    parse_chain_query,
+    parse_query,
+    rows,
+    select,
+    select_chains,
+)
+from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api")
 bearer = HTTPBearer(auto_error=False, description="A buyer's or a vendor's session token.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -64,6 +78,15 @@ class ChainOut(_Out):
     version: int
     updated: datetime
     findings: dict[str, int]
+    new: int = Field(0, description="Open findings new since this account last opened it.")
+
+
+class PriceIn(_In):
+    """The buyer's own price to one of its tier-1 vendors."""
+
+    amount: float = Field(ge=0, lt=1e12)
+    per: Per = Per.TOTAL
+    currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
 
 
 class InviteIn(_In):
@@ -72,6 +95,18 @@ class InviteIn(_In):
     engagement: str | None = Field(default=None, max_length=200)
     supplier: str | None = Field(default=None, max_length=200)
     service: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(
+        default=None, max_length=254, description="E-mail the link here (needs --smtp-host)."
+    )
+
+
+class MailOut(_Out):
+    """How the e-mail with the link went: delivered, or pending a retry, or failed."""
+
+    to: str
+    status: str
+    attempts: int
+    error: str | None
 
 
 class InvitationOut(_Out):
@@ -95,6 +130,7 @@ class LinkOut(_Out):
     invitation: InvitationOut
     token: str = Field(description="Shown once: only its hash is kept.")
     path: str
+    mail: MailOut | None = None
 
 
 class ReviewOut(_Out):
@@ -117,6 +153,9 @@ class FindingOut(_Out):
     evidence: list[dict[str, Any]]
     new: bool = Field(description="New since this account last opened the chain's page.")
     review: ReviewOut | None = Field(description="Dismissed or confirmed, if it is.")
+    tier: int = Field(0, description="Engagements between the root buyer and the subject.")
+    vendor: str = Field("", description="The tier-1 vendor it is reached through, by name.")
+    first_seen: datetime | None = Field(None, description="When it was first found.")
 
 
 class ReviewIn(_In):
@@ -166,9 +205,14 @@ class PortalOut(_Out):
 
 
 def api_buyer(request: Request, credentials: Credentials) -> Principal:
-    found = service(request).buyer(credentials.credentials if credentials else None, bearer=True)
+    """The buyer; on a chain's route (``{key}``), only for a chain of its team (else 404)."""
+    svc = service(request)
+    found = svc.buyer(credentials.credentials if credentials else None, bearer=True)
     if found is None:
         raise HTTPException(401, "a buyer's token is needed", {"WWW-Authenticate": "Bearer"})
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -216,16 +260,19 @@ def _review(d: Decision | None) -> ReviewOut | None:
     return ReviewOut(decision=d.decision, reason=d.reason, by=d.by, at=d.at)
 
 
-def _dashboard(view: ChainView) -> DashboardOut:
+def _dashboard(view: ChainView, query: Query | None = None) -> DashboardOut:
     findings = [
         FindingOut(
-            **finding_dict(f),
-            ref=view.tracked[i].ref,
-            path_names=[view.name(n) for n in f.path],
-            new=i in view.new,
-            review=_review(view.reviews.get(i)),
+            **finding_dict(r.finding),
+            ref=r.ref,
+            path_names=[view.name(n) for n in r.finding.path],
+            new=r.new,
+            review=_review(view.reviews.get(r.index)),
+            tier=r.tier,
+            vendor=r.vendor,
+            first_seen=r.first_seen,
         )
-        for i, f in enumerate(view.findings)
+        for r in (select(view, query) if query is not None else rows(view))
     ]
     return DashboardOut(
         key=view.key, name=view.chain.name, version=view.version.version, findings=findings,
@@ -241,35 +288,85 @@ def _dashboard(view: ChainView) -> DashboardOut:
 @router.post("/sessions", status_code=201, responses={401: ERRORS[401], 429: {}})
 def sign_in(request: Request, body: SignIn) -> TokenOut:
     """A buyer's session token for a user name and password."""
-    limit(request, "api-signin")
     token = service(request).sign_in(body.username, body.password)
     if token is None:
         raise HTTPException(401, "wrong user name or password")
     return TokenOut(token=token, kind="buyer")
 
 
-@router.get("/chains", responses={401: ERRORS[401]})
-def chains(request: Request, _p: Buyer) -> list[ChainOut]:
-    """Every chain in the workspace, with its latest version and findings by severity."""
+def _query(request: Request, parse: Callable[[Iterable[tuple[str, str]]], T]) -> T:
+    return parse(request.query_params.multi_items())
+
+
+@router.get("/chains", responses={401: ERRORS[401], 422: ERRORS[422]})
+def chains(
+    request: Request, p: Buyer, q: str = "", severity: str = "", rule: str = "",
+    vendor: str = "", new: str = "", sort: Literal["severity", "name", "date", "new"] = "severity",
+) -> list[ChainOut]:  # fmt: skip
+    """Your team's chains (every chain, for the admin token), with the latest version and
+    findings by severity. ``q`` searches names and keys; ``severity`` keeps chains with open
+    findings at or above it, ``rule`` those with an open finding of the rule, ``vendor`` those
+    with an organization whose name or id has the text; ``new=1`` those with findings new
+    since this account last opened them."""
+    query = _query(request, parse_chain_query)
+    svc = service(request)
     return [
-        ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts)
-        for c in service(request).chains()
-    ]
+        ChainOut(key=c.key, name=c.name, version=c.version, updated=c.updated, findings=c.counts,
+                 new=c.new)
+        for c in select_chains(svc.chains(viewer=p.viewer, principal=p), query, svc.parties)
+    ]  # fmt: skip
 
 
 @router.post("/chains", status_code=201, responses=ERRORS)
 def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
     """Start a chain with your organization as its root buyer."""
     svc = service(request)
-    key = svc.create_chain(body.name, body.buyer, body.key, p.name)
+    key = svc.create_chain(body.name, body.buyer, body.key, p.name, team=p.team)
     return _dashboard(svc.view(key))
 
 
 @router.get("/chains/{key}", responses=ERRORS)
-def chain(request: Request, key: str, p: Buyer) -> DashboardOut:
+def chain(
+    request: Request, key: str, p: Buyer, q: str = "",
+    severity: Annotated[list[str] | None, Query_()] = None, rule: str = "", vendor: str = "",
+    new: str = "", sort: Literal["severity", "tier", "vendor", "date"] = "severity",
+    since: Annotated[int | None, Query_(ge=0)] = None,
+) -> DashboardOut:  # fmt: skip
     """The dashboard of a chain: findings with their paths, review decisions, money flow,
-    disclosure, history. ``new`` is against this account's last visit to the chain's page."""
-    return _dashboard(service(request).view(key, viewer=p.viewer))
+    disclosure, history. ``new`` is against this account's last visit to the chain's page
+    (or against run ``since``). The findings can be searched (``q``), filtered (``severity``,
+    repeated or comma-separated; ``rule``; ``vendor``, an organization id on the path;
+    ``new=1``) and sorted (``sort``), as on the page."""
+    query = _query(request, parse_query)
+    return _dashboard(service(request).view(key, viewer=p.viewer, since=since), query)
+
+
+@router.get(
+    "/chains/{key}/findings.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+    response_class=Response,
+)  # fmt: skip
+def findings_csv(request: Request, key: str, p: Buyer) -> Response:
+    """The chain's findings as CSV, with the filters of ``GET /api/chains/{key}``; cells that
+    a spreadsheet would run as formulas are quoted."""
+    return exports.csv_response(service(request), p, key, request)
+
+
+@router.get(
+    "/chains/{key}/report.pdf", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+)  # fmt: skip
+def report_pdf(request: Request, key: str, p: Buyer) -> Response:
+    """The chain's report as PDF, as `subtier report --format pdf` renders it."""
+    return exports.pdf_response(service(request), key, p.name)
+
+
+@router.put("/chains/{key}/engagements/{engagement}/price", responses=ERRORS)
+def set_price(request: Request, key: str, engagement: str, body: PriceIn, p: Buyer) -> DashboardOut:
+    """Your own price to one of your tier-1 vendors: a new version of the chain, checked, with
+    the engagement's source saying it was entered by your account."""
+    svc = service(request)
+    svc.set_price(key, engagement, body.amount, body.per, body.currency.upper(), p.name)
+    return _dashboard(svc.view(key, viewer=p.viewer))
 
 
 @router.post("/chains/{key}/findings/{ref}/review", status_code=201, responses=ERRORS)
@@ -286,12 +383,18 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
     """Invite the supplier of an engagement (or add a supplier and invite it). Inviting again
     issues a new link; the old one stops working."""
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), body.email or None
     if body.engagement:
-        invitation, token = svc.invite(key, body.engagement, p.name)
+        invitation, token = svc.invite(key, body.engagement, p.name, email=email, base_url=base)
     else:
-        invitation, token = svc.add_supplier(key, body.supplier or "", body.service or "", p.name)
+        invitation, token = svc.add_supplier(
+            key, body.supplier or "", body.service or "", p.name, email=email, base_url=base
+        )
     row = next(r for r in svc.view(key).invitations if r.invitation.id == invitation.id)
-    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}")
+    sent = svc.invitation_mail(invitation.id) if email else None
+    mail = MailOut(to=sent.target, status=sent.status, attempts=sent.attempts,
+                   error=sent.last_error) if sent else None  # fmt: skip
+    return LinkOut(invitation=_invitation(row), token=token, path=f"/invite/{token}", mail=mail)
 
 
 # Vendors --------------------------------------------------------------------------------------
@@ -300,7 +403,6 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
 @router.post("/portal/claim", status_code=201, responses={404: ERRORS[404], 429: {}})
 def claim(request: Request, body: Claim) -> TokenOut:
     """Use an invitation token, once: a vendor session token for its portal."""
-    limit(request, "api-claim")
     token = service(request).claim(body.token)
     if token is None:
         raise HTTPException(404, "this invitation cannot be used: expired, used or replaced")
@@ -337,11 +439,13 @@ def add_subcontractor(request: Request, body: dis.SubcontractorIn, p: Vendor) ->
     return _edit(request, p, lambda d, _s, taken: dis.add_subcontractor(d, body, taken))
 
 
-@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 409: {}})
+@router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 403: {}, 409: {}})
 def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
+    """Take a subcontractor out (404 if there is none such). One that was invited goes only
+    if you invited it and no one has opened its link: then the invitation goes too."""
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _edit(request, p, lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited))
+    service(request).remove_subcontractor(p.invitation, ident)
+    return _portal(request, p)
 
 
 @router.post("/portal/no-subcontractors", responses={**ERRORS, 409: {}})
@@ -350,9 +454,13 @@ def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
 
 
-@router.post("/portal/subcontractors/{ident}/invitation", status_code=201, responses=ERRORS)
+@router.post(
+    "/portal/subcontractors/{ident}/invitation", status_code=201, responses={**ERRORS, 403: {}}
+)
 def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
-    """The cascade: invite one of your subcontractors to disclose its own part."""
+    """The cascade: invite one of your subcontractors to disclose its own part. A new link
+    for one you invited ends the old one, until the subcontractor opens it; 403 after that,
+    or for one the buyer invited."""
     assert p.invitation is not None
     svc = service(request)
     invitation, token = svc.invite_subcontractor(p.invitation, ident)
@@ -365,8 +473,18 @@ def add_site(request: Request, body: dis.SiteIn, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, taken: dis.add_site(d, body, taken))
 
 
+def _exists(request: Request, p: Principal, kind: str, ident: str) -> None:
+    """A DELETE of something not in your disclosure is not found (404), not invalid."""
+    assert p.invitation is not None
+    d = service(request).disclosure(p.invitation)
+    held = {"site": {s.id for s in d.sites}, "workforce": {w.id for w in d.workforces}}[kind]
+    if ident not in held:
+        raise NotFoundError(f"no such {kind}")
+
+
 @router.delete("/portal/sites/{ident}", responses={**ERRORS, 409: {}})
 def remove_site(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "site", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_site(d, ident))
 
 
@@ -377,6 +495,7 @@ def add_workforce(request: Request, body: dis.WorkforceIn, p: Vendor) -> PortalO
 
 @router.delete("/portal/workforces/{ident}", responses={**ERRORS, 409: {}})
 def remove_workforce(request: Request, ident: str, p: Vendor) -> PortalOut:
+    _exists(request, p, "workforce", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_workforce(d, ident))
 
 

@@ -16,11 +16,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from subtier.core.disclosure.answers import FormError
+from subtier.core.disclosure.authority import NotYoursError
 from subtier.version import __version__
-from subtier.web import api, pages, worklist
-from subtier.web.limits import BodyLimit
+from subtier.web import api, exports, notify_api, notify_pages, pages, worklist
+from subtier.web.attempts import AttemptLimit
+from subtier.web.flash import Links
+from subtier.web.limits import BodyLimit, with_uploads
 from subtier.web.security import RateLimiter
-from subtier.web.service import LockedError, NotFoundError, Service, Settings, TamperedError
+from subtier.web.service import (
+    LockedError,
+    NotFoundError,
+    RateLimitedError,
+    Service,
+    Settings,
+    TamperedError,
+)
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -35,12 +45,15 @@ _HEADERS = [
 ]
 _CSP = [(b"content-security-policy", CSP.encode())]
 _NO_STORE = [(b"cache-control", b"no-store")]
-# By whether the path is the API explorer's and whether it is a static file; built once.
-_EXTRA = {
-    (docs, static): _HEADERS + ([] if docs else _CSP) + ([] if static else _NO_STORE)
-    for docs in (False, True)
-    for static in (False, True)
-}
+# By whether the path is a static file; built once.
+_EXTRA = {static: _HEADERS + _CSP + ([] if static else _NO_STORE) for static in (False, True)}
+
+API_DOCS = (
+    "The interactive API explorer is off: FastAPI's Swagger UI loads its scripts and styles "
+    "from a CDN, without integrity checks, and this site's content security policy allows "
+    "none but its own. The API is described in full by /openapi.json (OpenAPI 3.1): open it "
+    "with an OpenAPI viewer you run yourself. docs/web.md says how to call it."
+)
 
 
 class SecurityHeaders:
@@ -55,8 +68,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        # The API explorer loads its own scripts, so it goes without the CSP.
-        extra = _EXTRA[path.startswith("/api/docs"), path.startswith("/static/")]
+        extra = _EXTRA[path.startswith("/static/")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -77,28 +89,46 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         # threads serve requests about in the order they came, where anyio's default of 40
         # would share the one core among them all and keep each waiting.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
+        # Deliveries are sent while the app runs, off the request path.
+        notifier = _app.state.service.notifier
+        notifier.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(notifier.stop)
 
     app = FastAPI(
         lifespan=lifespan,
         title="subtier",
         version=__version__,
         description="Buyer's dashboard and vendor disclosure portal for multi-tier service chains.",
-        docs_url="/api/docs",
+        docs_url=None,  # see API_DOCS
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.service = service or Service(settings)
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.pages = pages.PageCache()
+    app.state.links = Links()
     app.include_router(pages.router)
     app.include_router(worklist.router)
+    app.include_router(exports.router)
+    app.include_router(notify_pages.router)
     app.include_router(api.router)
+    app.include_router(notify_api.router)
     static = resources.files("subtier.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_middleware(SecurityHeaders)
-    # Added last, so it runs first: a body too large is refused before anything reads it.
-    app.add_middleware(BodyLimit)
+    # Added last, so they run first: a body too large is refused before anything reads it,
+    # and an attempt at a secret is counted before that.
+    app.add_middleware(BodyLimit, limits=with_uploads(settings.attachment_limit))
+    app.add_middleware(
+        AttemptLimit, limiter=app.state.limiter, proxies=settings.forwarded_allow_ips
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return pages.message(request, 200, "The API", API_DOCS, "/openapi.json", "openapi.json")
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -120,6 +150,21 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if is_api(request):
             return JSONResponse({"detail": str(error)}, 409)
         return pages.message(request, 409, "Signed", str(error))
+
+    @app.exception_handler(NotYoursError)
+    def not_yours(request: Request, error: NotYoursError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 403)
+        return pages.message(request, 403, "Not yours to change", str(error))
+
+    @app.exception_handler(RateLimitedError)
+    def too_many(request: Request, error: RateLimitedError) -> Response:
+        headers = {"Retry-After": "60"}
+        if is_api(request):
+            return JSONResponse({"detail": str(error)}, 429, headers)
+        response = pages.message(request, 429, "Too many attempts", str(error))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(FormError)
     def field_errors(request: Request, error: FormError) -> Response:

@@ -1,9 +1,11 @@
 """What pages and the API share: the service, cookies, rate limits."""
+# Attempts at secrets are counted by subtier.web.attempts, before a request is read.
 
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
+from subtier.web.attempts import client_key
 from subtier.web.security import RateLimiter
 from subtier.web.service import Service
 
@@ -34,8 +36,9 @@ def cookie_name(request: Request, base: str) -> str:
 
 
 def limit(request: Request, bucket: str) -> None:
-    """Refuse a token endpoint to a client that tries too often."""
+    """Refuse a client that tries too often, counted in ``bucket`` (for routes beyond the
+    sign-in and link routes, which subtier.web.attempts counts before they are read)."""
     limiter: RateLimiter = request.app.state.limiter
-    client = request.client.host if request.client else "unknown"
-    if not limiter.allow(f"{bucket}:{client}"):
+    proxies = service(request).settings.forwarded_allow_ips
+    if not limiter.allow(f"{bucket}:{client_key(request.scope, proxies)}"):
         raise TooMany()

@@ -2,8 +2,8 @@
 
 A body is refused with 413 when its ``Content-Length`` says it is too large, before a byte of it
 is read; a body sent without a length (chunked) is counted as it arrives and cut off at the
-limit. Sign-in and session routes take a few kilobytes, other forms and JSON a megabyte:
-nothing the portal asks for is larger.
+limit. Sign-in and session routes take a few kilobytes, other forms and JSON a megabyte, and
+the one upload route (attached documents) its own larger limit (``with_uploads``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,18 @@ DEFAULT_LIMITS: Sequence[tuple[str, int]] = (
     ("/invite/", 16 * 1024),
     ("/", 1024 * 1024),
 )
+
+
+# Uploads: the document, and room for the form's other fields and the multipart framing.
+UPLOADS = "/portal/attachments"
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def with_uploads(
+    document: int, limits: Sequence[tuple[str, int]] = DEFAULT_LIMITS
+) -> Sequence[tuple[str, int]]:
+    """The limits, with the upload route taking a document of ``document`` bytes."""
+    return ((UPLOADS, document + UPLOAD_OVERHEAD), *limits)
 
 
 class BodyTooLargeError(Exception):

@@ -20,11 +20,23 @@ from markupsafe import Markup
 
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure.answers import FormError
+from subtier.core.disclosure.authority import NotYoursError
 from subtier.core.model import WORKER, Labor, Per
-from subtier.store.portal import VersionRow
-from subtier.web.common import cookie_name, limit, secure, service
+from subtier.store.attachments import KINDS
+from subtier.store.portal import Invitation, VersionRow
+from subtier.web.common import cookie_name, secure, service
+from subtier.web.dashboard import (
+    ChainQuery,
+    Query,
+    filter_context,
+    parse_chain_query,
+    parse_query,
+    select_chains,
+    since_param,
+)
+from subtier.web.flash import Links, NewLink
 from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, Principal
+from subtier.web.service import ChainView, LockedError, NotFoundError, Principal, Service
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (
@@ -123,9 +135,14 @@ def message(
 
 
 def buyer(request: Request) -> Principal:
-    found = service(request).buyer(request.cookies.get(cookie_name(request, SESSION)))
+    """The buyer signed in; on a chain's route (``{key}``), only for a chain of its team."""
+    svc = service(request)
+    found = svc.buyer(request.cookies.get(cookie_name(request, SESSION)))
     if found is None or found.session is None:
         raise SignInRequiredError()
+    key = request.path_params.get("key")
+    if key is not None:
+        svc.may_see(found, str(key))
     return found
 
 
@@ -149,7 +166,6 @@ def signin_page(request: Request, next: str = "/chains") -> Response:
 
 @router.post("/signin")
 def signin(request: Request, values: Form) -> Response:
-    limit(request, "signin")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     token = None
@@ -183,11 +199,26 @@ def signout(request: Request, values: Form, p: Buyer) -> Response:
     return response
 
 
+def _chains_context(request: Request, p: Principal) -> dict[str, Any]:
+    """The chain list, searched, filtered and sorted as the GET parameters ask."""
+    errors = {}
+    try:
+        query = parse_chain_query(request.query_params.multi_items())
+    except FormError as error:
+        query, errors = ChainQuery(), {"filter": error.errors}
+    svc = service(request)
+    every = svc.chains(viewer=p.viewer, principal=p)
+    return {
+        **_buyer_context(p), "chains": select_chains(every, query, svc.parties),
+        "total": len(every), "query": query, "errors": errors,
+        "rules": sorted({r for c in every for r in c.rules}),
+    }  # fmt: skip
+
+
 @router.get("/chains")
 def chains_page(request: Request, p: Buyer) -> Response:
-    return render(
-        request, "chains.html", {**_buyer_context(p), "chains": service(request).chains()}
-    )
+    context = _chains_context(request, p)
+    return render(request, "chains.html", context, 422 if context["errors"] else 200)
 
 
 @router.post("/chains")
@@ -197,12 +228,13 @@ def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     svc = service(request)
     try:
         key = svc.create_chain(
-            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name
-        )
+            values.get("name", ""), values.get("buyer", ""), values.get("key"), p.name,
+            team=p.team,
+        )  # fmt: skip
     except FormError as error:
         return render(
             request, "chains.html",
-            {**_buyer_context(p), "chains": svc.chains(), "errors": {"chain": error.errors},
+            {**_chains_context(request, p), "errors": {"chain": error.errors},
              "values": {"chain": values}},
             422,
         )  # fmt: skip
@@ -218,17 +250,23 @@ def _dashboard(
     request: Request, p: Principal, key: str, status: int = 200, **extra: Any
 ) -> Response:
     assert p.session is not None
+    try:
+        query = parse_query(request.query_params.multi_items())
+        since = since_param(request.query_params.get("since"))
+    except FormError as error:
+        query, since = Query(), None
+        status, extra = 422, {**extra, "errors": {"filter": error.errors}}
     # Findings are new since this account last saw the chain, and it now has.
-    view = service(request).view(key, viewer=p.viewer, mark_seen=True)
+    view = service(request).view(key, viewer=p.viewer, mark_seen=True, since=since)
     if status != 200 or extra:  # a form's answer: rendered for this one response
-        return render(request, "chain.html", _dashboard_context(p, view, extra), status)
+        return render(request, "chain.html", _dashboard_context(p, view, query, extra), status)
     # The page is the same for every buyer of the same name, but for the session's CSRF token:
-    # it is rendered once per state of the chain with a marker in the token's place.
+    # it is rendered once per state of the chain and query with a marker in the token's place.
     pages: PageCache = request.app.state.pages
-    page_key = (view.stamp, tuple(view.invitations), p.name)
+    page_key = (view.stamp, tuple(view.invitations), p.name, query)
     parts = pages.get(page_key)
     if parts is None:
-        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, {}),
+        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, query, {}),
                    "csrf": CSRF_MARK, "request": request}  # fmt: skip
         html = templates.get_template("chain.html").render(context)
         parts = html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
@@ -236,7 +274,9 @@ def _dashboard(
     return Response(p.session.csrf.encode("ascii").join(parts), media_type="text/html")
 
 
-def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> dict[str, Any]:
+def _dashboard_context(
+    p: Principal, view: ChainView, query: Query, extra: dict[str, Any]
+) -> dict[str, Any]:
     counts = view.counts()
     open_options = [
         (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
@@ -244,7 +284,10 @@ def _dashboard_context(p: Principal, view: ChainView, extra: dict[str, Any]) -> 
     ]
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-        "open_options": open_options,
+        "open_options": open_options, **filter_context(view, query),
+        # The buyer's own engagements, which it prices itself.
+        "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
+        "per_options": [x.value for x in Per],
         "history_rows": _history_rows(view.history[:HISTORY_SHOWN]),
         "history_more": max(0, len(view.history) - HISTORY_SHOWN), **extra,
     }  # fmt: skip
@@ -280,7 +323,11 @@ def history_page(request: Request, key: str, p: Buyer) -> Response:
 def dashboard(request: Request, key: str) -> Response:
     # The session is looked up here rather than as a dependency: a sync dependency is one more
     # trip through the thread pool, on the busiest page.
-    return _dashboard(request, buyer(request), key)
+    p = buyer(request)
+    link = new_link(request, p)
+    if link is not None:
+        return _dashboard(request, p, key, new_link=link)
+    return _dashboard(request, p, key)
 
 
 @router.post("/chains/{key}/findings/{ref}/review")
@@ -305,24 +352,27 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), values.get("email") or None
     try:
         if values.get("engagement"):
-            invitation, token = svc.invite(key, values["engagement"], p.name)
+            invitation, token = svc.invite(
+                key, values["engagement"], p.name, email=email, base_url=base
+            )
         else:
             invitation, token = svc.add_supplier(
-                key, values.get("supplier", ""), values.get("service", ""), p.name
-            )
+                key, values.get("supplier", ""), values.get("service", ""), p.name,
+                email=email, base_url=base,
+            )  # fmt: skip
     except FormError as error:
         return _dashboard(
             request, p, key, 422, errors={"invite": error.errors}, values={"invite": values}
         )
     view = svc.view(key)
-    link = {
-        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
-        "supplier": view.name(invitation.supplier),
-        "expires": invitation.expires_at,
-    }
-    return _dashboard(request, p, key, new_link=link)
+    keep_link(
+        request, p, invitation, f"{base}/invite/{token}", view.name(invitation.supplier), email
+    )
+    # Redirected, so that reloading the page shows the link again and makes no other one.
+    return RedirectResponse(f"/chains/{quote(key)}?invited={invitation.id}#disclosure", 303)
 
 
 # Vendors --------------------------------------------------------------------------------------
@@ -330,7 +380,6 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
 
 @router.get("/invite/{token}")
 def landing(request: Request, token: str) -> Response:
-    limit(request, "invite")
     row = service(request).landing(token)
     if row is None:
         return message(request, 404, "Link not valid", BAD_LINK)
@@ -339,7 +388,6 @@ def landing(request: Request, token: str) -> Response:
 
 @router.post("/invite/{token}")
 def claim(request: Request, token: str, values: Form) -> Response:
-    limit(request, "invite")
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
     session = svc.claim(token)
@@ -365,7 +413,8 @@ def vendor(request: Request) -> Principal:
 def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> Response:
     assert p.invitation is not None
     assert p.session is not None
-    v = service(request).portal_view(p.invitation)
+    svc = service(request)
+    v = svc.portal_view(p.invitation)
     d = v.disclosure
     per = [(x.value, x.value) for x in Per]
     payees = [(WORKER, "the worker"), (v.scope.supplier, f"{v.supplier} (you)")]
@@ -376,15 +425,21 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
          "labor_options": [(x.value, x.value) for x in Labor],
          "site_options": [(s.id, s.name) for s in d.sites],
          "payee_options": payees, "payee_names": dict(payees),
-         "site_names": {s.id: s.name for s in d.sites}, **extra},
+         "site_names": {s.id: s.name for s in d.sites},
+         "attachments": svc.attachments.of_invitation(p.invitation.id),
+         "kind_options": [(k, k) for k in KINDS], "mail": svc.settings.notify.smtp is not None,
+         "limit_mb": f"{svc.settings.attachment_limit / 1024 / 1024:g}",
+         "remote_options": [("", "not answered"), ("no", "no"), ("yes", "yes")], **extra},
         status,
     )  # fmt: skip
 
 
 @router.get("/portal")
-def portal_page(request: Request) -> Response:
+def portal_page(request: Request, saved: str = "") -> Response:
     p = vendor(request)
-    return _portal(request, p)
+    link = new_link(request, p)
+    extra: dict[str, Any] = {"new_link": link} if link is not None else {}
+    return _portal(request, p, saved=saved if saved in STEPS else "", **extra)
 
 
 Edit = dis.Edit
@@ -398,7 +453,8 @@ def _submit(
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     try:
-        service(request).change(p.invitation, make())
+        # A draft: the step becomes a chain version when the vendor saves it.
+        service(request).change(p.invitation, make(), save=False)
     except FormError as error:
         return _portal(request, p, 422, errors={form: error.errors}, values={form: values})
     except LockedError as error:
@@ -410,6 +466,28 @@ def _anchor(form: str) -> str:
     return {"subcontractor": "subcontractors", "site": "sites", "workforce": "workforce"}.get(
         form, form
     )
+
+
+# The portal's steps, in order, and where the page goes once one is saved.
+STEPS = {"subcontractors": "sites", "sites": "workforce", "workforce": "attest"}
+
+
+@router.post("/portal/steps/{step}")
+def save_step(request: Request, step: str, values: Form) -> Response:
+    """Save a step: what the vendor entered in it becomes one chain version, checked."""
+    p = vendor(request)
+    assert p.invitation is not None
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    if step not in STEPS:
+        raise HTTPException(404, "no such step")
+    try:
+        service(request).save_step(p.invitation, step)
+    except FormError as error:
+        return _portal(request, p, 422, errors={step: error.errors})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={step: {"form": str(error)}})
+    return RedirectResponse(f"/portal?saved={step}#{STEPS[step]}", 303)
 
 
 @router.post("/portal/subcontractors")
@@ -427,11 +505,18 @@ def add_subcontractor(request: Request, values: Form) -> Response:
 def remove_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
-    invited = {c.supplier for c in service(request).portal.children(p.invitation.id)}
-    return _submit(
-        request, p, values, "subcontractors",
-        lambda: lambda d, _s, _t: dis.remove_subcontractor(d, ident, invited),
-    )  # fmt: skip
+    assert p.session is not None
+    _check_csrf(values, p.session.csrf)
+    try:
+        service(request).remove_subcontractor(p.invitation, ident, save=False)  # a draft
+    except (FormError, NotFoundError) as error:
+        errors = error.errors if isinstance(error, FormError) else {"subcontractor": str(error)}
+        return _portal(request, p, 422, errors={"subcontractors": errors})
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
+    except LockedError as error:
+        return _portal(request, p, 409, errors={"subcontractors": {"form": str(error)}})
+    return RedirectResponse("/portal#subcontractors", 303)
 
 
 @router.post("/portal/no-subcontractors")
@@ -449,17 +534,46 @@ def invite_subcontractor(request: Request, ident: str, values: Form) -> Response
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     svc = service(request)
+    base, email = str(request.base_url).rstrip("/"), values.get("email") or None
     try:
-        invitation, token = svc.invite_subcontractor(p.invitation, ident)
+        invitation, token = svc.invite_subcontractor(
+            p.invitation, ident, email=email, base_url=base
+        )
     except FormError as error:
-        return _portal(request, p, 422, errors={"subcontractors": error.errors})
+        return _portal(
+            request, p, 422, errors={"subcontractors": error.errors},
+            values={f"invite-{ident}": values},
+        )  # fmt: skip
+    except NotYoursError as error:
+        return _portal(request, p, 403, errors={"subcontractors": {"subcontractor": str(error)}})
     names = {s.id: s.name for s in svc.portal_view(p.invitation).disclosure.subcontractors}
-    link = {
-        "url": f"{str(request.base_url).rstrip('/')}/invite/{token}",
-        "supplier": names.get(invitation.supplier, invitation.supplier),
-        "expires": invitation.expires_at,
-    }
-    return _portal(request, p, new_link=link)
+    name = names.get(invitation.supplier, invitation.supplier)
+    keep_link(request, p, invitation, f"{base}/invite/{token}", name, email)
+    return RedirectResponse(f"/portal?invited={invitation.id}#subcontractors", 303)
+
+
+def keep_link(
+    request: Request, p: Principal, invitation: Invitation, url: str, supplier: str,
+    email: str | None,
+) -> None:  # fmt: skip
+    """Hold a new link for the page the invite form redirects to."""
+    assert p.session is not None
+    links: Links = request.app.state.links
+    links.put(p.session.id, invitation.id, NewLink(url, supplier, invitation.expires_at, email))
+
+
+def new_link(request: Request, p: Principal) -> dict[str, Any] | None:
+    """The new link the page was redirected with (``?invited=``), with how its e-mail went."""
+    invited = request.query_params.get("invited", "")
+    if not invited.isdigit() or p.session is None:
+        return None
+    links: Links = request.app.state.links
+    found = links.get(p.session.id, int(invited))
+    if found is None:
+        return None
+    mail = service(request).invitation_mail(int(invited)) if found.email else None
+    return {"url": found.url, "supplier": found.supplier, "expires": found.expires,
+            "email": found.email, "mail": mail}  # fmt: skip
 
 
 @router.post("/portal/sites")
@@ -522,10 +636,28 @@ def portal_signout(request: Request, values: Form) -> Response:
     p = vendor(request)
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
-    service(request).sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
-    response = message(request, 200, "You have left the portal", "Your answers are saved.")
+    svc = service(request)
+    response = message(request, 200, "You have left the portal", _leaving(svc, p))
+    svc.sign_out(request.cookies.get(cookie_name(request, PORTAL), ""))
     response.delete_cookie(cookie_name(request, PORTAL), path="/", secure=secure(request))
     return response
+
+
+def _leaving(svc: Service, p: Principal) -> str:
+    """What is true of the vendor's answers as it leaves: signed, all shared, or not."""
+    assert p.invitation is not None
+    v = svc.portal_view(p.invitation)
+    if v.attestation is not None:
+        return f"Your signed disclosure is with {v.buyer}."
+    if v.unsaved:
+        return (
+            f"Your answers are kept, but {v.buyer} does not see the steps you did not save. "
+            f"This link no longer opens the portal: ask {v.buyer} for a new link to save them."
+        )
+    return (
+        f"{v.buyer} sees every answer you saved. To change them or to sign, ask {v.buyer} "
+        "for a new link."
+    )
 
 
 def _local(target: str) -> str:

@@ -62,7 +62,8 @@ def same(a: str | None, b: str | None) -> bool:
 
 
 class RateLimiter:
-    """At most ``limit`` attempts per ``window`` seconds per key (a bucket and a client address).
+    """At most ``limit`` attempts per ``window`` seconds per key (a bucket and a client, or an
+    account).
 
     Kept in memory: one server process serves one workspace (see docs/web.md).
     """
@@ -82,7 +83,8 @@ class RateLimiter:
             if len(hits) >= self.limit:
                 return False
             hits.append(now)
-            if len(self._hits) > 10_000:  # forget idle clients rather than grow without bound
-                for stale in [k for k, v in self._hits.items() if not v]:
+            if len(self._hits) > 10_000:  # forget idle keys rather than grow without bound
+                idle = now - self.window
+                for stale in [k for k, v in self._hits.items() if not v or v[-1] <= idle]:
                     del self._hits[stale]
             return True

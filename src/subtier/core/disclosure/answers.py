@@ -31,6 +31,7 @@ from subtier.core.model import (
     Workforce,
     validate_chain,
 )
+from subtier.core.model.limits import ID_MAX
 from subtier.core.normalize.places import us_state
 
 STATEMENT = (
@@ -64,7 +65,7 @@ class SubcontractorIn(_Form):
         default=None, ge=0, le=1e9, description="What you pay it, per price_per."
     )
     price_per: Per = Per.HOUR
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default="USD", max_length=3, pattern=r"^[A-Z]{3}$")
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -81,6 +82,39 @@ class SiteIn(_Form):
     state: str | None = Field(default=None, max_length=50)
     zip: str | None = Field(default=None, max_length=20)
     country: str = Field(default="US", min_length=2, max_length=60)
+    activities: tuple[str, ...] = Field(
+        default=(), max_length=20, description="Work done here, e.g. calls, texts; commas apart."
+    )
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="Decimal degrees.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="Decimal degrees.")
+    remote: bool | None = Field(
+        default=None,
+        description="Do remote or home-based agents do part of this work from here? Blank: not answered.",
+    )
+
+    @field_validator("activities", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = re.split(r"[,;\n]", value)
+        if isinstance(value, list | tuple):
+            items = [str(v).strip() for v in value]
+            if any(len(v) > 100 for v in items):
+                raise ValueError("each activity at most 100 characters")
+            return tuple(dict.fromkeys(v for v in items if v))
+        return value
+
+    @field_validator("remote", mode="before")
+    @classmethod
+    def _answer(cls, value: object) -> object:
+        return {"": None, "unknown": None}.get(value, value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _coordinates(self) -> SiteIn:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise _field(missing, "give both latitude and longitude, or neither")
+        return self
 
     @model_validator(mode="after")
     def _us_address(self) -> SiteIn:
@@ -101,13 +135,21 @@ class WorkforceIn(_Form):
     headcount: int = Field(ge=1, le=1_000_000)
     pay_amount: float = Field(ge=0, le=1e7, description="What each worker is paid, per pay_per.")
     pay_per: Per = Per.HOUR
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default="USD", max_length=3, pattern=r"^[A-Z]{3}$")
     paid_to: str = Field(
         default=WORKER,
         min_length=1,
         max_length=200,
         description='"worker", or the id of the organization the pay goes to.',
     )
+    hours_per_week: float | None = Field(
+        default=None, gt=0, le=168,
+        description="Hours each worker works a week; 40 is assumed if blank.",
+    )  # fmt: skip
+    deductions_percent: float | None = Field(
+        default=None, ge=0, le=100,
+        description="Share of pay withheld before it reaches the worker, in percent.",
+    )  # fmt: skip
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -125,16 +167,16 @@ class AttestationIn(_Form):
 
 
 class Subcontractor(SubcontractorIn):
-    id: str  # its organization id in the chain
-    engagement: str  # the engagement id under which the supplier hires it
+    id: str = Field(max_length=ID_MAX)  # its organization id in the chain
+    engagement: str = Field(max_length=ID_MAX)  # the engagement under which the supplier hires it
 
 
 class SiteEntry(SiteIn):
-    id: str
+    id: str = Field(max_length=ID_MAX)
 
 
 class WorkforceEntry(WorkforceIn):
-    id: str
+    id: str = Field(max_length=ID_MAX)
 
 
 class Disclosure(BaseModel):
@@ -434,6 +476,8 @@ def _site(site: SiteEntry, scope: Scope, source: str) -> Site:
     return Site(
         id=site.id, name=site.name, operator=scope.supplier, address=site.address,
         city=site.city, state=site.state, zip=site.zip, country=site.country, source=source,
+        activities=list(site.activities), latitude=site.latitude, longitude=site.longitude,
+        remote=site.remote,
     )  # fmt: skip
 
 
@@ -442,6 +486,8 @@ def _workforce(wf: WorkforceEntry, scope: Scope, source: str) -> Workforce:
         id=wf.id, site=wf.site, engagement=scope.engagement, labor=wf.labor,
         headcount=wf.headcount, paid_to=wf.paid_to, source=source,
         pay=Money(amount=wf.pay_amount, per=wf.pay_per, currency=wf.currency),
+        hours_per_week=wf.hours_per_week,
+        deductions=None if wf.deductions_percent is None else wf.deductions_percent / 100,
     )  # fmt: skip
 
 
@@ -464,9 +510,13 @@ def statement(chain: Chain, scope: Scope, terms: Sequence[str] = ()) -> str:
     )
 
 
-def attested(scope: Scope, d: Disclosure, form: AttestationIn, text: str) -> tuple[str, str]:
-    """The canonical JSON of what is signed (who, what, the statement) and its SHA-256."""
-    body = {
+def attested(
+    scope: Scope, d: Disclosure, form: AttestationIn, text: str,
+    documents: Sequence[tuple[str, str]] = (),
+) -> tuple[str, str]:  # fmt: skip
+    """The canonical JSON of what is signed (who, what, the statement, and the name and SHA-256
+    of each document attached) and its SHA-256."""
+    body: dict[str, Any] = {
         "chain": scope.chain,
         "engagement": scope.engagement,
         "supplier": scope.supplier,
@@ -474,6 +524,8 @@ def attested(scope: Scope, d: Disclosure, form: AttestationIn, text: str) -> tup
         "statement": text,
         "signed": {"name": form.name, "title": form.title, "date": form.date.isoformat()},
     }
+    if documents:  # absent rather than empty, so that what was signed before reads the same
+        body["documents"] = [{"filename": name, "sha256": digest} for name, digest in documents]
     content = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return content, hashlib.sha256(content.encode("utf-8")).hexdigest()
 

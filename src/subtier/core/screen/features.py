@@ -12,13 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from subtier.core.immutable import immutable
 from subtier.core.normalize.addresses import Address
 from subtier.core.normalize.names import NormName
 from subtier.core.normalize.usps import ORDINAL_WORDS, SPELLED, STREET_TYPES
-from subtier.core.screen.names import name_similarity, soft_overlap, unpaired_words
+from subtier.core.screen.lines import house_agrees, line_overlap
+from subtier.core.screen.names import name_similarity, unpaired_words
 from subtier.core.screen.record import Record
 from subtier.core.screen.slips import slips
 
@@ -308,12 +309,26 @@ def location(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     return value, f"{distance:,.0f} m from its centre, grounds radius {extent:,.0f} m"
 
 
+# The last pair of names compared: name_words_differ asks again.
+_last_names: tuple[NormName, NormName, float] | None = None
+
+
+def _name_similarity(qn: NormName, en: NormName, ctx: Context) -> float:
+    global _last_names
+    last = _last_names
+    if last is not None and last[0] is qn and last[1] is en:
+        return last[2]
+    found = name_similarity(qn, en, ctx.idf, ctx.default_idf)
+    _last_names = (qn, en, found)
+    return found
+
+
 def name(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """How alike the names are, rare words weighing more than common ones."""
     best = 0.0
     for qn in q.names:
         for en in e.names:
-            best = max(best, name_similarity(qn, en, ctx.idf, ctx.default_idf))
+            best = max(best, _name_similarity(qn, en, ctx))
     if best >= 0.99:
         return 1.0, "same"
     if best >= SIMILAR_NAME:
@@ -325,23 +340,70 @@ def name_words_differ(q: Record, e: Record, ctx: Context) -> tuple[float, str] |
     """The names look alike, but each has a word the other lacks altogether, not even as a
     typo, a sound-alike or an abbreviation: "Igor Deripaska" and "Oleg Deripaska", "Bank of
     China (Hong Kong)" and "Bank of China (Singapore)". Counts by how much of the names those
-    words are. A word left out on one side only (a middle name, a place) is no evidence
-    against, and names that do not look alike are left to the name feature."""
+    words are, and for half at least when the two words are not even half alike in their
+    letters ("Al-Rawi" and "Al-Tikriti": two people, however long the rest of the name). A
+    word left out on one side only (a middle name, a place) is no evidence against, and names
+    that do not look alike are left to the name feature."""
     best: tuple[float, list[str], list[str]] | None = None
     for qn in q.names:
         for en in e.names:
-            if name_similarity(qn, en, ctx.idf, ctx.default_idf) < SIMILAR_NAME:
+            if _name_similarity(qn, en, ctx) < SIMILAR_NAME:
                 continue
             extra_q, extra_e = unpaired_words(qn, en)
             if not extra_q or not extra_e:
                 return None
             share = min(_share(extra_q, qn, ctx), _share(extra_e, en, ctx))
-            if best is None or share < best[0]:
-                best = (share, extra_q, extra_e)
+            value = max(share, _unlike(extra_q, extra_e)) if share > 0 else 0.0
+            if best is None or value < best[0]:
+                best = (value, extra_q, extra_e)
     if best is None or best[0] <= 0:
         return None
-    share, extra_q, extra_e = best
-    return share, f"{' '.join(extra_q)} vs {' '.join(extra_e)}"
+    value, extra_q, extra_e = best
+    return value, f"{' '.join(extra_q)} vs {' '.join(extra_e)}"
+
+
+# Words this alike in their letters may be one word badly typed ("Merkur" and "Merkel").
+HALF_ALIKE = 0.5
+# What a word on each side counts for at least, when no two of them are half alike.
+UNLIKE_WORDS = 0.5
+
+
+def _unlike(extra_q: list[str], extra_e: list[str]) -> float:
+    for a in extra_q:
+        for b in extra_e:
+            if Levenshtein.normalized_similarity(a, b) >= HALF_ALIKE:
+                return 0.0
+    return UNLIKE_WORDS
+
+
+# Words that say "son (or daughter) of": the name before is the child's, the one after the
+# parent's.
+_PARENT_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "binte"})
+
+
+def name_parents_swapped(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both names say "X bin Y" (son of; also ibn, ben, bint), with the names on either side
+    of it swapped: "Salman bin Muhammad" and "Muhammad bin Salman" are son and father, not one
+    person, though every word of one name is in the other."""
+    for qn in q.names:
+        mine = _parentage(qn.tokens)
+        if not mine:
+            continue
+        for en in e.names:
+            for child, parent in _parentage(en.tokens):
+                if (parent, child) in mine:
+                    return 1.0, f"{child} bin {parent} vs {parent} bin {child}"
+    return None
+
+
+def _parentage(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    if _PARENT_OF.isdisjoint(tokens):
+        return set()
+    return {
+        (tokens[i - 1], tokens[i + 1])
+        for i in range(1, len(tokens) - 1)
+        if tokens[i] in _PARENT_OF and tokens[i - 1] != tokens[i + 1]
+    }
 
 
 def _share(words: list[str], norm: NormName, ctx: Context) -> float:
@@ -376,17 +438,26 @@ def _parsed(a: Address | None) -> bool:
 def address_line(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
     """Same house number, and nearly all the other words of the address (any country).
 
-    Used when the two addresses cannot both be split into US street parts.
+    Used when the two addresses cannot both be split into US street parts. A house number
+    typed with a slip counts for less (see ``house_agrees``); street words typed a letter or
+    two off ("Roao", "Stereet") or split in other places ("Kaif Aroad") still agree.
     """
     a, b = q.address, e.address
     if a is None or b is None or not a.line or not b.line or (_parsed(a) and _parsed(b)):
         return None
-    if a.house is None or a.house != b.house:
+    if a.house is None or b.house is None:
+        return None
+    house = house_agrees(a.house, b.house)
+    if house is None:
         return None
     overlap = _line_overlap(a, b)
     if overlap < 0.6:
         return None
-    return overlap, f"same number, street and town ({overlap:.2f})"
+    if house == 1.0:
+        return overlap, f"same number, street and town ({overlap:.2f})"
+    return overlap * house, (
+        f"number {a.house} vs {b.house}, same street and town ({overlap * house:.2f})"
+    )
 
 
 # The last pair of addresses whose words were compared: address_differs asks again.
@@ -398,13 +469,14 @@ def _line_overlap(a: Address, b: Address) -> float:
     last = _last_overlap
     if last is not None and last[0] is a and last[1] is b:
         return last[2]
-    overlap = soft_overlap(a.words, b.words)
+    overlap = line_overlap(a.words, b.words)
     _last_overlap = (a, b, overlap)
     return overlap
 
 
 def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
-    """Both give a street address with a house number, and they are not the same place."""
+    """Both give a street address with a house number, and they are not the same place
+    (two lines from abroad: see address_line_differs)."""
     a, b = q.address, e.address
     if a is None or b is None or po_box(q, e, ctx) or street_only(q, e, ctx):
         return None
@@ -417,9 +489,38 @@ def address_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | N
         ):
             return None
         return 1.0, "different street address"
-    if a.house is None or b.house is None or address_line(q, e, ctx):
+    if _abroad(a, b):
+        return None  # address_line_differs
+    return _lines_differ(q, e, ctx, "different street address")
+
+
+def address_line_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
+    """Both give an address line with a house number outside the US (the country said on
+    both), and the lines are not the same place even with typos forgiven (see address_line).
+    Says more against than address_differs: two lines from abroad are compared whole, and
+    one that differs is another address."""
+    a, b = q.address, e.address
+    if a is None or b is None or not _abroad(a, b):
         return None
-    return 1.0, "different street address"
+    if po_box(q, e, ctx) or street_only(q, e, ctx):
+        return None
+    return _lines_differ(q, e, ctx, "different address line")
+
+
+def _abroad(a: Address, b: Address) -> bool:
+    # Two lines that cannot be split into US street parts, each with a country not the US.
+    if _parsed(a) or _parsed(b):
+        return False
+    return bool(a.country and b.country) and "us" not in (a.country, b.country)
+
+
+def _lines_differ(q: Record, e: Record, ctx: Context, said: str) -> tuple[float, str] | None:
+    a, b = q.address, e.address
+    if a is None or b is None or a.house is None or b.house is None:
+        return None
+    if address_line(q, e, ctx):
+        return None
+    return 1.0, said
 
 
 def country_differs(q: Record, e: Record, ctx: Context) -> tuple[float, str] | None:
@@ -462,9 +563,11 @@ WEIGHTS: Mapping[str, tuple[FeatureFn, str, float]] = {
     "place": (place, "place", 0.1),
     "place_differs": (place_differs, "place", -0.3),
     "address_differs": (address_differs, "address", -0.26),
+    "address_line_differs": (address_line_differs, "address", -0.5),
     "country_differs": (country_differs, "country", -0.73),
     "legal_form_differs": (legal_form_differs, "form", -0.4),
     "name_words_differ": (name_words_differ, "name", -0.6),
+    "name_parents_swapped": (name_parents_swapped, "name", -0.6),
 }
 
 # Evidence that is an estimate: a match resting on these alone is reported as *possible*.
@@ -479,8 +582,8 @@ CERTAIN = frozenset({"identifier", "address_same", "address_typo", "po_box"})
 _COSTLIEST_LAST = (
     "identifier", "address_same", "address_typo", "address_slip", "po_box", "address_near", "street_only",
     "location", "place", "place_differs",
-    "country_differs", "legal_form_differs", "address_line", "address_differs", "name",
-    "name_words_differ",
+    "country_differs", "legal_form_differs", "name_parents_swapped", "address_line",
+    "address_differs", "address_line_differs", "name", "name_words_differ",
 )  # fmt: skip
 # What both records of a pair must have for a feature to say anything: without it, the
 # feature returns None (a test holds each to this), so it is not asked.
@@ -495,6 +598,7 @@ NEEDS: Mapping[str, int] = {
     "street_only": _ADDRESS,
     "address_line": _ADDRESS,
     "address_differs": _ADDRESS,
+    "address_line_differs": _ADDRESS,
     "place": _ADDRESS,
     "place_differs": _ADDRESS,
     "location": _POINT,

@@ -22,6 +22,7 @@ from subtier.core.screen.features import Context
 from subtier.core.screen.keys import (
     address_keys,
     cell,
+    country_keys,
     identifier_keys,
     query_key_groups,
     token_keys,
@@ -49,7 +50,13 @@ KIND_WEIGHT = {
     "b": 1.0,
     "i": 1.0,
     "g": 1.0,
+    "c": 1.0,
 }
+# Kinds of keys that never find candidates, whatever their size: they only add their weight
+# to candidates found otherwise, as a key too common to look up does.
+ONLY_ADDS = frozenset("c")
+# Kinds of keys that add their weight to candidates found otherwise when too common to look up.
+ADDS_WHEN_COMMON = frozenset("nc")
 # Postings and word groups remembered between queries; a long run forgets them wholesale past
 # this many.
 _GROUP_CACHE = 200_000
@@ -103,6 +110,7 @@ def record_keys(record: Record) -> set[str]:
 def _with_place_keys(keys: set[str], record: Record) -> set[str]:
     keys.update(address_keys(record))
     keys.update(identifier_keys(record))
+    keys.update(country_keys(record))
     if record.latitude is not None and record.longitude is not None:
         row, col = cell(record.latitude, record.longitude)
         keys.add(f"g:{row}:{col}")
@@ -289,8 +297,8 @@ class Index:
             if not size:
                 continue
             weight = key_weight(key[0], size)
-            if size > MAX_POSTING:
-                if key[0] == "n":
+            if size > MAX_POSTING or key[0] in ONLY_ADDS:
+                if key[0] in ADDS_WHEN_COMMON:
                     common.append((posting, weight))
                 continue
             kept = heaviest.get(id(posting))
@@ -323,9 +331,11 @@ class Index:
         """Entry positions sharing keys with the query, best first.
 
         Each group of keys (one name word with its variants, one address, ...) adds the weight
-        of its rarest key an entry shares: 1 / log(2 + entries under the key). Keys shared by
-        more than MAX_POSTING entries find no candidates, but still add their weight to the
-        candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining".
+        of its rarest key an entry shares: 1 / log(2 + entries under the key). Name words shared
+        by more than MAX_POSTING entries find no candidates, but still add their weight to the
+        candidates found otherwise, so "Equinox Food Processing" ranks above "Equinox Mining";
+        so does the country, which never finds candidates itself: of two entries named alike,
+        the one in the query's country ranks first.
         """
         return self.candidates_many((query,), limit)[0]
 

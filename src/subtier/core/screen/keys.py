@@ -74,6 +74,14 @@ def address_keys(record: Record) -> Iterator[str]:
             yield f"b:{place}|{a.po_box}"
 
 
+def country_keys(record: Record) -> Iterator[str]:
+    """The record's country: too common a key to find candidates by (see ``index.ONLY_ADDS``),
+    it adds its weight to those found otherwise, so that of two entries of one name the one
+    in the query's country ranks first."""
+    if record.country:
+        yield f"c:{record.country}"
+
+
 def identifier_keys(record: Record) -> Iterator[str]:
     for scheme, value in record.identifiers.items():
         yield f"i:{scheme}:{value}"
@@ -82,6 +90,7 @@ def identifier_keys(record: Record) -> Iterator[str]:
 def entry_keys(record: Record) -> set[str]:
     """Keys under which a list entry is indexed."""
     keys = {*name_keys(record), *address_keys(record), *identifier_keys(record)}
+    keys.update(country_keys(record))
     if record.latitude is not None and record.longitude is not None:
         row, col = cell(record.latitude, record.longitude)
         keys.add(f"g:{row}:{col}")
@@ -95,6 +104,7 @@ def query_key_groups(record: Record) -> list[Sequence[str]]:
     """
     groups = [*name_key_groups(record)]
     groups += [(key,) for key in (*address_keys(record), *identifier_keys(record))]
+    groups += [(key,) for key in country_keys(record)]
     if record.latitude is not None and record.longitude is not None:
         row, col = cell(record.latitude, record.longitude)
         groups.append(tuple(f"g:{row + dr}:{col + dc}" for dr in (-1, 0, 1) for dc in (-1, 0, 1)))

@@ -13,8 +13,8 @@ _TYPO_FLOOR = 0.75
 
 
 def token_similarity(a: str, b: str) -> float:
-    """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound, 0.7 abbreviation or
-    initial ("J" for "Jean"), else 0."""
+    """How alike two words are: 1 equal, 0.9 typo, 0.8 same sound (and first letter), 0.7
+    abbreviation or initial ("J" for "Jean"), else 0."""
     if a == b:
         return 1.0
     return _compare(_row(a), a, b)
@@ -59,7 +59,7 @@ def _token_similarity(a: str, b: str) -> float:
         # An initial stands for any word with that first letter ("J." for "Jean").
         return 0.7 if long[0] == short else 0.0
     if len(short) >= 3:
-        if phonetic(a) == phonetic(b):
+        if a[0] == b[0] and phonetic(a) == phonetic(b):
             return 0.8
         if long.startswith(short):
             return 0.7
@@ -77,15 +77,16 @@ def name_similarity(
     a lot.
     """
     forms = query.forms
-    qt = [t for t in query.tokens if t not in forms] if forms else query.tokens
+    qt: Sequence[str] = [t for t in query.tokens if t not in forms] if forms else query.tokens
     forms = entry.forms
-    et = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
+    et: Sequence[str] = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
     qt, et = qt or query.tokens, et or entry.tokens
     if not qt or not et:
         return 0.0
     qj, ej = "".join(qt), "".join(et)
     if qj == ej:
         return 1.0
+    qt, et = spelled_initials(*rejoined(qt, et))
     # Words run together or split apart ("BaxlesoWeaving"): compare the letters as one string.
     joined = Levenshtein.normalized_similarity(qj, ej) * 0.95
     # Each side's words weighed by IDF and by how alike their partner is. Added up in loops,
@@ -101,6 +102,82 @@ def name_similarity(
         weight += w
         matched += w * best
     return max(matched / weight, joined)
+
+
+def rejoined(query: Sequence[str], entry: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
+    """Both names' words with two neighbours run together where the other name has them as
+    one word: "Patr ushev" for "Patrushev", "Toy s" for "Toys"."""
+    return _join_split(query, entry), _join_split(entry, query)
+
+
+def _join_split(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
+    count = len(words)
+    if count < 2:
+        return words
+    at = next((i for i in range(count - 1) if words[i] + words[i + 1] in other), -1)
+    if at < 0:  # most names: nothing to rejoin
+        return words
+    out = list(words[:at])
+    i = at
+    while i < count:
+        if i + 1 < count and words[i] + words[i + 1] in other:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+# Initials stand for two to four words at most ("IE" for "Import Export").
+_INITIALS = range(2, 5)
+# Initials stand for the whole of the other name only from three letters on ("IRGC" for
+# "Islamic Revolutionary Guard Corps"): two say too little ("N.N.").
+_WHOLE_NAME_INITIALS = 3
+
+
+def spelled_initials(
+    query: Sequence[str], entry: Sequence[str]
+) -> tuple[Sequence[str], Sequence[str]]:
+    """Both names' words with a short word that is the initials of words of the other name,
+    in order, spelled out as those words: "IE" for "Import Export", "WaC" for "Wire and
+    Cable", "TP" for "Tomato Products". A word the other name has as it is stays as it is;
+    two letters never stand for the whole of the other name ("N.N."), three or four may
+    ("IRGC")."""
+    return _spell_out(query, entry), _spell_out(entry, query)
+
+
+def _spell_out(words: Sequence[str], other: Sequence[str]) -> Sequence[str]:
+    if len(other) < 2:
+        return words
+    found = [_initials_at(w, other) if 1 < len(w) < 5 else -1 for w in words]
+    if max(found) < 0:  # most names: no initials
+        return words
+    out: list[str] = []
+    for word, at in zip(words, found, strict=True):
+        if at < 0:
+            out.append(word)
+        else:
+            out.extend(other[at : at + len(word)])
+    return out
+
+
+def _initials_at(word: str, other: Sequence[str]) -> int:
+    """Where the words ``word`` is the initials of start in ``other``, or -1."""
+    size = len(word)
+    if not (_INITIALS.start <= size < _INITIALS.stop) or size > len(other):
+        return -1
+    if size == len(other) < _WHOLE_NAME_INITIALS:
+        return -1
+    if word in other or not word.isalpha():
+        return -1
+    first = word[0]
+    for start in range(len(other) - size + 1):
+        if other[start][:1] == first:
+            run = other[start : start + size]
+            if all(len(w) > 1 and w[0] == c for w, c in zip(run, word, strict=True)):
+                return start
+    return -1
 
 
 def _aligned(
@@ -161,11 +238,12 @@ def unpaired_words(query: NormName, entry: NormName) -> tuple[list[str], list[st
     """The words of each name, legal forms left out, that pair with no word of the other
     (not even as a typo, a sound-alike or an abbreviation); none when they share no word."""
     forms = query.forms
-    qt = [t for t in query.tokens if t not in forms] if forms else list(query.tokens)
+    qt: Sequence[str] = [t for t in query.tokens if t not in forms] if forms else query.tokens
     forms = entry.forms
-    et = [t for t in entry.tokens if t not in forms] if forms else list(entry.tokens)
+    et: Sequence[str] = [t for t in entry.tokens if t not in forms] if forms else entry.tokens
     if not qt or not et or "".join(qt) == "".join(et):
         return [], []
+    qt, et = spelled_initials(*rejoined(qt, et))
     best_q, best_e, _ = _aligned(qt, et)
     extra_q = [t for t, b in zip(qt, best_q, strict=True) if not b]
     if len(extra_q) == len(qt):  # nothing in common: the names simply differ

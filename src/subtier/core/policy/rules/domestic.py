@@ -41,8 +41,13 @@ def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
     A supplier with no site of its own in the chain is judged by its own country: one abroad
     is reported (FEC payees in state ZZ are abroad, country unknown), at low severity when
     none of its engagements has work to pass on (``disclosure_required: false``).
+
+    A site whose discloser says remote or home-based agents do part of its work is reported
+    at low severity: where those agents work is not known, so it cannot be shown to be in the
+    allowed countries; ask for their locations.
     """
     allowed = set(params.countries)
+    yield from _remote_agents(ctx, params)
     for site in ctx.chain.sites:
         found = _site_country(ctx, site.id)
         code = found.code if found is not None else None
@@ -69,6 +74,31 @@ def domestic_only(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
                 evidence=(Evidence(reasons=found.evidence, source=site.source),),
             )
     yield from _suppliers_abroad(ctx, params)
+
+
+def _remote_agents(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
+    """Sites with remote or home-based agents: where they work is an open question."""
+    allowed = ", ".join(sorted(params.countries))
+    for site in ctx.chain.sites:
+        if site.remote is not True:
+            continue
+        yield Finding(
+            rule="domestic-only",
+            severity=min(params.severity, Severity.LOW, key=lambda s: s.rank),
+            subject_kind="site",
+            subject_id=site.id,
+            path=tuple(ctx.graph.site_path(site.id)) or (site.id,),
+            summary=(
+                f"{site.name}: remote or home-based agents do part of this work, and where they "
+                f"work is not known, so it cannot be shown to be in {allowed}; ask for their "
+                "locations."
+            ),
+            evidence=(
+                Evidence(
+                    reasons="the site's answer: remote or home-based agents", source=site.source
+                ),
+            ),
+        )
 
 
 def _suppliers_abroad(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
