@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from fastapi import FastAPI
 
-from subtier.store.attachments import file_path
+from subtier.store.files import file_path
 from subtier.web import Service, Settings, create_app
 
 from .conftest import ADMIN_TOKEN, PASSWORD, Clock, Party, World

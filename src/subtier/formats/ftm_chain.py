@@ -31,15 +31,15 @@ from pydantic import ValidationError
 
 from subtier.core.model import WORKER, Chain, Labor, OrgType, Per, Problem, validate_chain
 from subtier.errors import InputError
-from subtier.lists.ftm import (
+from subtier.formats.ftm import (
     ALIAS_PROPS,
     COUNTRY_PROPS,
     IDENTIFIER_PROPS,
-    _default_name,
     address_parts,
 )
-from subtier.lists.ftm import _check as _check_entity
-from subtier.lists.ftm import _entities as _raw_entities
+from subtier.formats.ftm import check_entity as _check_entity
+from subtier.formats.ftm import default_name as _default_name
+from subtier.formats.ftm import entities as _raw_entities
 
 __all__ = [
     "MARKER",

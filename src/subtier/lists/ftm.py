@@ -18,53 +18,36 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import orjson
+from typing import Any
 
 from subtier.core.model.limits import ADDRESS_MAX, NAME_MAX
 from subtier.core.screen import ListInfo, Record, RiskList, make_record
 from subtier.core.screen.details import EntryDetails
 from subtier.core.screen.kinds import ListKind, kind_from_metadata
 from subtier.errors import InputError
-from subtier.formats.nesting import MAX_DEPTH, depth
+from subtier.formats.ftm import (
+    ALIAS_PROPS,
+    COUNTRY_PROPS,
+    IDENTIFIER_PROPS,
+    address_parts,
+)
+from subtier.formats.ftm import AddressParts as _AddressParts
+from subtier.formats.ftm import check_entity as _check
+from subtier.formats.ftm import default_name as _default_name
+from subtier.formats.ftm import entities as _entities
 from subtier.lists.fanout import build_list
 from subtier.lists.prepared import load_prepared, save_prepared
 
 # Schemas whose entities are screened. Person is included: a person's name is still a name a
 # roster or a chain can carry (a sole proprietor, a director).
 SCREENABLE = frozenset({"LegalEntity", "Company", "Organization", "PublicBody", "Person"})
-ALIAS_PROPS = ("alias", "previousName", "weakAlias")
-# The entry's country: where it is, else where it is registered, else its people's nationality.
-COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "mainCountry")
-IDENTIFIER_PROPS = (
-    "registrationNumber",
-    "taxNumber",
-    "leiCode",
-    "innCode",
-    "ogrnCode",
-    "vatCode",
-    "uniqueEntityId",
-    "dunsCode",
-    "imoNumber",
-    "idNumber",
-)
-# File name endings read as FtM; ``.ftm.json`` is covered by ``.json``.
-FTM_SUFFIXES = (".json", ".jsonl", ".ijson", ".ftm")
-
-_BOM = b"\xef\xbb\xbf"
-# A list or an object inside a list: the only shapes that need a closer look (a property's
-# values in a list, or a nested entity). A search at C speed, so plain lines cost nothing more.
-_NESTED = re.compile(rb"\[\s*[\[{]")
-_HINT = "each line must be one JSON entity, or the whole file one JSON array of entities"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +59,6 @@ class FtmStats:
     unresolved: int = 0  # entries whose addressEntity references are not in the file
     addresses: int = 0  # Address entities read to resolve references
     other: Mapping[str, int] = field(default_factory=dict)  # skipped entities by schema
-
-
-@dataclass(frozen=True, slots=True)
-class _AddressParts:
-    """An Address entity cut down to what make_record needs."""
-
-    line: str | None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    country: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 @dataclass(slots=True)
@@ -254,83 +224,6 @@ def _topic_labels() -> dict[str, str]:
     return {code: str(label) for code, label in registry.topic.names.items()}
 
 
-def _entities(
-    handle: BinaryIO, hash_update: Callable[[bytes], object], where: str
-) -> Iterator[tuple[int | None, str, object]]:
-    """(line number, label for errors, parsed JSON) for each entity, hashing every byte read.
-
-    A file whose first character is ``[`` is one JSON array and is parsed whole: its entities
-    have no line of their own, so errors name the entity's position in the array instead.
-    """
-    head = handle.read(4096)
-    first = head.removeprefix(_BOM).lstrip()[:1]
-    if first == b"[":
-        raw = head + handle.read()
-        hash_update(raw)
-        try:
-            items = orjson.loads(raw.removeprefix(_BOM))
-        except orjson.JSONDecodeError as error:
-            raise InputError(
-                f"not valid JSON: {error.msg}", file=where, line=error.lineno
-            ) from None
-        for position, item in enumerate(items, 1):
-            label = f"entity {position} of the array: "
-            _check_shape(item, where, None, label)
-            yield None, label, item
-        return
-    handle.seek(0)
-    for number, raw_line in enumerate(handle, 1):
-        hash_update(raw_line)
-        text = raw_line.removeprefix(_BOM) if number == 1 else raw_line
-        if not text.strip():
-            continue
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            message = f"not valid JSON ({error.msg}); {_HINT}"
-            raise InputError(message, file=where, line=number) from None
-        if _NESTED.search(text):
-            _check_shape(value, where, number, "")
-        yield number, "", value
-
-
-def _check_shape(entity: object, where: str, line: int | None, label: str) -> None:
-    """FtM property values are lists of strings, or of nested entities: a list inside a list
-    is an error naming the property, and nesting deeper than a file needs is refused (it would
-    end in a ``RecursionError`` far from the file)."""
-    props = entity.get("properties") if isinstance(entity, dict) else None
-    if not isinstance(props, dict):
-        return
-    for key, values in props.items():
-        for value in values if isinstance(values, list) else ():
-            if isinstance(value, list):
-                message = f"{label}property {key!r} holds a list inside its list of values"
-                raise InputError(message, file=where, line=line, field=f"properties.{key}")
-            if isinstance(value, dict) and depth(value) > MAX_DEPTH:
-                message = f"{label}property {key!r} nests entities more than {MAX_DEPTH} deep"
-                raise InputError(message, file=where, line=line, field=f"properties.{key}")
-
-
-def _check(
-    entity: object, where: str, line: int | None, label: str
-) -> tuple[str, str, Mapping[str, Any], str | None]:
-    """The entity's id, schema, properties and caption, or an error: without an id and a
-    schema it is not FtM."""
-    if not isinstance(entity, dict):
-        raise InputError(f"{label}not an entity: expected a JSON object", file=where, line=line)
-    for key in ("id", "schema"):
-        value = entity.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise InputError(f"{label}entity without {key!r}", file=where, line=line, field=key)
-    props = entity.get("properties") or {}
-    if not isinstance(props, dict):
-        message = f"{label}'properties' must be an object of lists"
-        raise InputError(message, file=where, line=line, field="properties")
-    caption = entity.get("caption")
-    caption = caption.strip() if isinstance(caption, str) else None
-    return entity["id"].strip(), entity["schema"].strip(), props, caption
-
-
 def _unique(
     entity_id: str, seen: Mapping[str, object] | set[str], where: str, line: int | None, label: str
 ) -> None:
@@ -376,30 +269,6 @@ def _address(props: Mapping[str, Any]) -> _AddressParts:
     point = _coordinate(props, "latitude", 90.0), _coordinate(props, "longitude", 180.0)
     lat, lon = point if None not in point else (None, None)
     return replace(address_parts(lambda key: _values(props, key)), latitude=lat, longitude=lon)
-
-
-def address_parts(values: Callable[[str], Sequence[str]]) -> _AddressParts:
-    """An FtM Address entity's parts, read the same way for lists and for chains: its street
-    with the town, state and postcode as separate fields when it gives a street (the parts
-    parse best, and a chain written out as FtM reads back as it was); else its one-line
-    ``full`` form, which holds the town; else the parts it has. ``values(prop)`` gives a
-    property's values."""
-
-    def first(*keys: str) -> str | None:
-        return next((v for key in keys for v in values(key)[:1]), None)
-
-    country = first("country")
-    street = ", ".join([*values("street")[:1], *values("street2")[:1]]) or None
-    full = (first("full") or "").strip(" ,;")
-    if street is None and full:
-        return _AddressParts(full, country=country)
-    return _AddressParts(
-        street,
-        city=first("city"),
-        state=first("state", "region"),
-        zip=first("postalCode"),
-        country=country,
-    )
 
 
 def _entry(
@@ -478,12 +347,3 @@ def _built(entry: _Pending) -> Record:
         longitude=parts.longitude,
         identifiers=entry.identifiers,
     )
-
-
-def _default_name(path: Path) -> str:
-    """``sanctions.ftm.json`` → ``sanctions``: the file name without its FtM endings."""
-    stem = path.name
-    for suffix in (*FTM_SUFFIXES, ".ftm"):
-        if stem.lower().endswith(suffix) and len(stem) > len(suffix):
-            stem = stem[: -len(suffix)]
-    return stem

@@ -29,9 +29,10 @@ from typing import Any, Literal
 from subtier.core.screen import ListInfo, RiskList
 from subtier.core.screen.kinds import ListKind
 from subtier.errors import InputError
+from subtier.formats.ftm import FTM_SUFFIXES
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.facilities import NAME as FACILITIES
-from subtier.lists.ftm import FTM_SUFFIXES, load_ftm_list
+from subtier.lists.ftm import load_ftm_list
 from subtier.lists.home import home
 from subtier.output import remove_stale_temporaries, temporary_path
 

@@ -16,31 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.engine import make_url
 
 from subtier.store import tables as t
 from subtier.store.audit import row_digest
+from subtier.store.files import file_path
 from subtier.store.integrity import COVERS, attachment_data
 from subtier.store.portal import _transaction
 from subtier.store.workspace import _append_audit
 
 KINDS = ("contract", "payroll", "other")
-
-
-def files_folder(database_url: str) -> Path:
-    """Where attached files are kept: ``SUBTIER_FILES`` if set, else a folder ``files`` next to
-    a SQLite workspace's database file, else ``subtier-files`` in the current folder."""
-    configured = os.environ.get("SUBTIER_FILES")
-    if configured:
-        return Path(configured)
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / "files"
-    return Path("subtier-files").resolve()
-
-
-def file_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256[:2] / sha256
 
 
 @dataclass(frozen=True)

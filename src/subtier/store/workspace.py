@@ -232,7 +232,7 @@ class Workspace:
         each stored chain version, run, decision, disclosure and signature recomputed from its
         rows, and each attached file hashed again. Returns the count of records checked and the
         first break, if any."""
-        from subtier.store.attachments import files_folder
+        from subtier.store.files import files_folder
         from subtier.store.integrity import verify_data
 
         # One read transaction: the records and the rows as of one moment.

@@ -36,7 +36,8 @@ from subtier.lists.programs import programs
 from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
 from subtier.store import ChainVersion, Workspace, chain_key
-from subtier.store.attachments import KINDS, Attachment, Attachments, files_folder
+from subtier.store.attachments import KINDS, Attachment, Attachments
+from subtier.store.files import files_folder
 from subtier.store.notify import Delivery, Outbox
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
 from subtier.web.notify import Notifier, NotifySettings
