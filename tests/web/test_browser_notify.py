@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from subtier.web import Settings, webhooks
-from subtier.web.mail import SmtpSettings
-from subtier.web.notify import NotifySettings
+from subtier.app import webhooks
+from subtier.app.mail import SmtpSettings
+from subtier.app.notify import NotifySettings
+from subtier.web import Settings
 
 from .conftest import ADMIN_TOKEN, PASSWORD, LiveServer, serve
 from .receivers import Mailbox, Receiver, free_port, receiver, text_of

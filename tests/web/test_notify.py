@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from subtier.app import webhooks
+from subtier.app.mail import SmtpSettings
+from subtier.app.notify import LEASE, NotifySettings, retry_delay
 from subtier.store.notify import DELIVERED, FAILED, PENDING
-from subtier.web import Service, Settings, create_app, webhooks
-from subtier.web.mail import SmtpSettings
-from subtier.web.notify import LEASE, NotifySettings, retry_delay
+from subtier.web import Service, Settings, create_app
 
 from .conftest import ADMIN_TOKEN, PASSWORD, Clock, Party, link_in
 from .receivers import Mailbox, Receiver, free_port, mailbox, receiver, text_of

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from subtier.app.security import token_hash
 from subtier.core.model import Chain
 from subtier.store import Workspace
 from subtier.store.attachments import Attachments
 from subtier.store.notify import DELIVERED, FAILED, PENDING, SENDING, WEBHOOK, Outbox
 from subtier.store.portal import Portal
-from subtier.web.security import token_hash
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)

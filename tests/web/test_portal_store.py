@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from subtier.app.security import hash_password, token_hash, verify_password
 from subtier.core.model import Chain
 from subtier.store import Workspace
 from subtier.store.portal import Portal
-from subtier.web.security import hash_password, token_hash, verify_password
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -51,10 +51,10 @@ def invite(
 
         subtier invite biden-q2 acme-voter-contact-llc --email ops@acme.example
     """
+    from subtier.app.service import NotFoundError
     from subtier.core.disclosure.answers import FormError
     from subtier.store import actor
     from subtier.web import Service, Settings
-    from subtier.web.service import NotFoundError
     from subtier.web.worklist import engagements_for, invite_vendors
 
     addresses = email or []

@@ -172,10 +172,10 @@ def serve(
         require_extra("web")
     except MissingExtraError as error:
         raise fail(error) from None
+    from subtier.app.mail import smtp_from_environment
+    from subtier.app.notify import NotifySettings
     from subtier.web import Settings
     from subtier.web import serve as run_server
-    from subtier.web.mail import smtp_from_environment
-    from subtier.web.notify import NotifySettings
 
     if team is not None and add_user is None:
         raise fail(InputError("--team goes with --add-user: the team the new account joins"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from subtier.app.security import new_token
+from subtier.app.service import Service, Settings
 from subtier.web.app import create_app
-from subtier.web.security import new_token
-from subtier.web.service import Service, Settings
 
 
 def serve(

@@ -14,6 +14,15 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from subtier.app.dashboard import (
+    Query,
+    parse_chain_query,
+    parse_query,
+    rows,
+    select,
+    select_chains,
+)
+from subtier.app.service import ChainView, InvitationRow, NotFoundError, Principal
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure.answers import Disclosure
 from subtier.core.model import Per
@@ -22,15 +31,6 @@ from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import exports
 from subtier.web.common import service
-from subtier.web.dashboard import (
-    Query,
-    parse_chain_query,
-    parse_query,
-    rows,
-    select,
-    select_chains,
-)
-from subtier.web.service import ChainView, InvitationRow, NotFoundError, Principal
 
 T = TypeVar("T")
 router = APIRouter(prefix="/api")

@@ -15,15 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from subtier.core.disclosure.answers import FormError
-from subtier.core.disclosure.authority import NotYoursError
-from subtier.version import __version__
-from subtier.web import api, exports, notify_api, notify_pages, pages, worklist
-from subtier.web.attempts import AttemptLimit
-from subtier.web.flash import Links
-from subtier.web.limits import BodyLimit, with_uploads
-from subtier.web.security import RateLimiter
-from subtier.web.service import (
+from subtier.app.security import RateLimiter
+from subtier.app.service import (
     LockedError,
     NotFoundError,
     RateLimitedError,
@@ -31,6 +24,13 @@ from subtier.web.service import (
     Settings,
     TamperedError,
 )
+from subtier.core.disclosure.answers import FormError
+from subtier.core.disclosure.authority import NotYoursError
+from subtier.version import __version__
+from subtier.web import api, exports, notify_api, notify_pages, pages, worklist
+from subtier.web.attempts import AttemptLimit
+from subtier.web.flash import Links
+from subtier.web.limits import BodyLimit, with_uploads
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from subtier.web.security import RateLimiter
+from subtier.app.security import RateLimiter
 
 SIGNIN, CLAIM = "signin", "claim"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
+from subtier.app.security import RateLimiter
+from subtier.app.service import Service
 from subtier.web.attempts import client_key
-from subtier.web.security import RateLimiter
-from subtier.web.service import Service
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 

@@ -10,13 +10,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from subtier.app.dashboard import Query, findings_csv, parse_query, select, since_param
+from subtier.app.service import Principal, Service
 from subtier.core.disclosure.answers import FormError
 from subtier.core.model import Per
 from subtier.extras import MissingExtraError
 from subtier.web.common import service
-from subtier.web.dashboard import Query, findings_csv, parse_query, select, since_param
 from subtier.web.pages import Buyer, Form, _check_csrf, _dashboard
-from subtier.web.service import Principal, Service
 
 router = APIRouter(include_in_schema=False)
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from pydantic import Field
 
+from subtier.app.service import NotFoundError
 from subtier.store.notify import Delivery, Hook
 from subtier.web.api import ERRORS, Buyer, _In, _Out
 from subtier.web.common import service
-from subtier.web.service import NotFoundError
 
 router = APIRouter(prefix="/api")
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="A row id.")]

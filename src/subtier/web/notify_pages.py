@@ -14,12 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from subtier.app.service import LockedError, NotFoundError, Principal
 from subtier.core.disclosure.answers import FormError
 from subtier.core.severity import Severity
 from subtier.store.attachments import Attachment
 from subtier.web.common import service
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, _portal, render, vendor
-from subtier.web.service import LockedError, NotFoundError, Principal
 
 router = APIRouter(include_in_schema=False)
 

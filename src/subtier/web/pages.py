@@ -18,14 +18,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from subtier.core.disclosure import answers as dis
-from subtier.core.disclosure.answers import FormError
-from subtier.core.disclosure.authority import NotYoursError
-from subtier.core.model import WORKER, Labor, Per
-from subtier.store.attachments import KINDS
-from subtier.store.portal import Invitation, VersionRow
-from subtier.web.common import cookie_name, secure, service
-from subtier.web.dashboard import (
+from subtier.app.dashboard import (
     ChainQuery,
     Query,
     filter_context,
@@ -34,9 +27,16 @@ from subtier.web.dashboard import (
     select_chains,
     since_param,
 )
+from subtier.app.security import new_token, same
+from subtier.app.service import ChainView, LockedError, NotFoundError, Principal, Service
+from subtier.core.disclosure import answers as dis
+from subtier.core.disclosure.answers import FormError
+from subtier.core.disclosure.authority import NotYoursError
+from subtier.core.model import WORKER, Labor, Per
+from subtier.store.attachments import KINDS
+from subtier.store.portal import Invitation, VersionRow
+from subtier.web.common import cookie_name, secure, service
 from subtier.web.flash import Links, NewLink
-from subtier.web.security import new_token, same
-from subtier.web.service import ChainView, LockedError, NotFoundError, Principal, Service
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
 BAD_LINK = (

@@ -1,6 +1,6 @@
 """The worklist of a chain on the dashboard, and inviting the vendors chosen on it in one step.
 
-Built on :class:`~subtier.web.service.Service` without changing it: the rows come from the
+Built on :class:`~subtier.app.service.Service` without changing it: the rows come from the
 saved chain (:func:`subtier.fec.worklist.from_chain`), each invitation is the service's own
 (:meth:`Service.invite`), and an e-mail address given for a vendor is recorded in the audit
 trail beside the link. No mail is sent: the link is shown, to be sent by the buyer.
@@ -15,13 +15,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from subtier.app.service import InvitationRow, NotFoundError, Service
 from subtier.core.disclosure.answers import FormError
 from subtier.fec.records import money
 from subtier.fec.worklist import ChainRow, from_chain
 from subtier.store.portal import Invitation
 from subtier.web.common import service
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, render
-from subtier.web.service import InvitationRow, NotFoundError, Service
 
 router = APIRouter(include_in_schema=False)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

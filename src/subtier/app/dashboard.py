@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from subtier.app.service import ChainSummary, ChainView
 from subtier.core.disclosure.answers import FormError
 from subtier.core.policy import Finding
 from subtier.core.severity import Severity
 from subtier.output import SafeCsvWriter
-from subtier.web.service import ChainSummary, ChainView
 
 PARAMS = ("q", "severity", "rule", "vendor", "new", "sort")
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from subtier.app import mail, webhooks
+from subtier.app.security import new_token
 from subtier.core.disclosure.answers import FormError
 from subtier.core.review import Tracked
 from subtier.core.severity import Severity
@@ -30,8 +32,6 @@ from subtier.store.notify import (
     Hook,
     Outbox,
 )
-from subtier.web import mail, webhooks
-from subtier.web.security import new_token
 
 log = logging.getLogger("subtier.notify")
 

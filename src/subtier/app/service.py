@@ -18,6 +18,17 @@ from pathlib import Path
 
 from subtier.app.check import CheckResult, Confirmation, check
 from subtier.app.monitor import with_reviews
+from subtier.app.notify import Notifier, NotifySettings
+from subtier.app.security import (
+    DUMMY_HASH,
+    RateLimiter,
+    hash_password,
+    new_token,
+    same,
+    token_hash,
+    verify_password,
+)
+from subtier.app.uploads import check as check_upload
 from subtier.core.disclosure import answers as dis
 from subtier.core.disclosure import authority
 from subtier.core.disclosure.answers import Disclosure, FormError, Scope
@@ -40,17 +51,6 @@ from subtier.store.attachments import KINDS, Attachment, Attachments
 from subtier.store.files import files_folder
 from subtier.store.notify import Delivery, Outbox
 from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
-from subtier.web.notify import Notifier, NotifySettings
-from subtier.web.security import (
-    DUMMY_HASH,
-    RateLimiter,
-    hash_password,
-    new_token,
-    same,
-    token_hash,
-    verify_password,
-)
-from subtier.web.uploads import check as check_upload
 
 BUYER, VENDOR = "buyer", "vendor"
 
