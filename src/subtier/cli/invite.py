@@ -51,31 +51,20 @@ def invite(
 
         subtier invite biden-q2 acme-voter-contact-llc --email ops@acme.example
     """
-    from subtier.app.service import NotFoundError
-    from subtier.core.disclosure.answers import FormError
+    from subtier.app.service import Settings
+    from subtier.app.worklist import invite_named
     from subtier.store import actor
-    from subtier.web import Service, Settings
-    from subtier.web.worklist import engagements_for, invite_vendors
 
-    addresses = email or []
-    if len(addresses) > len(vendors):
-        raise fail(InputError("more --email addresses than vendors"))
-    svc = Service(Settings(database=database, policy=policy))
+    settings = Settings(database=database, policy=policy)
     try:
-        chosen = engagements_for(svc, key, vendors)
-        emails = dict(zip(chosen, addresses, strict=False))
-        done = invite_vendors(svc, key, chosen, actor(by), emails)
-    except (NotFoundError, InputError) as error:
-        raise fail(InputError(str(error))) from None
-    except FormError as error:
-        raise fail(InputError("; ".join(error.errors.values()))) from None
-    finally:
-        svc.close()
+        done = invite_named(settings, key, vendors, email or [], actor(by))
+    except InputError as error:
+        raise fail(error) from None
     base = url.rstrip("/")
-    for row, invitation, token in done:
-        to = emails.get(row.engagement)
-        sent = f" (e-mail {to} recorded, not sent)" if to else ""
-        print(f"{row.name}: {base}/invite/{token}{sent}")
+    for sent in done:
+        recorded = f" (e-mail {sent.email} recorded, not sent)" if sent.email else ""
+        print(f"{sent.row.name}: {base}/invite/{sent.token}{recorded}")
+        invitation = sent.invitation
         err.print(
             f"  until {invitation.expires_at:%Y-%m-%d %H:%M} UTC; due {invitation.due_at:%Y-%m-%d}",
             highlight=False,

@@ -1,101 +1,19 @@
-"""The worklist of a chain on the dashboard, and inviting the vendors chosen on it in one step.
-
-Built on :class:`~subtier.app.service.Service` without changing it: the rows come from the
-saved chain (:func:`subtier.fec.worklist.from_chain`), each invitation is the service's own
-(:meth:`Service.invite`), and an e-mail address given for a vendor is recorded in the audit
-trail beside the link. No mail is sent: the link is shown, to be sent by the buyer.
-"""
+"""The worklist page of a chain on the dashboard (``subtier.app.worklist`` builds it), and
+inviting the vendors chosen on it in one step."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from subtier.app.service import InvitationRow, NotFoundError, Service
+from subtier.app.worklist import Invited, invite_vendors, worklist
 from subtier.core.disclosure.answers import FormError
-from subtier.fec.records import money
-from subtier.fec.worklist import ChainRow, from_chain
-from subtier.store.portal import Invitation
 from subtier.web.common import service
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, render
 
 router = APIRouter(include_in_schema=False)
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-@dataclass(frozen=True)
-class WorkRow:
-    row: ChainRow
-    invitation: InvitationRow | None  # the latest invitation for its engagement, if any
-
-    @property
-    def paid(self) -> str:
-        return money(self.row.cents) if self.row.cents is not None else "-"
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        signed = self.invitation is not None and self.invitation.signed is not None
-        extra = () if signed or not self.row.asked else ("signed attestation",)
-        return (*self.row.missing, *extra)
-
-
-@dataclass(frozen=True)
-class Invited:
-    name: str
-    supplier: str
-    url: str
-    email: str
-
-
-def worklist(svc: Service, key: str) -> list[WorkRow]:
-    """The chain's worklist, each row with its latest invitation."""
-    view = svc.view(key)
-    latest: dict[str, InvitationRow] = {}
-    for inv in view.invitations:
-        latest[inv.invitation.engagement] = inv
-    return [WorkRow(r, latest.get(r.engagement)) for r in from_chain(view.chain)]
-
-
-def invite_vendors(
-    svc: Service, key: str, engagements: list[str], by: str, emails: dict[str, str] | None = None
-) -> list[tuple[ChainRow, Invitation, str]]:
-    """Invite the suppliers of the engagements given; the tokens are returned once."""
-    rows = {r.engagement: r for r in from_chain(svc.view(key).chain)}
-    unknown = [e for e in engagements if e not in rows]
-    if not engagements or unknown:
-        raise FormError({"engagement": "choose vendors of this chain's worklist"})
-    for address in (emails or {}).values():
-        if address and not EMAIL.fullmatch(address):
-            raise FormError({"engagement": f"not an e-mail address: {address!r}"})
-    out = []
-    for engagement in dict.fromkeys(engagements):
-        invitation, token = svc.invite(key, engagement, by)
-        address = (emails or {}).get(engagement, "")
-        if address:
-            svc.workspace.log(
-                "portal.invite.email", f"{key} {engagement}",
-                {"invitation": invitation.id, "to": address, "sent": False}, by=by,
-            )  # fmt: skip
-        out.append((rows[engagement], invitation, token))
-    return out
-
-
-def engagements_for(svc: Service, key: str, vendors: list[str]) -> list[str]:
-    """Each vendor (an organization id or name) as the engagement to invite it for: its
-    largest engagement by the chain's buyer, one it is asked for if it has one."""
-    rows = from_chain(svc.view(key).chain)
-    out: list[str] = []
-    for vendor in vendors:
-        wanted = vendor.strip().casefold()
-        found = [r for r in rows if wanted in (r.supplier.casefold(), r.name.casefold())]
-        if not found:
-            raise NotFoundError(f"no vendor {vendor!r} on the worklist of {key!r}")
-        out.append(found[0].engagement)  # rows are asked first, then by money
-    return out
 
 
 def _context(request: Request, p: Any, key: str, **extra: Any) -> dict[str, Any]:
