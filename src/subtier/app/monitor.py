@@ -3,19 +3,35 @@ say what is new, resolved or changed since the chain's previous run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from subtier.app.check import CheckResult, Confirmation, check
 from subtier.core.model import Chain
 from subtier.core.policy import Policy
-from subtier.core.review import Delta, compare, confirmed_sites, in_force, track
+from subtier.core.review import Delta, Tracked, compare, confirmed_sites, in_force, track
+from subtier.core.screen import RiskList
 from subtier.lists.programs import programs
 from subtier.report.json import finding_dict
 from subtier.store import ChainVersion, Workspace
 
 # The viewer whose last run `subtier monitor` compares with.
 MONITOR = "monitor"
+
+
+def check_saved(
+    workspace: Workspace, key: str, chain: Chain, policy: Policy, lists: Sequence[RiskList]
+) -> CheckResult:
+    """A chain kept in the workspace checked with the sites its reviewers confirmed: those
+    matches are kept however the address reads now."""
+    decisions = workspace.decisions(key)
+    confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
+    return check(chain, policy, lists, confirmations=confirmations, programs=programs())
+
+
+def tracked_findings(result: CheckResult) -> list[Tracked]:
+    """A check's findings as the workspace keeps them: each with its key and its body."""
+    return track(result.findings, result.chain, [finding_dict(f) for f in result.findings])
 
 
 def monitor(
@@ -35,9 +51,8 @@ def monitor(
             on_chain(key)
         version, chain = workspace.chain(key)
         decisions = workspace.decisions(key)
-        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
-        result = check(chain, policy, lists, confirmations=confirmations, programs=programs())
-        tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+        result = check_saved(workspace, key, chain, policy, lists)
+        tracked = tracked_findings(result)
         last = workspace.seen(MONITOR, key)
         previous = workspace.run_findings(last) if last is not None else None
         run_id = workspace.record_run(version, tracked, policy.name, result.lists, by=by)
@@ -49,7 +64,7 @@ def monitor(
 def with_reviews(workspace: Workspace, key: str, chain: Chain, result: CheckResult) -> CheckResult:
     """The result with the review decisions in force on its findings, as the reports show."""
     decisions = workspace.decisions(key)
-    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    tracked = tracked_findings(result)
     reviews = {i: d for i, t in enumerate(tracked) if (d := in_force(t, decisions)) is not None}
     return replace(result, reviews=reviews)
 
@@ -65,7 +80,7 @@ def save_check(
     """Keep a check in the workspace: the chain as a version (if new) and the run's findings.
     The user has just been shown them, so the next `subtier monitor` compares with this run."""
     version, _new = workspace.add_chain(chain, key=key, source=source, by=by)
-    tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+    tracked = tracked_findings(result)
     run_id = workspace.record_run(version, tracked, result.policy.name, result.lists, by=by)
     workspace.mark_seen(MONITOR, version.key, run_id)
     return version

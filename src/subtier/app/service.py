@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from subtier.app.check import CheckResult, Confirmation, check
-from subtier.app.monitor import with_reviews
+from subtier.app.check import CheckResult, check
+from subtier.app.monitor import check_saved, tracked_findings, with_reviews
 from subtier.app.notify import Notifier, NotifySettings
 from subtier.app.security import (
     DUMMY_HASH,
@@ -35,16 +35,13 @@ from subtier.core.disclosure.answers import Disclosure, FormError, Scope
 from subtier.core.disclosure.authority import BUYER as BUYER_PARTY
 from subtier.core.disclosure.authority import Link, NotYoursError
 from subtier.core.model import Chain, ChainGraph, Engagement, Money, Organization, OrgType, Per
-from subtier.core.policy import Evidence, Finding, Policy, Severity
+from subtier.core.policy import Evidence, Finding, Policy, Severity, hourly_floor
 from subtier.core.policy.clauses import attested_terms
-from subtier.core.policy.config import WageFloor
-from subtier.core.review import DISMISS, Decision, Tracked, confirmed_sites, in_force, track
+from subtier.core.review import DISMISS, Decision, Tracked, in_force
 from subtier.core.screen import RiskList
 from subtier.core.wages import WageFlow, trace_wages
 from subtier.errors import InputError, SubtierError
 from subtier.formats import load_policy
-from subtier.lists.programs import programs
-from subtier.report.json import finding_dict
 from subtier.report.picture import chain_svg
 from subtier.store import ChainVersion, Workspace, chain_key
 from subtier.store.attachments import KINDS, Attachment, Attachments
@@ -474,12 +471,8 @@ class Service:
 
     def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
         """Check a version and keep its findings: what makes them show on the dashboard."""
-        decisions = self.workspace.decisions(version.key)
-        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
-        result = check(
-            chain, self.policy, self.lists(), confirmations=confirmations, programs=programs()
-        )
-        tracked = track(result.findings, chain, [finding_dict(f) for f in result.findings])
+        result = check_saved(self.workspace, version.key, chain, self.policy, self.lists())
+        tracked = tracked_findings(result)
         run_id = self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
         self._notify_new_findings(version, run_id, tracked)
         return run_id
@@ -604,12 +597,7 @@ class Service:
             i for i, t in enumerate(tracked) if before is not None and t.key not in before
         )
         graph = ChainGraph.build(chain)
-        floor_params = self.policy.params("wage-floor")
-        floor = (
-            Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
-            if isinstance(floor_params, WageFloor)
-            else None
-        )
+        floor = hourly_floor(self.policy)
         return ChainView(
             key=key, version=version, chain=chain, graph=graph, findings=findings, new=new,
             wages=trace_wages(chain, graph, floor), svg=chain_svg(chain, graph, findings),
@@ -681,11 +669,7 @@ class Service:
         """The chain's latest version checked in full, with the review decisions in force:
         what ``subtier report`` renders for a chain kept in the workspace."""
         version, chain = self._chain(key)
-        decisions = self.workspace.decisions(key)
-        confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
-        result = check(
-            chain, self.policy, self.lists(), confirmations=confirmations, programs=programs()
-        )
+        result = check_saved(self.workspace, key, chain, self.policy, self.lists())
         return version, with_reviews(self.workspace, key, chain, result)
 
     # Invitations ----------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from subtier.core.model import Chain, ChainGraph, Money, Organization, OrgType, Per, Site
-from subtier.core.policy import Context, Finding, Policy, judge
-from subtier.core.policy.config import WageFloor
+from subtier.core.model import Chain, ChainGraph, Organization, OrgType, Site
+from subtier.core.policy import Context, Finding, Policy, hourly_floor, judge
 from subtier.core.review import DISMISS, Decision
 from subtier.core.screen import (
     DEFAULT_THRESHOLD,
@@ -175,12 +174,7 @@ def check(
     facilities = [rl for rl in lists if rl.info.kind is ListKind.FACILITIES]
     facility_screener = Screener(facilities, threshold=threshold)
     party_lists = [rl for rl in lists if rl.info.kind in PARTY_KINDS]
-    floor_params = policy.params("wage-floor")
-    floor = (
-        Money(amount=floor_params.hourly, per=Per.HOUR, currency=floor_params.currency)
-        if isinstance(floor_params, WageFloor)
-        else None
-    )
+    floor = hourly_floor(policy)
     traced: list[tuple[ChainGraph, list[WageFlow]]] = []
 
     def follow_the_money() -> None:

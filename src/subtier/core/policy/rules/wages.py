@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from subtier.core.model import WORKER
-from subtier.core.policy.config import WageFloor
+from subtier.core.model import WORKER, Money, Per
+from subtier.core.policy.config import Policy, WageFloor
 from subtier.core.policy.finding import Evidence, Finding
 from subtier.core.policy.rules.context import Context
 from subtier.core.severity import Severity
 from subtier.core.wages import WageFlow
+
+
+def hourly_floor(policy: Policy) -> Money | None:
+    """The policy's wage floor as an hourly amount, or None when the rule is off."""
+    params = policy.params("wage-floor")
+    if not isinstance(params, WageFloor):
+        return None
+    return Money(amount=params.hourly, per=Per.HOUR, currency=params.currency)
 
 
 def wage_floor(ctx: Context, params: WageFloor) -> Iterator[Finding]:
