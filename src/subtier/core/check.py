@@ -182,7 +182,7 @@ def check(
         graph = ChainGraph.build(chain)
         traced.append((graph, trace_wages(chain, graph, floor)))
 
-    site_matches = screen_sites(chain.sites, screener, meanwhile=follow_the_money)
+    site_matches = screen_sites(chain.sites, screener, follow_the_money)
     [(graph, wages)] = traced
     apply_confirmations(chain, lists, site_matches, confirmations)
     org_matches = {}
