@@ -159,3 +159,28 @@ def test_the_check_catches_an_arrow_up_and_a_circle() -> None:
     assert rank("subtier.cli") > rank("subtier.app.check")
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"b"}, "b": set()}) == []
+
+
+LONG = 450  # lines; "about 400" with room for a docstring and a few functions more
+REASON = "One file because"
+
+
+def test_a_long_module_says_at_its_top_why_it_is_one_file() -> None:
+    unexplained = []
+    for name, path in sorted(modules().items()):
+        text = path.read_text("utf-8")
+        if text.count("\n") > LONG and REASON not in (ast.get_docstring(ast.parse(text)) or ""):
+            unexplained.append(f"{path.relative_to(SRC)}: {text.count(chr(10))} lines")
+    assert not unexplained, f"over {LONG} lines without '{REASON} ...' at the top:\n" + "\n".join(
+        unexplained
+    )
+
+
+def test_the_command_line_files_are_declarations() -> None:
+    """A cli/ file declares commands; what they do is a call into ``subtier.app``."""
+    long = [
+        f"{path.relative_to(SRC)}: {path.read_text('utf-8').count(chr(10))} lines"
+        for name, path in modules().items()
+        if name.startswith("subtier.cli") and path.read_text("utf-8").count("\n") > 220
+    ]
+    assert not long, long

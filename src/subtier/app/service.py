@@ -3,6 +3,10 @@
 Pages and the JSON API are thin layers over this class, so both behave the same. Every change
 to a chain is validated in full before anything is written: a bad submission leaves the
 workspace as it was.
+
+One file because every action shares the service's state (the workspace, the portal store, the
+lists in force and the write lock); split by actor (buyers, vendors, notifications) is the next
+step, as docs/architecture.md says.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ only when they carry subtier's marker; every other entity is skipped.
 What FtM has no property for travels in a marker: one ``description`` value ``subtier/1 {json}``
 holding the chain's own ids and the fields FtM cannot hold exactly. Where a marker gives a field,
 it wins over the FtM properties; everything else is read from the properties.
+
+One file because the schemas are read in one pass that resolves their references to each other
+(an award to its contract, a link to its entities, an address to its site).
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ cancelled later is no engagement). ``parties`` become organizations (merged acro
 the root, each supplier of an award is an engagement buyer → supplier, contracts linked by
 ``awardID`` give their dates and value, and subcontracting (an extension, in several shapes)
 gives engagements supplier → subcontractor. OCDS core has no work sites, so no sites are read.
+
+One file because the shapes it accepts (packages, records, releases, the variants of the
+subcontracting extension) are read in one pass with one set of error messages.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ the model's field names. Money is spread over ``price_amount``, ``price_per`` an
 Every problem names the sheet (or CSV file), the row and the column, and all of them are
 reported together. The chain is checked with the model and the same reference checks as a
 chain file; ``import_spreadsheet`` writes nothing unless the whole workbook is valid.
+
+One file because every sheet is read by the same column and error machinery, and the template
+writer takes its layout from here.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 They live in the workspace's database, next to the chains they are about. Tokens and passwords
 are never stored, only their hashes. Time is passed in, so that expiry can be tested without
 waiting.
+
+One file because the portal's records share one transaction helper and one way of appending to
+the audit trail: a change and its audit record are always written in one transaction.
 """
 
 from __future__ import annotations

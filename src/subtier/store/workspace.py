@@ -3,6 +3,9 @@
 This is the one class that talks to the database. SQLite is the embedded default (one file,
 WAL mode); ``SUBTIER_DATABASE_URL`` selects PostgreSQL. Every write is one transaction, so a
 crash or a bad record leaves the workspace as it was.
+
+One file because it is the one class that talks to the database for versions, runs and the audit
+trail: every transaction and lock is in sight of the others.
 """
 
 from __future__ import annotations

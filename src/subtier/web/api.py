@@ -1,6 +1,10 @@
 """The JSON API. Callers authenticate with a bearer token, never a cookie, so no request can be
 forged from another site. Buyers use the admin token or a token from ``POST /api/sessions``;
-vendors use the token ``POST /api/portal/claim`` gives for an invitation."""
+vendors use the token ``POST /api/portal/claim`` gives for an invitation.
+
+One file because every route of the API is declared here beside the others, so that their
+authentication and error shapes are seen together; what the routes do is in ``subtier.app``.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 Every form carries a CSRF token: the session's own once signed in, else one bound to a cookie.
 Handlers are plain functions run in the thread pool, since the store is synchronous.
+
+One file because the routes share the sign-in, CSRF and error handling declared at its top; what
+they do is in ``subtier.app``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ A disclosure belongs to one invitation, which is scoped to one engagement of one
 the supplier's subcontractors (or an explicit "none"), its work sites and the workforce at each
 site. Applying it to a chain first takes out what the same disclosure put in last time, then
 adds what it holds now, so a correction replaces and never duplicates.
+
+One file because each form and the way it applies to the chain are one definition: a field's
+limits and its place in the chain are read side by side.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A match's score is the sum of each feature's value times its declared weight (``WEIGHTS``),
 clipped to 0..1. Negative weights are evidence against. Each feature's docstring is the
 explanation users read in docs/screening.md (a test keeps the two identical).
+
+One file because the weights table and the features are read together, and docs/screening.md is
+generated from it: a feature's weight and its docstring are the explanation users see.
 """
 
 from __future__ import annotations
