@@ -36,7 +36,7 @@ def test_a_paused_collector_stays_paused() -> None:
 def _started(command: str) -> str:
     code = (
         f"import sys; sys.argv = ['subtier', '{command}']; import subtier.cli; "
-        "from subtier import warmup; print(warmup.started())"
+        "from subtier.parallel import warmup; print(warmup.started())"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return done.stdout.strip()

@@ -629,7 +629,7 @@ def test_excel_errors_and_duplicate_columns(tmp_path: Path, filled: Path) -> Non
     book.save(filled)
     assert problems(filled) == [
         f"{filled}: sheet 'chain', column 'field': no row for 'name', which is required",
-        f"{filled}: sheet 'sites', row 1, column 'name': column given twice (columns B and M)",
+        f"{filled}: sheet 'sites', row 1, column 'name': column given twice (columns B and N)",
         f"{filled}: sheet 'sites', row 2, column 'city': the cell holds the Excel error #N/A",
     ]
 
