@@ -19,10 +19,10 @@ from subtier.formats import load_chain
 from subtier.formats.ftm_chain import SCHEMA_OF_TYPE, load_ftm_chain, read_ftm_chain, read_marker
 from subtier.report.ftm import TOPICS, export_ftm, write_ftm
 from subtier.report.json import finding_dict, wage_dict
+from tests.conftest import EXAMPLE, ROOT
+from tests.paths import FIXTURES
 
-from .conftest import EXAMPLE, ROOT
-
-DONATIONS = Path(__file__).parent / "fixtures" / "ftm" / "donations_sample.ijson"
+DONATIONS = FIXTURES / "ftm" / "donations_sample.ijson"
 
 
 def manila_variant(example: dict[str, Any]) -> Chain:

@@ -12,8 +12,9 @@ from subtier.core.screen import Screener, Strength, make_record
 from subtier.core.screen.keys import token_keys
 from subtier.errors import InputError
 from subtier.lists import load_csv_list
+from tests.paths import FIXTURES
 
-SITES = Path(__file__).parent / "fixtures" / "lists" / "sites.csv"
+SITES = FIXTURES / "lists" / "sites.csv"
 
 
 def write(tmp_path: Path, text: str, name: str = "list.csv") -> Path:

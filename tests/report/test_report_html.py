@@ -19,8 +19,7 @@ from subtier.lists import facilities
 from subtier.lists.programs import programs
 from subtier.report.html import render_html, render_pdf
 from subtier.report.json import result_dict
-
-from .conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 DAY = date(2026, 11, 25)
@@ -129,8 +128,7 @@ def test_a_long_chain_fits_its_picture(tmp_path: Path) -> None:
     """The 77-organization chain of the bundled FEC filing: every organization is in the
     picture, and no page of the report is blank."""
     from subtier.fec import run_fec
-
-    from .fec.conftest import SAMPLE
+    from tests.fec.conftest import SAMPLE
 
     result = run_fec([SAMPLE], load_policy(), [facilities()]).result
     pdf = tmp_path / "fec.pdf"

@@ -12,8 +12,7 @@ from subtier.errors import InputError
 from subtier.formats import load_chain, load_policy
 from subtier.formats.osh import load_osh_sites, merge_sites, read_osh, slug
 from subtier.lists import facilities
-
-from .conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "osh"
 FACILITIES = FIXTURES / "facilities.csv"

@@ -15,8 +15,9 @@ from subtier.core.normalize.names import normalize_name
 from subtier.core.screen import Record, Screener, Strength, make_record
 from subtier.errors import InputError
 from subtier.lists.ftm import load_ftm_list, read_ftm_list
+from tests.paths import TESTS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ftm"
+FIXTURES = TESTS / "fixtures" / "ftm"
 T1 = FIXTURES / "t1_entities.ftm.json"
 DONATIONS = FIXTURES / "donations_sample.ijson"
 

@@ -14,8 +14,9 @@ from subtier.errors import InputError
 from subtier.lists import all_lists, load_list, register_list, registered_lists, remove_list
 from subtier.lists.home import home
 from subtier.lists.registry import lists_dir, registrations
+from tests.paths import TESTS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 SITES = FIXTURES / "lists" / "sites.csv"
 T1 = FIXTURES / "ftm" / "t1_entities.ftm.json"
 

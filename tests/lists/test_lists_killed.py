@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from subtier.lists import load_list, register_list
+from tests.paths import ROOT, TESTS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 SITES = FIXTURES / "lists" / "sites.csv"
-ROOT = Path(__file__).resolve().parent.parent
+
 
 # The child: `subtier lists add NAME FILE`, killed at the n-th call of os.<function>.
 KILLER = """

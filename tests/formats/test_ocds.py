@@ -16,8 +16,9 @@ from subtier.errors import InputError
 from subtier.formats import load_policy
 from subtier.formats.ocds import load_ocds_chain
 from subtier.lists import facilities
+from tests.paths import TESTS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ocds"
+FIXTURES = TESTS / "fixtures" / "ocds"
 RELEASES = FIXTURES / "release-package.json"
 RECORDS = FIXTURES / "record-package.json"
 SUBCONTRACTING = FIXTURES / "subcontracting.json"

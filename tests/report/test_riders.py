@@ -17,6 +17,7 @@ from subtier.core.policy.config import DomesticOnly, NoPrisonLabor, WageFloor
 from subtier.errors import InputError
 from subtier.formats import load_policy
 from subtier.report.riders import docx_bytes, html_page, markdown
+from tests.paths import ROOT
 
 
 def policy_file(tmp_path: Path, rules: str, name: str = "test") -> Path:
@@ -197,7 +198,7 @@ def test_cli_bad_policy_exits_2(tmp_path: Path, rules: str, expected: str) -> No
 
 
 def test_docs_show_what_the_code_writes(default_policy: Policy) -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     text = (root / "docs" / "riders.md").read_text(encoding="utf-8")
     assert f"````markdown\n{markdown(rider(default_policy))}````\n" in text
     _, clause = CLAUSES["no-prison-labor"]
@@ -241,8 +242,7 @@ def test_rider_numbers_come_from_the_policy(tmp_path: Path) -> None:
 def test_the_portal_attestation_names_the_terms(default_policy: Policy) -> None:
     from subtier.core.disclosure.answers import Scope, statement
     from subtier.formats import load_chain
-
-    from .conftest import EXAMPLE
+    from tests.conftest import EXAMPLE
 
     chain = load_chain(EXAMPLE)
     scope = Scope(chain="c", engagement="callcenter", buyer="vendor", supplier="procom")

@@ -10,8 +10,9 @@ import pytest
 
 from subtier.core.immutable import immutable
 from subtier.core.screen import make_record
+from tests.paths import ROOT
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 
 
 @immutable(hashable=True)

@@ -41,8 +41,7 @@ from subtier.report.template import (
     template_sheets,
     write_template,
 )
-
-from .conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT
 
 CellValue = str | int | float | bool | datetime | None
 

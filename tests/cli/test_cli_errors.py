@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .test_chainfile import BASE, billion_laughs, edit
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.formats.test_chainfile import BASE, billion_laughs, edit
+from tests.paths import ROOT
 
 
 def check(path: Path | str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

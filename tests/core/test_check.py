@@ -12,8 +12,7 @@ from subtier.core.model import Chain
 from subtier.core.policy import Finding, Policy, Severity
 from subtier.core.screen import RiskList
 from subtier.formats import load_chain
-
-from .conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 
 MakeChain = Callable[..., Chain]
 

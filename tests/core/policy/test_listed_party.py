@@ -18,8 +18,7 @@ from subtier.lists import facilities, load_list
 from subtier.lists.csvlist import load_csv_list
 from subtier.lists.ftm import load_ftm_list
 from subtier.lists.programs import programs
-
-from .conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli
 
 T1 = ROOT.parent / "shared" / "data" / "opensanctions_yente" / "t1_entities.ftm.json"
 

@@ -16,6 +16,7 @@ from subtier.core.model import Chain, ChainGraph
 from subtier.errors import InputError
 from subtier.formats import load_chain, parse_chain
 from subtier.formats.documents import DocumentError
+from tests.paths import ROOT
 
 NAME = "chain.yaml"
 
@@ -768,8 +769,8 @@ def test_texts_over_their_limit_name_the_field_and_line(
 def test_the_limits_are_documented() -> None:
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    sys.path.insert(0, str(ROOT / "scripts"))
     import build_docs
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "chain-file.md").read_text()
+    doc = (ROOT / "docs" / "chain-file.md").read_text()
     assert build_docs.limits_table() in doc, "run scripts/build_docs.py"

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from subtier.cli import entry as cli
-
-from .conftest import run_cli as run
+from tests.conftest import run_cli as run
 
 CLEAN = "subtier: 1\nname: clean\nroot: buyer\norganizations:\n  - id: buyer\n    name: Buyer\n"
 

@@ -10,9 +10,8 @@ import yaml
 from openpyxl import load_workbook
 
 from subtier.output import cell_safe, cell_unsafe
-
-from .conftest import EXAMPLE, run_cli
-from .fec.bulkrows import line
+from tests.conftest import EXAMPLE, run_cli
+from tests.fec.bulkrows import line
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .conftest import run_cli as run
+from tests.conftest import run_cli as run
 
 
 def test_teams_accounts_and_chains(tmp_path: Path) -> None:

@@ -21,8 +21,7 @@ from subtier.core.screen.packed import LazyRecords
 from subtier.errors import InputError
 from subtier.lists import fanout, load_csv_list
 from subtier.parallel import warmup
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 

@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 from subtier.core.model.schema import chain_schema
-
-from .conftest import EXAMPLE, ROOT
-from .conftest import run_cli as run
+from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import run_cli as run
 
 
 def test_demo_text_report() -> None:

@@ -14,8 +14,7 @@ from subtier.core.policy import Finding, Policy, Severity
 from subtier.core.screen import RiskList, Strength, make_record
 from subtier.core.screen.programs import ProgramList, screen_programs
 from subtier.lists.programs import programs
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 CURATED = ROOT.parent / "shared" / "data" / "curated" / "correctional_industries.csv"
 COMPANIES = ROOT.parent / "shared" / "bench" / "companies" / "list.csv"

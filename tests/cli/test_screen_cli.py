@@ -13,9 +13,8 @@ from openpyxl import Workbook
 from subtier.app.check import check
 from subtier.formats import load_chain, load_policy
 from subtier.lists import facilities
-
-from .conftest import EXAMPLE, ROOT
-from .conftest import run_cli as run
+from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import run_cli as run
 
 ROSTER = """ID,Name,Address,City,State,Zip,note
 7,Taft call center,601 N Oak St,Taft,OK,74463,a
