@@ -184,3 +184,13 @@ def test_the_command_line_files_are_declarations() -> None:
         if name.startswith("subtier.cli") and path.read_text("utf-8").count("\n") > 220
     ]
     assert not long, long
+
+
+def test_the_architecture_page_names_every_package() -> None:
+    """docs/architecture.md draws the layers: a package it does not name is one it does not draw."""
+    text = (SRC.parent / "docs" / "architecture.md").read_text("utf-8")
+    packages = {path.parent.name for path in (SRC / "subtier").glob("*/__init__.py")} | {
+        path.stem for path in (SRC / "subtier").glob("*.py") if not path.stem.startswith("_")
+    }
+    missing = sorted(name for name in packages if name not in text)
+    assert not missing, f"docs/architecture.md does not name {missing}"
