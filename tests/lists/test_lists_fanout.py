@@ -53,7 +53,7 @@ def _in_a_forking_process(check: Callable[[], None]) -> None:
     if warmup.can_fork():
         check()
         return
-    code = f"from tests.test_lists_fanout import {check.__name__}; {check.__name__}()"
+    code = f"from tests.lists.test_lists_fanout import {check.__name__}; {check.__name__}()"
     ran = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -161,7 +161,7 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_a_child_stops_soon_after_its_parent_is_killed() -> None:
     code = (
-        "import os; from tests.test_lists_fanout import _items, _slow_build; "
+        "import os; from tests.lists.test_lists_fanout import _items, _slow_build; "
         "from subtier.lists import fanout; print(os.getpid(), flush=True); "
         "fanout.build_list(_items(12_000), _slow_build, parts=2)"
     )
