@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing as mp
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from subtier.core.screen import Match, Record, Screener
 from subtier.core.screen.record import warm_up
 from subtier.formats.roster import Roster, Row, output_rows, row_record, write_csv
 from subtier.parallel import warmup
+from subtier.parallel.pool import WorkSlot, can_fork, fork_pool
+from subtier.parallel.pool import workers as default_workers
 
 # Rows per unit of work sent to a worker process: small enough that the workers finish
 # together, large enough that sending the work costs little.
@@ -36,8 +36,8 @@ def _finish_warm_up() -> None:
     warm_up()
 
 
-# What a worker needs, set before forking.
-_WORK: tuple[Screener, dict[str, int], int, float] | None = None
+# What a worker needs, set before forking: the screener, the columns, top and the threshold.
+_WORK: WorkSlot[tuple[Screener, dict[str, int], int, float]] = WorkSlot()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,7 @@ def screen_records(records: Sequence[Record], screener: Screener, top: int) -> l
 def _screen_chunk(rows: Sequence[Row]) -> Screened:
     # The chunk's output is written here, in the worker: sending back text costs far less
     # than sending back the matches with every feature behind them.
-    assert _WORK is not None
-    screener, columns, top, threshold = _WORK
+    screener, columns, top, threshold = _WORK.get()
     unreadable: list[str | None] = []  # why a row has no record, or None if it has one
     records: list[Record] = []
     for row in rows:
@@ -108,17 +107,12 @@ def screen_rows(
 
     ``meanwhile``, if given, is called once while the workers screen the first rows (or first
     thing, without workers): work this process would otherwise keep them waiting for."""
-    global _WORK
     for risk_list in screener.lists:
         risk_list.index  # build once, before any fork  # noqa: B018
-    _WORK = (screener, roster.columns, top, screener.threshold if threshold is None else threshold)
-    workers = workers or min(os.cpu_count() or 1, 8)
-    parallel = (
-        workers > 1
-        and (roster.total or 0) >= PARALLEL_MIN_ROWS
-        and "fork" in mp.get_all_start_methods()
-    )
-    try:
+    work = (screener, roster.columns, top, screener.threshold if threshold is None else threshold)
+    workers = default_workers(workers)
+    parallel = workers > 1 and (roster.total or 0) >= PARALLEL_MIN_ROWS and can_fork()
+    with _WORK.holding(work):
         if not parallel:
             if meanwhile is not None:
                 meanwhile()
@@ -130,7 +124,7 @@ def screen_rows(
         # loaded lists' pages stay shared instead of being copied into every worker.
         gc.freeze()
         size = max(MIN_CHUNK, min(CHUNK, (roster.total or 0) // (8 * workers)))
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with fork_pool(workers) as pool:
             pending: deque[Future[Screened]] = deque()
             # Bounded: the input is never read far ahead. Further ahead when there is work
             # to do meanwhile, so that the workers are not left waiting for more rows.
@@ -146,5 +140,3 @@ def screen_rows(
                 meanwhile()
             while pending:
                 yield pending.popleft().result()
-    finally:
-        _WORK = None
