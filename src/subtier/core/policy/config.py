@@ -16,71 +16,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from subtier.core.normalize.places import country_code
-from subtier.core.severity import Severity
+from subtier.core.model import Money, Per
+from subtier.core.policy.params import RuleParams as _Params
+from subtier.core.policy.rules.disclosure import SubcontractorsDisclosed
+from subtier.core.policy.rules.domestic import DomesticOnly
+from subtier.core.policy.rules.listed import ListedParty
+from subtier.core.policy.rules.prison import NoPrisonLabor
+from subtier.core.policy.rules.wages import WageFloor
 
-
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    enabled: bool = True
-    severity: Severity
-
-
-class NoPrisonLabor(_Params):
-    severity: Severity = Severity.CRITICAL
-    c29_exemption: bool = Field(
-        default=False,
-        description=(
-            "Allow prison work done for public authorities only (ILO C29 Art. 2(2)(c)); "
-            "work placed at the disposal of a private party is flagged regardless."
-        ),
-    )
-
-
-class DomesticOnly(_Params):
-    severity: Severity = Severity.HIGH
-    countries: list[str] = Field(default_factory=lambda: ["US"], min_length=1)
-
-    @field_validator("countries")
-    @classmethod
-    def _codes(cls, value: list[str]) -> list[str]:
-        out = []
-        for item in value:
-            code = country_code(item)
-            if code is None:
-                raise ValueError(f"unknown country {item!r}")
-            out.append(code.upper())
-        return out
-
-
-class WageFloor(_Params):
-    severity: Severity = Severity.HIGH
-    hourly: float = Field(default=15.0, gt=0)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-
-
-class SubcontractorsDisclosed(_Params):
-    severity: Severity = Severity.MEDIUM
-
-
-class ListedParty(_Params):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    severity: Severity = Field(
-        default=Severity.HIGH, description="For a match on a list whose kind is not named here."
-    )
-    sanctions: Severity = Severity.CRITICAL
-    forced_labor: Severity = Field(default=Severity.CRITICAL, alias="forced-labor")
-    pep: Severity = Severity.LOW
-    watch: Severity = Severity.HIGH
-
-    def for_kind(self, kind: str) -> Severity:
-        """The severity of a certain match on a list of ``kind``."""
-        value: Severity = getattr(self, kind.replace("-", "_"), self.severity)
-        return value if isinstance(value, Severity) else self.severity
+__all__ = [
+    "DomesticOnly",
+    "ListedParty",
+    "NoPrisonLabor",
+    "Policy",
+    "RiderTerms",
+    "Rules",
+    "SubcontractorsDisclosed",
+    "WageFloor",
+    "hourly_floor",
+]
 
 
 class Rules(BaseModel):
@@ -125,3 +81,11 @@ class Policy(BaseModel):
         """The parameters of an enabled rule, or None when it is off."""
         value: _Params | None = getattr(self.rules, rule.replace("-", "_"))
         return value if value is not None and value.enabled else None
+
+
+def hourly_floor(policy: Policy) -> Money | None:
+    """The policy's wage floor as an hourly amount, or None when the rule is off."""
+    params = policy.params("wage-floor")
+    if not isinstance(params, WageFloor):
+        return None
+    return Money(amount=params.hourly, per=Per.HOUR, currency=params.currency)

@@ -1,5 +1,5 @@
-"""The rules, one module each. Each is a small named function; its docstring is the explanation
-users see."""
+"""The rules, one module each: its parameters, its check (a small named function whose docstring
+is the explanation users see) and its clause in the contract rider."""
 
 from __future__ import annotations
 
@@ -8,20 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from subtier.core.policy.config import (
-    DomesticOnly,
-    ListedParty,
-    NoPrisonLabor,
-    SubcontractorsDisclosed,
-    WageFloor,
-)
 from subtier.core.policy.finding import Finding
 from subtier.core.policy.rules.context import Context
-from subtier.core.policy.rules.disclosure import subcontractors_disclosed
-from subtier.core.policy.rules.domestic import domestic_only
-from subtier.core.policy.rules.listed import listed_party
-from subtier.core.policy.rules.prison import no_prison_labor
-from subtier.core.policy.rules.wages import wage_floor
+from subtier.core.policy.rules.disclosure import SubcontractorsDisclosed, subcontractors_disclosed
+from subtier.core.policy.rules.domestic import DomesticOnly, domestic_only
+from subtier.core.policy.rules.listed import ListedParty, listed_party
+from subtier.core.policy.rules.prison import NoPrisonLabor, no_prison_labor
+from subtier.core.policy.rules.wages import WageFloor, wage_floor
 
 Rule = Callable[[Context, Any], Iterator[Finding]]
 

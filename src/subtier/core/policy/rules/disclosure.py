@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from subtier.core.model import OrgType
-from subtier.core.policy.config import SubcontractorsDisclosed
 from subtier.core.policy.finding import Finding
+from subtier.core.policy.params import RuleParams
 from subtier.core.policy.rules.context import Context
+from subtier.core.severity import Severity
 
 
 def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> Iterator[Finding]:
@@ -39,3 +40,21 @@ def subcontractors_disclosed(ctx: Context, params: SubcontractorsDisclosed) -> I
             path=tuple(ctx.graph.engagement_path(index)) or (eng.buyer, eng.supplier),
             summary=f"{supplier} {state} subcontractors for {eng.service or eng.id}.",
         )
+
+
+class SubcontractorsDisclosed(RuleParams):
+    """The parameters of ``subcontractors-disclosed`` in the policy file."""
+
+    severity: Severity = Severity.MEDIUM
+
+
+HEADING = "Subcontractors"  # of the rule's clause in the contract rider
+
+
+def clause(params: SubcontractorsDisclosed) -> str:
+    """The rider's clause for this rule: every subcontractor disclosed, at any tier."""
+    return (
+        "The Supplier discloses all of its subcontractors for the services, or states in"
+        " writing that it uses none, and flows these terms down: each subcontractor, at any"
+        " tier, makes the same disclosure of its own subcontractors."
+    )

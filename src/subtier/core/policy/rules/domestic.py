@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import Field, field_validator
+from rigour.territories import get_territory
+
 from subtier.core.normalize.countries import SiteCountry, site_country
 from subtier.core.normalize.places import country_code
-from subtier.core.policy.config import DomesticOnly
 from subtier.core.policy.finding import Evidence, Finding
+from subtier.core.policy.params import RuleParams
 from subtier.core.policy.rules.context import Context
 from subtier.core.severity import Severity
 
@@ -141,3 +144,42 @@ def _suppliers_abroad(ctx: Context, params: DomesticOnly) -> Iterator[Finding]:
                 ),
             ),
         )
+
+
+class DomesticOnly(RuleParams):
+    """The parameters of ``domestic-only`` in the policy file."""
+
+    severity: Severity = Severity.HIGH
+    countries: list[str] = Field(default_factory=lambda: ["US"], min_length=1)
+
+    @field_validator("countries")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        out = []
+        for item in value:
+            code = country_code(item)
+            if code is None:
+                raise ValueError(f"unknown country {item!r}")
+            out.append(code.upper())
+        return out
+
+
+HEADING = "Where the work is done"  # of the rule's clause in the contract rider
+
+
+def _country(code: str) -> str:
+    try:
+        territory = get_territory(code.lower())
+    except Exception:  # rigour raises on codes it does not know
+        territory = None
+    return f"{territory.name} ({code})" if territory is not None else code
+
+
+def clause(params: DomesticOnly) -> str:
+    """The rider's clause for this rule: where the personnel work."""
+    countries = ", ".join(_country(code) for code in params.countries)
+    return (
+        f"All personnel performing services are located in: {countries}. The services,"
+        " including any work done remotely, are performed only there, and no part of them is"
+        " moved to another country."
+    )

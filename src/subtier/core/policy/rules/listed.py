@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from pydantic import ConfigDict, Field
+
 from subtier.core.model import OrgType
-from subtier.core.policy.config import ListedParty
 from subtier.core.policy.finding import Evidence, Finding
+from subtier.core.policy.params import RuleParams
 from subtier.core.policy.rules.context import Context, evidence_of
 from subtier.core.screen import Match, Strength
 from subtier.core.screen.kinds import LABELS, SITE_KINDS, ListKind
+from subtier.core.severity import Severity
 
 
 def _what(ctx: Context, match: Match) -> str:
@@ -103,4 +106,37 @@ def _finding(
         path=path,
         summary=summary,
         evidence=_evidence(ctx, matches),
+    )
+
+
+class ListedParty(RuleParams):
+    """The parameters of ``listed-party`` in the policy file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    severity: Severity = Field(
+        default=Severity.HIGH, description="For a match on a list whose kind is not named here."
+    )
+    sanctions: Severity = Severity.CRITICAL
+    forced_labor: Severity = Field(default=Severity.CRITICAL, alias="forced-labor")
+    pep: Severity = Severity.LOW
+    watch: Severity = Severity.HIGH
+
+    def for_kind(self, kind: str) -> Severity:
+        """The severity of a certain match on a list of ``kind``."""
+        value: Severity = getattr(self, kind.replace("-", "_"), self.severity)
+        return value if isinstance(value, Severity) else self.severity
+
+
+HEADING = "Sanctioned and listed parties"  # of the rule's clause in the contract rider
+
+
+def clause(params: ListedParty) -> str:
+    """The rider's clause for this rule: no designated party at any tier."""
+    return (
+        "Neither the Supplier nor any subcontractor at any tier, nor any person or entity"
+        " owning or controlling them, is designated on a sanctions list, on a government list"
+        " of entities that use forced labor, or on a list the Buyer has shared with the"
+        " Supplier. The Supplier screens each subcontractor before engaging it and notifies the"
+        " Buyer at once if any of them is designated while this agreement is in force."
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from pydantic import Field
+
 from subtier.core.model import WORKER, Labor, Organization, OrgType
-from subtier.core.policy.config import NoPrisonLabor
 from subtier.core.policy.finding import Evidence, Finding
+from subtier.core.policy.params import RuleParams
 from subtier.core.policy.rules.context import Context, evidence_of, private_parties
 from subtier.core.screen import Strength
 from subtier.core.screen.programs import WEAK
@@ -241,3 +243,38 @@ def no_prison_labor(ctx: Context, params: NoPrisonLabor) -> Iterator[Finding]:
             summary=summary,
             evidence=tuple(evidence),
         )
+
+
+class NoPrisonLabor(RuleParams):
+    """The parameters of ``no-prison-labor`` in the policy file."""
+
+    severity: Severity = Severity.CRITICAL
+    c29_exemption: bool = Field(
+        default=False,
+        description=(
+            "Allow prison work done for public authorities only (ILO C29 Art. 2(2)(c)); "
+            "work placed at the disposal of a private party is flagged regardless."
+        ),
+    )
+
+
+HEADING = "No prison labor"  # of the rule's clause in the contract rider
+
+
+def clause(params: NoPrisonLabor) -> str:
+    """The rider's clause for this rule: no incarcerated workers, no work at a correctional facility."""
+    text = (
+        "No work under this agreement will be performed by incarcerated persons or at a"
+        " correctional facility, including work arranged through a prison or correctional"
+        " industries program."
+    )
+    if not params.c29_exemption:
+        return text
+    return (
+        "No work under this agreement will be performed by incarcerated persons or at a"
+        " correctional facility, except work that is performed for and supervised by a public"
+        " authority and is not placed at the disposal of any private party, as Article 2(2)(c)"
+        " of the ILO Forced Labour Convention, 1930 (No. 29) permits. This exception never"
+        " covers work performed for, or hired out to, a private company, individual or"
+        " association, at any tier."
+    )

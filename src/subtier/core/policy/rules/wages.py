@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from subtier.core.model import WORKER, Money, Per
-from subtier.core.policy.config import Policy, WageFloor
+from pydantic import Field
+
+from subtier.core.model import WORKER
 from subtier.core.policy.finding import Evidence, Finding
+from subtier.core.policy.params import RuleParams
 from subtier.core.policy.rules.context import Context
 from subtier.core.severity import Severity
 from subtier.core.wages import WageFlow
-
-
-def hourly_floor(policy: Policy) -> Money | None:
-    """The policy's wage floor as an hourly amount, or None when the rule is off."""
-    params = policy.params("wage-floor")
-    if not isinstance(params, WageFloor):
-        return None
-    return Money(amount=params.hourly, per=Per.HOUR, currency=params.currency)
 
 
 def wage_floor(ctx: Context, params: WageFloor) -> Iterator[Finding]:
@@ -134,4 +128,28 @@ def _inconsistent(ctx: Context, flow: WageFlow) -> Iterator[Finding]:
                 source=_source(ctx, flow),
             ),
         ),
+    )
+
+
+class WageFloor(RuleParams):
+    """The parameters of ``wage-floor`` in the policy file."""
+
+    severity: Severity = Severity.HIGH
+    hourly: float = Field(default=15.0, gt=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
+HEADING = "Minimum pay"  # of the rule's clause in the contract rider
+
+
+def clause(params: WageFloor) -> str:
+    """The rider's clause for this rule: the hourly floor, counted as what reaches the worker."""
+    floor = f"{params.currency} {params.hourly:,.2f}"
+    return (
+        f"Workers performing services under this agreement are paid at least {floor} per hour,"
+        " counted as the pay the worker actually receives after any share kept by an agency,"
+        " labor broker, program or other intermediary. Pay by the day, week, month or year is"
+        " converted to an hourly rate at the hours worked, or at 40 hours a week where hours"
+        " are not recorded. The Supplier discloses, on request, what each group of workers is"
+        " paid and to whom the pay goes."
     )
