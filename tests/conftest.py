@@ -15,8 +15,8 @@ from subtier.core.policy import Policy
 from subtier.core.screen import RiskList
 from subtier.formats import load_policy
 from subtier.lists import facilities
+from tests.paths import ROOT as ROOT  # re-exported: the tests import it from here too
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "procom-2019.yaml"
 
 

@@ -3,13 +3,13 @@ say what is new, resolved or changed since the chain's previous run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from subtier.app.check import CheckResult, Confirmation, check
 from subtier.core.model import Chain
 from subtier.core.policy import Policy
-from subtier.core.review import Delta, Tracked, compare, confirmed_sites, in_force, track
+from subtier.core.review import Decision, Delta, Tracked, compare, confirmed_sites, in_force, track
 from subtier.core.screen import RiskList
 from subtier.lists.programs import programs
 from subtier.report.json import finding_dict
@@ -20,11 +20,10 @@ MONITOR = "monitor"
 
 
 def check_saved(
-    workspace: Workspace, key: str, chain: Chain, policy: Policy, lists: Sequence[RiskList]
+    decisions: Mapping[str, Decision], chain: Chain, policy: Policy, lists: Sequence[RiskList]
 ) -> CheckResult:
-    """A chain kept in the workspace checked with the sites its reviewers confirmed: those
-    matches are kept however the address reads now."""
-    decisions = workspace.decisions(key)
+    """A chain kept in the workspace checked with the sites its reviewers confirmed (from the
+    chain's ``decisions``): those matches are kept however the address reads now."""
     confirmations = [Confirmation(*item) for item in confirmed_sites(decisions)]
     return check(chain, policy, lists, confirmations=confirmations, programs=programs())
 
@@ -51,7 +50,7 @@ def monitor(
             on_chain(key)
         version, chain = workspace.chain(key)
         decisions = workspace.decisions(key)
-        result = check_saved(workspace, key, chain, policy, lists)
+        result = check_saved(decisions, chain, policy, lists)
         tracked = tracked_findings(result)
         last = workspace.seen(MONITOR, key)
         previous = workspace.run_findings(last) if last is not None else None

@@ -475,7 +475,8 @@ class Service:
 
     def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
         """Check a version and keep its findings: what makes them show on the dashboard."""
-        result = check_saved(self.workspace, version.key, chain, self.policy, self.lists())
+        decisions = self.workspace.decisions(version.key)
+        result = check_saved(decisions, chain, self.policy, self.lists())
         tracked = tracked_findings(result)
         run_id = self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
         self._notify_new_findings(version, run_id, tracked)
@@ -673,7 +674,8 @@ class Service:
         """The chain's latest version checked in full, with the review decisions in force:
         what ``subtier report`` renders for a chain kept in the workspace."""
         version, chain = self._chain(key)
-        result = check_saved(self.workspace, key, chain, self.policy, self.lists())
+        decisions = self.workspace.decisions(key)
+        result = check_saved(decisions, chain, self.policy, self.lists())
         return version, with_reviews(self.workspace, key, chain, result)
 
     # Invitations ----------------------------------------------------------------------------
