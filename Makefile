@@ -38,6 +38,16 @@ $(CORE): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e .
 	@touch $(CORE)
 
+# The Debian packages above that are missing, installed with apt-get (through sudo unless root).
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
 # Regenerates requirements.lock from pyproject.toml; versions already in it are kept unless a
 # range excludes them (uv prefers the output file's versions). Needs the network.
 lock:
