@@ -21,7 +21,11 @@ once as bytes, and reads the status line, the headers and the whole body by its 
 request counts as an error when its status is not the expected one, when an answer is cut
 short or cannot be read, or after 30 s without an answer.
 
+The server runs with one worker process a core (``--workers``), as `subtier serve --workers`
+would be told on this machine; the CPU printed is that of every worker.
+
     python benchmarks/bench_web.py [--clients 50] [--submitters 10] [--seconds 60] [--cap 20000]
+                                   [--workers N]
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ ADMIN = "bench-admin-token-0123456789"
 SERVER = """
 import sys
 from subtier.web import Settings, serve
-settings = Settings(database=sys.argv[1], admin_token=sys.argv[2], rate_limit=10**9)
+settings = Settings(database=sys.argv[1], admin_token=sys.argv[2], rate_limit=10**9,
+                    workers=int(sys.argv[4]))
 serve(settings, host="127.0.0.1", port=int(sys.argv[3]), say=lambda _text: None)
 """
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
@@ -223,13 +228,22 @@ def report(route: Route) -> str:
     )
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far, from /proc (0 where there is none)."""
+def _stat(path: Path) -> list[str]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return path.read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time so far of a process and its live children (the server's
+    workers), from /proc (0 where there is none)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat(stat)
+        if fields and (stat.parent.name == str(pid) or fields[1] == str(pid)):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def load(
@@ -265,7 +279,7 @@ async def load(
     print(f"{budget.used} requests in {took:.1f} s ({budget.used / took:.0f}/s), "
           f"{args.clients} clients ({args.submitters} submitting), load average "
           f"{os.getloadavg()[0]:.2f} at the end")  # fmt: skip
-    print(f"CPU: the server {served:.1f} s ({served / n * 1e3:.2f} ms a request, "
+    print(f"CPU: the server ({args.workers} worker(s)) {served:.1f} s ({served / n * 1e3:.2f} ms a request, "
           f"{served / took:.2f} cores), the load generator {used:.1f} s "
           f"({used / n * 1e3:.2f} ms a request)")  # fmt: skip
     for route in (floor, dash, filtered, add, remove, save):
@@ -278,6 +292,8 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--cap", type=int, default=20_000, help="total requests, at most")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server worker processes (default: one a core)")  # fmt: skip
     args = parser.parse_args()
     print(f"nproc {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as folder, socket.socket() as probe:
@@ -285,7 +301,15 @@ def main() -> None:
         port = probe.getsockname()[1]
         probe.close()
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, f"sqlite:///{folder}/web.db", ADMIN, str(port)]
+            [
+                sys.executable,
+                "-c",
+                SERVER,
+                f"sqlite:///{folder}/web.db",
+                ADMIN,
+                str(port),
+                str(args.workers),
+            ]
         )
         base = f"http://127.0.0.1:{port}"
         try:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 from subtier.app.check import CheckResult, check
 from subtier.app.monitor import check_saved, tracked_findings, with_reviews
@@ -50,8 +51,9 @@ from subtier.report.picture import chain_svg
 from subtier.store import ChainVersion, Workspace, chain_key
 from subtier.store.attachments import KINDS, Attachment, Attachments
 from subtier.store.files import files_folder
+from subtier.store.locks import WriteLock
 from subtier.store.notify import Delivery, Outbox
-from subtier.store.portal import Attestation, Invitation, Portal, Session, VersionRow
+from subtier.store.portal import Attestation, Head, Invitation, Portal, Session, VersionRow
 
 BUYER, VENDOR = "buyer", "vendor"
 
@@ -97,6 +99,8 @@ class Settings:
     # on the load benchmark (SQLite) 1 thread gave p95 127 ms, 2 gave 160-196 ms, 8 gave 280 ms.
     # A database across a network leaves threads waiting on it: then more may pay (--threads).
     threads: int = 1
+    # Worker processes (--workers): one a core serves more requests at once; see web/workers.py.
+    workers: int = 1
     clock: Callable[[], datetime] = _now
     # Invitation e-mails, webhooks and notification e-mails (see web/notify.py).
     notify: NotifySettings = field(default_factory=NotifySettings)
@@ -226,8 +230,9 @@ class Service:
         # per client as well).
         self._accounts = RateLimiter(settings.rate_limit)
         self._lists: list[RiskList] | None = None
-        # Chain versions are read, changed and written back: one writer at a time.
-        self._write = threading.RLock()
+        # Chain versions are read, changed and written back: one writer at a time, in this
+        # process and in the server's other workers.
+        self._write = WriteLock(self.workspace.engine)
         # What the dashboard reads on every view is kept: checked views by (chain, version row,
         # run), parsed chains by version row, each chain's history and signed attestations. All
         # of these are immutable once written, or (history) are read again from where the cache
@@ -237,6 +242,7 @@ class Service:
         self._histories: OrderedDict[str, _History] = OrderedDict()
         self._signed: dict[int, Attestation] = {}
         self._seen_keys: OrderedDict[int, frozenset[str]] = OrderedDict()
+        self._decided: OrderedDict[str, tuple[int, Mapping[str, Decision]]] = OrderedDict()
         self._views_lock = threading.Lock()
         self._history_lock = threading.Lock()
 
@@ -446,13 +452,14 @@ class Service:
         version, chain, _seen = self._head(key)
         return version, chain
 
-    def _head(self, key: str) -> tuple[ChainVersion, Chain, tuple[int, int]]:
-        """The latest version of a chain, parsed, and the highest version and run row ids of
-        the workspace when it was read."""
-        found = self.portal.head(key)
-        if found is None:
+    def _head(self, key: str, viewer: str | None = None) -> tuple[ChainVersion, Chain, Head]:
+        """The latest version of a chain, parsed, with what was read beside it (the highest
+        version and run row ids of the workspace when it was read, the chain's latest review
+        decision and the run ``viewer`` was last shown)."""
+        head = self.portal.head(key, viewer)
+        if head is None:
             raise NotFoundError(f"no chain {key!r}")
-        version, last_version, last_run = found
+        version = head.version
         with self._views_lock:
             chain = self._parsed.get(version.row_id)
             if chain is not None:
@@ -471,7 +478,7 @@ class Service:
                 self._parsed[version.row_id] = chain
                 while len(self._parsed) > 32:
                     self._parsed.popitem(last=False)
-        return version, chain, (last_version, last_run)
+        return version, chain, head
 
     def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
         """Check a version and keep its findings: what makes them show on the dashboard."""
@@ -491,16 +498,16 @@ class Service:
         saw: findings are new since then. ``mark_seen`` remembers this run as seen. ``since``
         (a run the page was shown "new" against) keeps "new" as it was on that page, so that
         filtering or exporting the new findings after the visit still finds them."""
-        version, chain, seen = self._head(key)
-        h = self._history(key, seen)
+        version, chain, head = self._head(key, viewer)
+        h = self._history(key, head)
         if h.latest is None or h.latest[1] != version.version:
             with self._write:
-                version, chain, seen = self._head(key)
-                h = self._history(key, seen)
+                version, chain, head = self._head(key, viewer)
+                h = self._history(key, head)
                 if h.latest is None or h.latest[1] != version.version:
                     self._run(version, chain, "subtier serve")
-                    version, chain, seen = self._head(key)
-                    h = self._history(key, seen)
+                    version, chain, head = self._head(key, viewer)
+                    h = self._history(key, head)
         assert h.latest is not None
         run_id = h.latest[0]
         cache_key = (key, version.row_id, run_id)
@@ -512,14 +519,14 @@ class Service:
                 self._views[cache_key] = base
                 while len(self._views) > 64:
                     self._views.popitem(last=False)
-        decisions = self.workspace.decisions(key)
+        decisions = self._decisions(key, head.last_decision)
         reviews = {
             i: d for i, t in enumerate(base.tracked) if (d := in_force(t, decisions)) is not None
         }
         new = base.new
         last_seen: int | None = None
         if viewer is not None:
-            last_seen = self.workspace.seen(viewer, key)
+            last_seen = head.seen
             against = since if since is not None else last_seen
             if since == 0:
                 against = None  # never seen before that page
@@ -538,6 +545,21 @@ class Service:
             history=h.ordered,
             stamp=(*cache_key, h.after_version, h.after_run, last_seen, marks),
         )
+
+    def _decisions(self, key: str, last: int) -> Mapping[str, Decision]:
+        """A chain's review decisions, read again only when there is a newer one than ``last``
+        (decisions are only ever added)."""
+        with self._views_lock:
+            found = self._decided.get(key)
+        if found is not None and found[0] == last:
+            return found[1]
+        decisions = MappingProxyType(self.workspace.decisions(key))
+        with self._views_lock:
+            self._decided[key] = (last, decisions)
+            self._decided.move_to_end(key)
+            while len(self._decided) > 64:
+                self._decided.popitem(last=False)
+        return decisions
 
     def _run_keys(self, run_id: int) -> frozenset[str]:
         """The keys of a run's findings; a stored run never changes, so they are kept."""
@@ -560,12 +582,13 @@ class Service:
         except InputError as error:
             raise FormError({"review": error.message}) from None
 
-    def _history(self, key: str, seen: tuple[int, int]) -> _History:
+    def _history(self, key: str, head: Head) -> _History:
         """A chain's history, read up to the workspace's version and run row ids ``seen``.
 
         Read incrementally: a chain's history only grows, by a new version or a new run, and
         the dashboard of a busy chain would otherwise read every version on every view. The
         snapshot returned is never changed afterwards."""
+        seen = (head.last_version, head.last_run)
         with self._history_lock:
             h = self._histories.get(key) or _History()
             if seen[0] > h.after_version or seen[1] > h.after_run:

@@ -117,6 +117,17 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Head:
+    """A chain's latest version and what the dashboard reads with it, in one short read."""
+
+    version: ChainVersion
+    last_version: int  # the highest version row id in the whole workspace
+    last_run: int  # the highest run row id in the whole workspace
+    last_decision: int  # the highest review decision row id of this chain (0: none)
+    seen: int | None  # the latest run of the chain the viewer asked about was shown
+
+
+@dataclass(frozen=True)
 class Team:
     id: int
     name: str
@@ -506,12 +517,13 @@ class Portal:
             found = conn.execute(_runs_query(), {"key": chain, "limit": limit})
             return [(int(r.id), int(r.version)) for r in found]
 
-    def head(self, chain: str) -> tuple[ChainVersion, int, int] | None:
-        """The chain's latest version, without its content, and the highest version and run
-        row ids in the whole workspace (what ``history_since`` reads from); None if there is no
-        such chain. One short read: the dashboard asks for it on every view."""
+    def head(self, chain: str, viewer: str | None = None) -> Head | None:
+        """The chain's latest version, without its content; the highest version and run row
+        ids in the whole workspace (what ``history_since`` reads from); the chain's latest
+        review decision; and the run ``viewer`` was last shown. None if there is no such chain.
+        One short read: the dashboard asks for it on every view."""
         with self.engine.connect() as conn:
-            row = conn.execute(_head_query(), {"key": chain}).first()
+            row = conn.execute(_head_query(), {"key": chain, "viewer": viewer}).first()
         if row is None:
             return None
         created = _utc(row.created_at)
@@ -520,7 +532,10 @@ class Portal:
             chain, row.version, row.name, row.content_hash, created, row.created_by, row.source,
             row.id,
         )  # fmt: skip
-        return version, int(row.last_version or 0), int(row.last_run or 0)
+        return Head(
+            version, int(row.last_version or 0), int(row.last_run or 0),
+            int(row.last_decision or 0), None if row.seen is None else int(row.seen),
+        )  # fmt: skip
 
     def findings(self, run_id: int) -> list[Tracked]:
         """The findings of one run, in the order they were recorded."""
@@ -651,12 +666,17 @@ def _runs_query() -> Select[Any]:
 
 @functools.cache
 def _head_query() -> Select[Any]:
-    v = t.chain_versions
+    v, d, seen = t.chain_versions, t.decisions, t.seen
     return (
         select(v.c.id, v.c.version, v.c.name, v.c.content_hash, v.c.created_at,
                v.c.created_by, v.c.source,
                select(func.max(t.chain_versions.c.id)).scalar_subquery().label("last_version"),
-               select(func.max(t.runs.c.id)).scalar_subquery().label("last_run"))
+               select(func.max(t.runs.c.id)).scalar_subquery().label("last_run"),
+               select(func.max(d.c.id)).where(d.c.chain_id == t.chains.c.id)
+               .scalar_subquery().label("last_decision"),
+               select(seen.c.run_id)
+               .where(seen.c.chain_id == t.chains.c.id, seen.c.viewer == bindparam("viewer"))
+               .scalar_subquery().label("seen"))
         .join(t.chains, t.chains.c.id == v.c.chain_id)
         .where(t.chains.c.key == bindparam("key"))
         .order_by(v.c.version.desc())

@@ -109,6 +109,15 @@ findings = Table(
     Column("body", JSON, nullable=False),
 )
 
+# When each finding key was first found in a chain (migration 0007): written with the run.
+first_found = Table(
+    "first_found",
+    metadata,
+    Column("chain_id", Integer, ForeignKey("chains.id"), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),  # of the run that first found it
+)
+
 decisions = Table(
     "decisions",
     metadata,

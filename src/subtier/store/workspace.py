@@ -10,6 +10,7 @@ trail: every transaction and lock is in sight of the others.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import json
@@ -23,7 +24,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    Select,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from subtier.core.model import Chain
@@ -354,6 +367,7 @@ class Workspace:
                         for item in tracked
                     ],
                 )  # fmt: skip
+                conn.execute(_first_found_insert(), {"run_id": run_id, "at": now})
             stored = conn.execute(
                 select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
             ).all()
@@ -496,22 +510,11 @@ class Workspace:
             return {str(k): int(r) for k, r in conn.execute(query).all()}
 
     def first_seen(self, key: str, run_id: int) -> dict[str, datetime]:
-        """When each finding of run ``run_id`` was first found in the chain: the earliest
-        run of the chain with a finding of the same key, in one grouped read."""
-        earlier = t.findings.alias("earlier")
-        runs = t.runs.alias("earlier_runs")
-        versions = t.chain_versions.alias("earlier_versions")
-        query = (
-            select(t.findings.c.key, func.min(runs.c.at))
-            .join(earlier, earlier.c.key == t.findings.c.key)
-            .join(runs, runs.c.id == earlier.c.run_id)
-            .join(versions, versions.c.id == runs.c.chain_version_id)
-            .join(t.chains, t.chains.c.id == versions.c.chain_id)
-            .where(t.findings.c.run_id == run_id, t.chains.c.key == key)
-            .group_by(t.findings.c.key)
-        )
+        """When each finding of run ``run_id`` was first found in the chain: the time of the
+        earliest run of the chain with a finding of the same key, kept as runs are recorded."""
         with self.engine.connect() as conn:
-            return {str(k): _utc(at) for k, at in conn.execute(query).all()}
+            rows = conn.execute(_first_seen_query(), {"run_id": run_id, "key": key}).all()
+        return {str(k): _utc(at) for k, at in rows}
 
     def chain_keys(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -548,6 +551,40 @@ def _record(row: Any) -> AuditRecord:
         details=row.details, content_hash=row.content_hash, prev_hash=row.prev_hash,
         hash=row.hash,
     )  # fmt: skip
+
+
+@functools.cache
+def _first_found_insert() -> Any:
+    """The keys of a run's findings that its chain had never had, with the time of the run.
+    In the run's own transaction: the writer holds the write lock, so no other run of the
+    chain can add the same key meanwhile."""
+    f, v = t.findings, t.chain_versions
+    chain = (
+        select(v.c.chain_id)
+        .join(t.runs, t.runs.c.chain_version_id == v.c.id)
+        .where(t.runs.c.id == bindparam("run_id"))
+        .scalar_subquery()
+    )
+    known = select(t.first_found.c.key).where(
+        t.first_found.c.chain_id == chain, t.first_found.c.key == f.c.key
+    )
+    new = (
+        select(chain, f.c.key, bindparam("at", type_=DateTime(timezone=True)))
+        .where(f.c.run_id == bindparam("run_id"), ~known.exists())
+        .group_by(f.c.key)
+    )
+    return insert(t.first_found).from_select(["chain_id", "key", "at"], new)
+
+
+@functools.cache
+def _first_seen_query() -> Select[Any]:
+    ff = t.first_found
+    return (
+        select(t.findings.c.key, ff.c.at)
+        .join(ff, ff.c.key == t.findings.c.key)
+        .join(t.chains, t.chains.c.id == ff.c.chain_id)
+        .where(t.findings.c.run_id == bindparam("run_id"), t.chains.c.key == bindparam("key"))
+    )
 
 
 def _utc(at: datetime) -> datetime:

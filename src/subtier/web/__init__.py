@@ -7,6 +7,7 @@ from typing import Any
 
 from subtier.app.security import new_token
 from subtier.app.service import Service, Settings
+from subtier.web import workers
 from subtier.web.app import create_app
 
 
@@ -40,11 +41,17 @@ def serve(
         say(f"no buyer accounts yet: sign in with this admin token (valid until the server stops): {settings.admin_token}")  # fmt: skip
     service.warm()
     where = make_url(service.workspace.url).render_as_string(hide_password=True)
-    say(f"subtier serve: workspace {where}, http://{host}:{port}/")
-    uvicorn.run(
-        create_app(service=service), host=host, port=port, log_level="warning",
-        **uvicorn_options(settings),
-    )  # fmt: skip
+    app, options = create_app(service=service), uvicorn_options(settings)
+    if settings.workers == 1:
+        say(f"subtier serve: workspace {where}, http://{host}:{port}/")
+        uvicorn.run(app, host=host, port=port, log_level="warning", **options)
+        return
+    sock = workers.listen(host, port)
+    say(f"subtier serve: workspace {where}, http://{host}:{port}/, {settings.workers} workers")
+    # Forked with no database connection open: each worker opens its own.
+    code = workers.run(app, sock, settings.workers, options, say, service.workspace.engine.dispose)
+    if code:
+        raise SystemExit(code)
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""One writer at a time over a workspace's chains, across threads and processes.
+
+The web app reads a chain version, applies a vendor's answers to it and writes the result as
+the next version. Two of these at once would each start from the same version, and the one
+written second would drop the other's answers. Within one process a thread lock keeps them
+apart; a server with several worker processes needs a lock they all see, and one the system
+releases when a process dies holding it:
+
+- SQLite in a file: a POSIX record lock on a file beside the database (``NAME.db.lock``);
+- PostgreSQL: a session-level advisory lock, held on a connection of its own;
+- SQLite in memory: the thread lock alone (no other process can open that database).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import Connection, Engine
+
+# The advisory lock's key: subtier's, in a database that holds one workspace (migrations take
+# 7274201 for their own transaction).
+ADVISORY_KEY = 7274202
+
+
+def lock_path(engine: Engine) -> Path | None:
+    """The lock file of a SQLite workspace in a file; None for any other database."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(f"{database}.lock")
+
+
+class WriteLock:
+    """Re-entrant: held by one thread at a time, and by one process at a time from the
+    outermost ``with`` in a thread to its end."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._path = lock_path(engine)
+        self._file: IO[bytes] | None = None
+        self._owner = 0  # the process that opened the file
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> WriteLock:
+        self._thread.acquire()
+        try:
+            if self._depth == 0:
+                self._acquire()
+        except BaseException:
+            self._thread.release()
+            raise
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                self._release()
+        finally:
+            self._thread.release()
+
+    def _acquire(self) -> None:
+        if self._path is not None:
+            if self._file is None or self._owner != os.getpid():
+                # Opened by each process for itself: a record lock belongs to a process, and
+                # one inherited descriptor shared by two processes would let each close it.
+                # Closing the inherited one is safe: this process holds no lock on it yet.
+                if self._file is not None:
+                    self._file.close()
+                self._file = open(self._path, "ab")  # noqa: SIM115 (kept open: the lock's)
+                self._owner = os.getpid()
+            fcntl.lockf(self._file, fcntl.LOCK_EX)
+        elif self.engine.dialect.name == "postgresql":
+            conn = self.engine.connect()
+            try:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({ADVISORY_KEY})")
+                conn.commit()
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+
+    def _release(self) -> None:
+        if self._file is not None and self._owner == os.getpid():
+            fcntl.lockf(self._file, fcntl.LOCK_UN)
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({ADVISORY_KEY})")
+                conn.commit()
+            except BaseException:
+                conn.invalidate()  # never back to the pool still holding the lock
+                raise
+            finally:
+                conn.close()
