@@ -36,6 +36,57 @@ def lock_path(engine: Engine) -> Path | None:
     return Path(f"{database}.lock")
 
 
+class _FileLock:
+    """A POSIX record lock on a lock file, with a thread lock before it: held by one thread of
+    one process at a time, and released by the system if the process dies.
+
+    One lock, never held while waiting for another: the kernel refuses (EDEADLK) a process
+    that waits for a record lock while holding one another process waits for, and it tells
+    processes apart, not threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread = threading.Lock()
+        self._file: IO[bytes] | None = None
+        self._owner = 0  # the process that opened the file
+
+    def acquire(self) -> None:
+        self._thread.acquire()
+        try:
+            if self._file is None or self._owner != os.getpid():
+                # Opened by each process for itself: a record lock belongs to a process, and
+                # one inherited descriptor shared by two processes would let each close it.
+                # Closing the inherited one is safe: this process holds no lock on it yet.
+                if self._file is not None:
+                    self._file.close()
+                self._file = open(self.path, "ab")  # noqa: SIM115 (kept open: the lock's)
+                self._owner = os.getpid()
+            fcntl.lockf(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._file is not None:
+                fcntl.lockf(self._file, fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
+
+
+# One lock per file in a process: every engine over the same file shares it.
+_locks: dict[Path, _FileLock] = {}
+_locks_guard = threading.Lock()
+
+
+def _file_lock(path: Path) -> _FileLock:
+    with _locks_guard:
+        found = _locks.get(path)
+        if found is None:
+            found = _locks[path] = _FileLock(path)
+        return found
+
+
 class WriteLock:
     """Re-entrant: held by one thread at a time, and by one process at a time from the
     outermost ``with`` in a thread to its end."""
@@ -44,9 +95,8 @@ class WriteLock:
         self.engine = engine
         self._thread = threading.RLock()
         self._depth = 0
-        self._path = lock_path(engine)
-        self._file: IO[bytes] | None = None
-        self._owner = 0  # the process that opened the file
+        path = lock_path(engine)
+        self._file = _file_lock(path) if path is not None else None
         self._conn: Connection | None = None
 
     def __enter__(self) -> WriteLock:
@@ -69,16 +119,8 @@ class WriteLock:
             self._thread.release()
 
     def _acquire(self) -> None:
-        if self._path is not None:
-            if self._file is None or self._owner != os.getpid():
-                # Opened by each process for itself: a record lock belongs to a process, and
-                # one inherited descriptor shared by two processes would let each close it.
-                # Closing the inherited one is safe: this process holds no lock on it yet.
-                if self._file is not None:
-                    self._file.close()
-                self._file = open(self._path, "ab")  # noqa: SIM115 (kept open: the lock's)
-                self._owner = os.getpid()
-            fcntl.lockf(self._file, fcntl.LOCK_EX)
+        if self._file is not None:
+            self._file.acquire()
         elif self.engine.dialect.name == "postgresql":
             conn = self.engine.connect()
             try:
@@ -90,8 +132,8 @@ class WriteLock:
             self._conn = conn
 
     def _release(self) -> None:
-        if self._file is not None and self._owner == os.getpid():
-            fcntl.lockf(self._file, fcntl.LOCK_UN)
+        if self._file is not None:
+            self._file.release()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             try:

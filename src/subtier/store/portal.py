@@ -444,18 +444,10 @@ class Portal:
                     conn, who, "portal.disclose", subject,
                     {"invitation": invitation_id, COVERS: "disclosure"}, digest, now,
                 )  # fmt: skip
-            done = conn.execute(
-                update(t.disclosures)
-                .where(t.disclosures.c.invitation_id == invitation_id)
-                .values(content=content, applied=applied, updated_at=now)
-            )
+            values = {"content": content, "applied": applied, "updated_at": now}
+            done = conn.execute(_SAVE_DISCLOSURE, {"b_invitation": invitation_id, **values})
             if done.rowcount == 0:
-                conn.execute(
-                    insert(t.disclosures).values(
-                        invitation_id=invitation_id, content=content, applied=applied,
-                        updated_at=now,
-                    )
-                )  # fmt: skip
+                conn.execute(_ADD_DISCLOSURE, {"invitation_id": invitation_id, **values})
 
     def attest(
         self,
@@ -662,6 +654,18 @@ def _runs_query() -> Select[Any]:
         .order_by(t.runs.c.id.desc())
         .limit(bindparam("limit", 2))
     )
+
+
+# Built once: a vendor's draft saves its disclosure on every form it posts.
+_SAVE_DISCLOSURE = (
+    update(t.disclosures)
+    .where(t.disclosures.c.invitation_id == bindparam("b_invitation"))
+    .values(
+        content=bindparam("content"), applied=bindparam("applied"),
+        updated_at=bindparam("updated_at"),
+    )
+)  # fmt: skip
+_ADD_DISCLOSURE = insert(t.disclosures)
 
 
 @functools.cache

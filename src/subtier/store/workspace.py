@@ -149,9 +149,7 @@ class Workspace:
             try:
                 with _Writer(self.engine) as conn:
                     now = _now()
-                    chain_id = conn.execute(
-                        select(t.chains.c.id).where(t.chains.c.key == key)
-                    ).scalar()
+                    chain_id = conn.execute(_CHAIN_ID, {"key": key}).scalar()
                     if chain_id is None:
                         chain_id = conn.execute(
                             insert(t.chains)
@@ -161,12 +159,7 @@ class Workspace:
                             )
                             .returning(t.chains.c.id)
                         ).scalar_one()  # fmt: skip
-                    latest = conn.execute(
-                        select(t.chain_versions)
-                        .where(t.chain_versions.c.chain_id == chain_id)
-                        .order_by(t.chain_versions.c.version.desc())
-                        .limit(1)
-                    ).first()
+                    latest = conn.execute(_LATEST_VERSION, {"chain_id": chain_id}).first()
                     if latest is not None and latest.content_hash == digest:
                         return _version(key, latest), False
                     number = (latest.version if latest else 0) + 1
@@ -180,9 +173,7 @@ class Workspace:
                         "created_at": now,
                         "created_by": who,
                     }
-                    row_id = conn.execute(
-                        insert(t.chain_versions).values(**row).returning(t.chain_versions.c.id)
-                    ).scalar_one()
+                    row_id = conn.execute(_ADD_VERSION, row).scalar_one()
                     _append_audit(
                         conn, who, "chain.add", f"{key} v{number}",
                         {"source": source, "name": chain.name, "sites": len(chain.sites),
@@ -350,13 +341,13 @@ class Workspace:
         with _Writer(self.engine) as conn:
             now = _now()
             run_id = conn.execute(
-                insert(t.runs)
-                .values(chain_version_id=version.row_id, at=now, by=who, policy=policy, lists=used)
-                .returning(t.runs.c.id)
-            ).scalar_one()
+                _ADD_RUN,
+                {"chain_version_id": version.row_id, "at": now, "by": who, "policy": policy,
+                 "lists": used},
+            ).scalar_one()  # fmt: skip
             if tracked:
                 conn.execute(
-                    insert(t.findings),
+                    _ADD_FINDING,
                     [
                         {
                             "run_id": run_id, "key": item.key, "evidence_hash": item.evidence_hash,
@@ -368,9 +359,7 @@ class Workspace:
                     ],
                 )  # fmt: skip
                 conn.execute(_first_found_insert(), {"run_id": run_id, "at": now})
-            stored = conn.execute(
-                select(t.findings).where(t.findings.c.run_id == run_id).order_by(t.findings.c.id)
-            ).all()
+            stored = conn.execute(_RUN_FINDINGS, {"run_id": run_id}).all()
             _append_audit(
                 conn, who, "check.run", version.label(),
                 {"run": run_id, "findings": len(tracked), "lists": used, "policy": policy,
@@ -478,20 +467,18 @@ class Workspace:
         for attempt in range(20):
             try:
                 with _Writer(self.engine) as conn:
-                    chain_id = conn.execute(
-                        select(t.chains.c.id).where(t.chains.c.key == key)
-                    ).scalar_one()
+                    chain_id = conn.execute(_CHAIN_ID, {"key": key}).scalar_one()
+                    values = {
+                        "viewer": viewer,
+                        "chain_id": chain_id,
+                        "run_id": run_id,
+                        "at": _now(),
+                    }
                     done = conn.execute(
-                        update(t.seen)
-                        .where(t.seen.c.viewer == viewer, t.seen.c.chain_id == chain_id)
-                        .values(run_id=run_id, at=_now())
+                        _MARK_SEEN, {"b_viewer": viewer, "b_chain": chain_id, **values}
                     )
                     if done.rowcount == 0:
-                        conn.execute(
-                            insert(t.seen).values(
-                                viewer=viewer, chain_id=chain_id, run_id=run_id, at=_now()
-                            )
-                        )
+                        conn.execute(_ADD_SEEN, values)
                     return
             except (IntegrityError, OperationalError) as error:
                 if attempt == 19 or not _retryable(error):
@@ -551,6 +538,31 @@ def _record(row: Any) -> AuditRecord:
         details=row.details, content_hash=row.content_hash, prev_hash=row.prev_hash,
         hash=row.hash,
     )  # fmt: skip
+
+
+# The statements of the busiest writes, built once: building one (its clauses, its bound
+# values, its cache key) cost more than running it, on every save of a portal step.
+_LAST_AUDIT = select(t.audit.c.seq, t.audit.c.hash).order_by(t.audit.c.seq.desc()).limit(1)
+_ADD_AUDIT = insert(t.audit)
+_ADD_RUN = insert(t.runs).returning(t.runs.c.id)
+_ADD_FINDING = insert(t.findings)
+_RUN_FINDINGS = (
+    select(t.findings).where(t.findings.c.run_id == bindparam("run_id")).order_by(t.findings.c.id)
+)
+_CHAIN_ID = select(t.chains.c.id).where(t.chains.c.key == bindparam("key"))
+_LATEST_VERSION = (
+    select(t.chain_versions)
+    .where(t.chain_versions.c.chain_id == bindparam("chain_id"))
+    .order_by(t.chain_versions.c.version.desc())
+    .limit(1)
+)
+_ADD_VERSION = insert(t.chain_versions).returning(t.chain_versions.c.id)
+_MARK_SEEN = (
+    update(t.seen)
+    .where(t.seen.c.viewer == bindparam("b_viewer"), t.seen.c.chain_id == bindparam("b_chain"))
+    .values(run_id=bindparam("run_id"), at=bindparam("at"))
+)
+_ADD_SEEN = insert(t.seen)
 
 
 @functools.cache
@@ -681,17 +693,14 @@ def _append_audit(
     content_hash: str | None,
     at: datetime,
 ) -> None:
-    last = conn.execute(
-        select(t.audit.c.seq, t.audit.c.hash).order_by(t.audit.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST_AUDIT).first()
     seq = (last.seq if last else 0) + 1
     prev = last.hash if last else GENESIS
     digest = record_hash(seq, at, who, action, subject, details, content_hash, prev)
     conn.execute(
-        insert(t.audit).values(
-            seq=seq, at=at, actor=who, action=action, subject=subject, details=details,
-            content_hash=content_hash, prev_hash=prev, hash=digest,
-        )
+        _ADD_AUDIT,
+        {"seq": seq, "at": at, "actor": who, "action": action, "subject": subject,
+         "details": details, "content_hash": content_hash, "prev_hash": prev, "hash": digest},
     )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ from subtier.core.review import Decision
 from subtier.report.json import finding_dict, wage_dict
 from subtier.store.portal import Attestation, VersionRow
 from subtier.web import exports
-from subtier.web.common import service
+from subtier.web.common import on_loop, service
 
 T = TypeVar("T")
 router = APIRouter(prefix="/api")
@@ -227,8 +227,8 @@ def api_vendor(request: Request, credentials: Credentials) -> Principal:
     return found
 
 
-Buyer = Annotated[Principal, Depends(api_buyer)]
-Vendor = Annotated[Principal, Depends(api_vendor)]
+Buyer = Annotated[Principal, Depends(on_loop(api_buyer))]
+Vendor = Annotated[Principal, Depends(on_loop(api_vendor))]
 
 
 def _invitation(row: InvitationRow) -> InvitationOut:
@@ -303,6 +303,7 @@ def _query(request: Request, parse: Callable[[Iterable[tuple[str, str]]], T]) ->
 
 
 @router.get("/chains", responses={401: ERRORS[401], 422: ERRORS[422]})
+@on_loop
 def chains(
     request: Request, p: Buyer, q: str = "", severity: str = "", rule: str = "",
     vendor: str = "", new: str = "", sort: Literal["severity", "name", "date", "new"] = "severity",
@@ -322,6 +323,7 @@ def chains(
 
 
 @router.post("/chains", status_code=201, responses=ERRORS)
+@on_loop
 def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
     """Start a chain with your organization as its root buyer."""
     svc = service(request)
@@ -330,6 +332,7 @@ def create_chain(request: Request, body: ChainIn, p: Buyer) -> DashboardOut:
 
 
 @router.get("/chains/{key}", responses=ERRORS)
+@on_loop
 def chain(
     request: Request, key: str, p: Buyer, q: str = "",
     severity: Annotated[list[str] | None, Query_()] = None, rule: str = "", vendor: str = "",
@@ -349,6 +352,7 @@ def chain(
     "/chains/{key}/findings.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
     response_class=Response,
 )  # fmt: skip
+@on_loop
 def findings_csv(request: Request, key: str, p: Buyer) -> Response:
     """The chain's findings as CSV, with the filters of ``GET /api/chains/{key}``; cells that
     a spreadsheet would run as formulas are quoted."""
@@ -365,6 +369,7 @@ def report_pdf(request: Request, key: str, p: Buyer) -> Response:
 
 
 @router.put("/chains/{key}/engagements/{engagement}/price", responses=ERRORS)
+@on_loop
 def set_price(request: Request, key: str, engagement: str, body: PriceIn, p: Buyer) -> DashboardOut:
     """Your own price to one of your tier-1 vendors: a new version of the chain, checked, with
     the engagement's source saying it was entered by your account."""
@@ -374,6 +379,7 @@ def set_price(request: Request, key: str, engagement: str, body: PriceIn, p: Buy
 
 
 @router.post("/chains/{key}/findings/{ref}/review", status_code=201, responses=ERRORS)
+@on_loop
 def review(request: Request, key: str, ref: str, body: ReviewIn, p: Buyer) -> DashboardOut:
     """Dismiss or confirm a finding of the chain's latest run, with a reason, as `subtier
     review` does; a dismissed finding is no longer counted until its evidence changes."""
@@ -383,6 +389,7 @@ def review(request: Request, key: str, ref: str, body: ReviewIn, p: Buyer) -> Da
 
 
 @router.post("/chains/{key}/invitations", status_code=201, responses=ERRORS)
+@on_loop
 def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
     """Invite the supplier of an engagement (or add a supplier and invite it). Inviting again
     issues a new link; the old one stops working."""
@@ -405,6 +412,7 @@ def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
 
 
 @router.post("/portal/claim", status_code=201, responses={404: ERRORS[404], 429: {}})
+@on_loop
 def claim(request: Request, body: Claim) -> TokenOut:
     """Use an invitation token, once: a vendor session token for its portal."""
     token = service(request).claim(body.token)
@@ -432,18 +440,21 @@ def _edit(request: Request, p: Principal, edit: dis.Edit) -> PortalOut:
 
 
 @router.get("/portal", responses=ERRORS)
+@on_loop
 def portal(request: Request, p: Vendor) -> PortalOut:
     """Your engagement and your disclosure so far."""
     return _portal(request, p)
 
 
 @router.post("/portal/subcontractors", responses={**ERRORS, 409: {}})
+@on_loop
 def add_subcontractor(request: Request, body: dis.SubcontractorIn, p: Vendor) -> PortalOut:
     """Add a subcontractor; the chain gains a version and is checked."""
     return _edit(request, p, lambda d, _s, taken: dis.add_subcontractor(d, body, taken))
 
 
 @router.delete("/portal/subcontractors/{ident}", responses={**ERRORS, 403: {}, 409: {}})
+@on_loop
 def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
     """Take a subcontractor out (404 if there is none such). One that was invited goes only
     if you invited it and no one has opened its link: then the invitation goes too."""
@@ -453,6 +464,7 @@ def remove_subcontractor(request: Request, ident: str, p: Vendor) -> PortalOut:
 
 
 @router.post("/portal/no-subcontractors", responses={**ERRORS, 409: {}})
+@on_loop
 def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
     """Answer that you have no subcontractors for this work."""
     return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
@@ -461,6 +473,7 @@ def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
 @router.post(
     "/portal/subcontractors/{ident}/invitation", status_code=201, responses={**ERRORS, 403: {}}
 )
+@on_loop
 def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
     """The cascade: invite one of your subcontractors to disclose its own part. A new link
     for one you invited ends the old one, until the subcontractor opens it; 403 after that,
@@ -473,6 +486,7 @@ def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
 
 
 @router.post("/portal/sites", responses={**ERRORS, 409: {}})
+@on_loop
 def add_site(request: Request, body: dis.SiteIn, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, taken: dis.add_site(d, body, taken))
 
@@ -487,23 +501,27 @@ def _exists(request: Request, p: Principal, kind: str, ident: str) -> None:
 
 
 @router.delete("/portal/sites/{ident}", responses={**ERRORS, 409: {}})
+@on_loop
 def remove_site(request: Request, ident: str, p: Vendor) -> PortalOut:
     _exists(request, p, "site", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_site(d, ident))
 
 
 @router.post("/portal/workforces", responses={**ERRORS, 409: {}})
+@on_loop
 def add_workforce(request: Request, body: dis.WorkforceIn, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, scope, taken: dis.add_workforce(d, body, scope, taken))
 
 
 @router.delete("/portal/workforces/{ident}", responses={**ERRORS, 409: {}})
+@on_loop
 def remove_workforce(request: Request, ident: str, p: Vendor) -> PortalOut:
     _exists(request, p, "workforce", ident)
     return _edit(request, p, lambda d, _s, _t: dis.remove_workforce(d, ident))
 
 
 @router.post("/portal/attestation", status_code=201, responses={**ERRORS, 409: {}})
+@on_loop
 def attest(request: Request, body: dis.AttestationIn, p: Vendor) -> SignedOut:
     """Sign the disclosure. Stored with the SHA-256 of what was signed; no change after."""
     assert p.invitation is not None

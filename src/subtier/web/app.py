@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         openapi_url="/openapi.json",
     )
     app.state.service = service or Service(settings)
+    app.state.threads = threads  # see common.on_loop
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.pages = pages.PageCache()
     app.state.links = Links()

@@ -15,7 +15,7 @@ from subtier.app.service import Principal, Service
 from subtier.core.disclosure.answers import FormError
 from subtier.core.model import Per
 from subtier.extras import MissingExtraError
-from subtier.web.common import service
+from subtier.web.common import on_loop, service
 from subtier.web.pages import Buyer, Form, _check_csrf, _dashboard
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +90,7 @@ def price_values(values: dict[str, str]) -> tuple[float, Per, str]:
 
 
 @router.get("/chains/{key}/findings.csv")
+@on_loop
 def findings_csv_page(request: Request, key: str, p: Buyer) -> Response:
     return csv_response(service(request), p, key, request)
 
@@ -100,6 +101,7 @@ def report_pdf_page(request: Request, key: str, p: Buyer) -> Response:
 
 
 @router.post("/chains/{key}/engagements/{engagement}/price")
+@on_loop
 def set_price_page(request: Request, key: str, engagement: str, values: Form, p: Buyer) -> Response:
     """The buyer enters its own price to a tier-1 vendor."""
     assert p.session is not None

@@ -12,7 +12,7 @@ from pydantic import Field
 from subtier.app.service import NotFoundError
 from subtier.store.notify import Delivery, Hook
 from subtier.web.api import ERRORS, Buyer, _In, _Out
-from subtier.web.common import service
+from subtier.web.common import on_loop, service
 
 router = APIRouter(prefix="/api")
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="A row id.")]
@@ -66,12 +66,14 @@ def _delivery(d: Delivery) -> DeliveryOut:
 
 
 @router.get("/hooks", responses=ERRORS)
+@on_loop
 def hooks(request: Request, _p: Buyer) -> list[HookOut]:
     """The webhooks and e-mail addresses told of submissions and new findings."""
     return [_hook(h) for h in service(request).notifier.outbox.hooks()]
 
 
 @router.post("/hooks", status_code=201, responses=ERRORS)
+@on_loop
 def add_hook(request: Request, body: HookIn, p: Buyer) -> HookOut:
     """Add a webhook (it gets a new secret) or an e-mail address."""
     svc = service(request)
@@ -84,6 +86,7 @@ def add_hook(request: Request, body: HookIn, p: Buyer) -> HookOut:
 
 
 @router.delete("/hooks/{ident}", status_code=204, responses=ERRORS)
+@on_loop
 def remove_hook(request: Request, ident: RowId, p: Buyer) -> None:
     """Stop telling a hook; what was sent to it stays on record."""
     svc = service(request)
@@ -93,6 +96,7 @@ def remove_hook(request: Request, ident: RowId, p: Buyer) -> None:
 
 
 @router.get("/deliveries", responses=ERRORS)
+@on_loop
 def deliveries(request: Request, _p: Buyer, limit: int = 100) -> list[DeliveryOut]:
     """The latest deliveries (webhooks and e-mails), newest first."""
     return [

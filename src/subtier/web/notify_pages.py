@@ -18,7 +18,7 @@ from subtier.app.service import LockedError, NotFoundError, Principal
 from subtier.core.disclosure.answers import FormError
 from subtier.core.severity import Severity
 from subtier.store.attachments import Attachment
-from subtier.web.common import service
+from subtier.web.common import on_loop, service
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, _portal, render, vendor
 
 router = APIRouter(include_in_schema=False)
@@ -39,11 +39,13 @@ def _notifications(
 
 
 @router.get("/notifications")
+@on_loop
 def notifications_page(request: Request, p: Buyer) -> Response:
     return _notifications(request, p)
 
 
 @router.post("/notifications/hooks")
+@on_loop
 def add_hook(request: Request, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -64,6 +66,7 @@ def add_hook(request: Request, values: Form, p: Buyer) -> Response:
 
 
 @router.post("/notifications/hooks/{ident}/delete")
+@on_loop
 def remove_hook(request: Request, ident: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -74,6 +77,7 @@ def remove_hook(request: Request, ident: str, values: Form, p: Buyer) -> Respons
 
 
 @router.post("/notifications/deliveries/{ident}/retry")
+@on_loop
 def retry_delivery(request: Request, ident: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -90,6 +94,7 @@ def retry_delivery(request: Request, ident: str, values: Form, p: Buyer) -> Resp
 
 
 @router.get("/chains/{key}/documents")
+@on_loop
 def documents_page(request: Request, key: str, p: Buyer) -> Response:
     svc = service(request)
     view = svc.view(key)

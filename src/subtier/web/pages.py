@@ -38,7 +38,7 @@ from subtier.core.disclosure.authority import NotYoursError
 from subtier.core.model import WORKER, Labor, Per
 from subtier.store.attachments import KINDS
 from subtier.store.portal import Invitation, VersionRow
-from subtier.web.common import cookie_name, secure, service
+from subtier.web.common import cookie_name, on_loop, secure, service
 from subtier.web.flash import Links, NewLink
 
 SESSION, PORTAL, CSRF = "subtier_session", "subtier_portal", "subtier_csrf"
@@ -149,7 +149,7 @@ def buyer(request: Request) -> Principal:
     return found
 
 
-Buyer = Annotated[Principal, Depends(buyer)]
+Buyer = Annotated[Principal, Depends(on_loop(buyer))]
 
 
 def _buyer_context(p: Principal) -> dict[str, Any]:
@@ -158,11 +158,13 @@ def _buyer_context(p: Principal) -> dict[str, Any]:
 
 
 @router.get("/")
+@on_loop
 def home() -> Response:
     return RedirectResponse("/chains", 303)
 
 
 @router.get("/signin")
+@on_loop
 def signin_page(request: Request, next: str = "/chains") -> Response:
     return render(request, "signin.html", {"next": _local(next)})
 
@@ -193,6 +195,7 @@ def signin(request: Request, values: Form) -> Response:
 
 
 @router.post("/signout")
+@on_loop
 def signout(request: Request, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -219,12 +222,14 @@ def _chains_context(request: Request, p: Principal) -> dict[str, Any]:
 
 
 @router.get("/chains")
+@on_loop
 def chains_page(request: Request, p: Buyer) -> Response:
     context = _chains_context(request, p)
     return render(request, "chains.html", context, 422 if context["errors"] else 200)
 
 
 @router.post("/chains")
+@on_loop
 def create_chain(request: Request, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -314,6 +319,7 @@ def _history_rows(history: Sequence[VersionRow]) -> Markup:
 
 
 @router.get("/chains/{key}/history")
+@on_loop
 def history_page(request: Request, key: str, p: Buyer) -> Response:
     view = service(request).view(key)
     return render(
@@ -323,6 +329,7 @@ def history_page(request: Request, key: str, p: Buyer) -> Response:
 
 
 @router.get("/chains/{key}")
+@on_loop
 def dashboard(request: Request, key: str) -> Response:
     # The session is looked up here rather than as a dependency: a sync dependency is one more
     # trip through the thread pool, on the busiest page.
@@ -334,6 +341,7 @@ def dashboard(request: Request, key: str) -> Response:
 
 
 @router.post("/chains/{key}/findings/{ref}/review")
+@on_loop
 def review(request: Request, key: str, ref: str, values: Form, p: Buyer) -> Response:
     """Dismiss or confirm a finding, with a reason: as `subtier review` does."""
     assert p.session is not None
@@ -351,6 +359,7 @@ def review(request: Request, key: str, ref: str, values: Form, p: Buyer) -> Resp
 
 
 @router.post("/chains/{key}/invitations")
+@on_loop
 def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -382,6 +391,7 @@ def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
 
 
 @router.get("/invite/{token}")
+@on_loop
 def landing(request: Request, token: str) -> Response:
     row = service(request).landing(token)
     if row is None:
@@ -390,6 +400,7 @@ def landing(request: Request, token: str) -> Response:
 
 
 @router.post("/invite/{token}")
+@on_loop
 def claim(request: Request, token: str, values: Form) -> Response:
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
     svc = service(request)
@@ -438,6 +449,7 @@ def _portal(request: Request, p: Principal, status: int = 200, **extra: Any) -> 
 
 
 @router.get("/portal")
+@on_loop
 def portal_page(request: Request, saved: str = "") -> Response:
     p = vendor(request)
     link = new_link(request, p)
@@ -476,6 +488,7 @@ STEPS = {"subcontractors": "sites", "sites": "workforce", "workforce": "attest"}
 
 
 @router.post("/portal/steps/{step}")
+@on_loop
 def save_step(request: Request, step: str, values: Form) -> Response:
     """Save a step: what the vendor entered in it becomes one chain version, checked."""
     p = vendor(request)
@@ -494,6 +507,7 @@ def save_step(request: Request, step: str, values: Form) -> Response:
 
 
 @router.post("/portal/subcontractors")
+@on_loop
 def add_subcontractor(request: Request, values: Form) -> Response:
     p = vendor(request)
 
@@ -505,6 +519,7 @@ def add_subcontractor(request: Request, values: Form) -> Response:
 
 
 @router.post("/portal/subcontractors/{ident}/delete")
+@on_loop
 def remove_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
@@ -523,6 +538,7 @@ def remove_subcontractor(request: Request, ident: str, values: Form) -> Response
 
 
 @router.post("/portal/no-subcontractors")
+@on_loop
 def no_subcontractors(request: Request, values: Form) -> Response:
     p = vendor(request)
     return _submit(
@@ -531,6 +547,7 @@ def no_subcontractors(request: Request, values: Form) -> Response:
 
 
 @router.post("/portal/subcontractors/{ident}/invite")
+@on_loop
 def invite_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
@@ -580,6 +597,7 @@ def new_link(request: Request, p: Principal) -> dict[str, Any] | None:
 
 
 @router.post("/portal/sites")
+@on_loop
 def add_site(request: Request, values: Form) -> Response:
     p = vendor(request)
 
@@ -591,12 +609,14 @@ def add_site(request: Request, values: Form) -> Response:
 
 
 @router.post("/portal/sites/{ident}/delete")
+@on_loop
 def remove_site(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     return _submit(request, p, values, "site", lambda: lambda d, _s, _t: dis.remove_site(d, ident))
 
 
 @router.post("/portal/workforces")
+@on_loop
 def add_workforce(request: Request, values: Form) -> Response:
     p = vendor(request)
 
@@ -608,6 +628,7 @@ def add_workforce(request: Request, values: Form) -> Response:
 
 
 @router.post("/portal/workforces/{ident}/delete")
+@on_loop
 def remove_workforce(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     return _submit(
@@ -616,6 +637,7 @@ def remove_workforce(request: Request, ident: str, values: Form) -> Response:
 
 
 @router.post("/portal/attestation")
+@on_loop
 def attest(request: Request, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None
@@ -635,6 +657,7 @@ def attest(request: Request, values: Form) -> Response:
 
 
 @router.post("/portal/signout")
+@on_loop
 def portal_signout(request: Request, values: Form) -> Response:
     p = vendor(request)
     assert p.session is not None

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from subtier.app.worklist import Invited, invite_vendors, worklist
 from subtier.core.disclosure.answers import FormError
-from subtier.web.common import service
+from subtier.web.common import on_loop, service
 from subtier.web.pages import Buyer, Form, _buyer_context, _check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -22,11 +22,13 @@ def _context(request: Request, p: Any, key: str, **extra: Any) -> dict[str, Any]
 
 
 @router.get("/chains/{key}/worklist")
+@on_loop
 def worklist_page(request: Request, key: str, p: Buyer) -> Response:
     return render(request, "worklist.html", _context(request, p, key))
 
 
 @router.post("/chains/{key}/worklist")
+@on_loop
 def invite_selected(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
