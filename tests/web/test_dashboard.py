@@ -144,6 +144,13 @@ def test_new_since_the_last_visit_survives_the_visit(board: tuple[Party, ...]) -
     assert _shown(buyer.get("/chains/calls?new=1").text) == []
     exported = buyer.http.get(f"/chains/calls/findings.csv?new=1&since={since.group(1)}")
     assert len(list(csv.DictReader(io.StringIO(exported.text)))) == new_before
+    # The next visit, with nothing new, carries this visit's run (the page itself may be the
+    # one kept from before, with the run put in on the way out), in the form and the links.
+    again = buyer.get("/chains/calls").text
+    run = SINCE.search(again)
+    assert run and run.group(1) != since.group(1) and int(run.group(1)) > 0
+    assert f"since={run.group(1)}" in again
+    assert buyer.get("/chains/calls").text == again
 
 
 def test_findings_csv_is_filtered_and_safe_to_open(board: tuple[Party, ...]) -> None:

@@ -385,14 +385,15 @@ def since_param(value: str | None) -> int | None:
     return int(value)
 
 
-def filter_context(view: ChainView, query: Query) -> dict[str, Any]:
+def filter_context(view: ChainView, query: Query, since: str | None = None) -> dict[str, Any]:
     """What the chain page needs to list the findings the query asks for, with its form and
-    the links that keep the query (exports, sorts)."""
+    the links that keep the query (exports, sorts). ``since`` stands in for the run "new" was
+    measured against (a page kept for several runs puts the run in on the way out)."""
     chosen = select(view, query)
     offered = choices(view)
     # The links carry the run "new" was measured against, so that "new" means the same on
     # them as on this page, after this visit has been remembered.
-    since = {"since": str(view.since or 0)}
+    kept = {"since": since if since is not None else str(view.since or 0)}
     return {
         "query": query,
         "rows": chosen,
@@ -400,8 +401,8 @@ def filter_context(view: ChainView, query: Query) -> dict[str, Any]:
         "severities": SEVERITIES,
         "sort_labels": SORT_LABELS,
         "shown_note": f"{len(chosen)} of {len(view.findings)}" if query.active else "",
-        "csv_href": f"/chains/{view.key}/findings.csv?{query.params(**since)}".rstrip("?"),
+        "csv_href": f"/chains/{view.key}/findings.csv?{query.params(**kept)}".rstrip("?"),
         "pdf_href": f"/chains/{view.key}/report.pdf",
-        "since": since["since"],
+        "since": kept["since"],
         "clear_href": f"/chains/{view.key}#findings",
     }

@@ -170,7 +170,9 @@ class ChainView:
     since: int | None = None
     # When each finding (by key) was first found in the chain.
     first_seen: Mapping[str, datetime] = field(default_factory=dict)
-    # Names what the view was built from, apart from the invitations: equal stamps, equal views.
+    # Names what the view was built from, apart from the invitations and ``since``: equal
+    # stamps, equal views but for those. Which findings are new is in it; the run they are new
+    # against is not, so that a page can be kept while the findings new on it stay the same.
     stamp: tuple[object, ...] = ()
 
     def name(self, ident: str) -> str:
@@ -543,7 +545,7 @@ class Service:
             reviews=reviews,
             invitations=self._invitation_rows(key, chain),
             history=h.ordered,
-            stamp=(*cache_key, h.after_version, h.after_run, last_seen, marks),
+            stamp=(*cache_key, h.after_version, h.after_run, new, marks),
         )
 
     def _decisions(self, key: str, last: int) -> Mapping[str, Decision]:

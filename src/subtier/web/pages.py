@@ -58,8 +58,10 @@ templates = Jinja2Templates(
 )
 
 
-# Stands for the session's CSRF token in a cached page; random, so it never occurs by chance.
+# Stand for the session's CSRF token and the run "new" is measured against in a cached page;
+# random, so they never occur by chance.
 CSRF_MARK = new_token()
+SINCE_MARK = new_token()
 _rows: dict[int, tuple[VersionRow, str]] = {}  # a history row's HTML, by the row's id()
 _rows_lock = threading.Lock()
 
@@ -270,20 +272,27 @@ def _dashboard(
         return render(request, "chain.html", _dashboard_context(p, view, query, extra), status)
     # The page is the same for every buyer of the same name, but for the session's CSRF token:
     # it is rendered once per state of the chain and query with a marker in the token's place.
+    # So is the run "new" was measured against, which changes on every visit after a new run
+    # while the findings new on the page stay the same.
     pages: PageCache = request.app.state.pages
     page_key = (view.stamp, tuple(view.invitations), p.name, query)
     parts = pages.get(page_key)
     if parts is None:
-        context = {"errors": {}, "values": {}, **_dashboard_context(p, view, query, {}),
+        context = {"errors": {}, "values": {},
+                   **_dashboard_context(p, view, query, {}, since=SINCE_MARK),
                    "csrf": CSRF_MARK, "request": request}  # fmt: skip
         html = templates.get_template("chain.html").render(context)
         parts = html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
         pages.put(page_key, parts)
-    return Response(p.session.csrf.encode("ascii").join(parts), media_type="text/html")
+    page = p.session.csrf.encode("ascii").join(parts)
+    return Response(
+        page.replace(SINCE_MARK.encode("ascii"), str(view.since or 0).encode("ascii")),
+        media_type="text/html",
+    )
 
 
 def _dashboard_context(
-    p: Principal, view: ChainView, query: Query, extra: dict[str, Any]
+    p: Principal, view: ChainView, query: Query, extra: dict[str, Any], since: str | None = None
 ) -> dict[str, Any]:
     counts = view.counts()
     open_options = [
@@ -292,7 +301,7 @@ def _dashboard_context(
     ]
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-        "open_options": open_options, **filter_context(view, query),
+        "open_options": open_options, **filter_context(view, query, since),
         # The buyer's own engagements, which it prices itself.
         "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
         "per_options": [x.value for x in Per],
