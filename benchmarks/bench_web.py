@@ -21,8 +21,8 @@ once as bytes, and reads the status line, the headers and the whole body by its 
 request counts as an error when its status is not the expected one, when an answer is cut
 short or cannot be read, or after 30 s without an answer.
 
-The server runs with one worker process a core (``--workers``), as `subtier serve --workers`
-would be told on this machine; the CPU printed is that of every worker.
+The server runs with one worker process, as `subtier serve` does by default; ``--workers N``
+runs N, and the CPU printed is then that of every worker.
 
     python benchmarks/bench_web.py [--clients 50] [--submitters 10] [--seconds 60] [--cap 20000]
                                    [--workers N]
@@ -292,8 +292,8 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--cap", type=int, default=20_000, help="total requests, at most")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="server worker processes (default: one a core)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes (default 1, as `subtier serve`)")  # fmt: skip
     args = parser.parse_args()
     print(f"nproc {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as folder, socket.socket() as probe:

@@ -6,7 +6,8 @@ written second would drop the other's answers. Within one process a thread lock 
 apart; a server with several worker processes needs a lock they all see, and one the system
 releases when a process dies holding it:
 
-- SQLite in a file: a POSIX record lock on a file beside the database (``NAME.db.lock``);
+- SQLite in a file: a POSIX record lock on a file beside the database (``NAME.db.lock``),
+  which every write transaction takes as well (``sqlite_writer``);
 - PostgreSQL: a session-level advisory lock, held on a connection of its own;
 - SQLite in memory: the thread lock alone (no other process can open that database).
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -37,44 +40,52 @@ def lock_path(engine: Engine) -> Path | None:
 
 
 class _FileLock:
-    """A POSIX record lock on a lock file, with a thread lock before it: held by one thread of
-    one process at a time, and released by the system if the process dies.
+    """A POSIX record lock on a lock file, with a re-entrant thread lock before it: held by one
+    thread of one process at a time, and released by the system if the process dies.
 
-    One lock, never held while waiting for another: the kernel refuses (EDEADLK) a process
-    that waits for a record lock while holding one another process waits for, and it tells
-    processes apart, not threads."""
+    It is the only record lock a process takes, and only the thread that holds the thread lock
+    waits for it, holding nothing else: the kernel refuses (EDEADLK) a process that waits for a
+    record lock while it holds another that someone waits for, and it tells processes apart,
+    not threads."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._thread = threading.Lock()
+        self._thread = threading.RLock()
+        self._depth = 0
         self._file: IO[bytes] | None = None
         self._owner = 0  # the process that opened the file
 
     def acquire(self) -> None:
         self._thread.acquire()
         try:
-            if self._file is None or self._owner != os.getpid():
-                # Opened by each process for itself: a record lock belongs to a process, and
-                # one inherited descriptor shared by two processes would let each close it.
-                # Closing the inherited one is safe: this process holds no lock on it yet.
-                if self._file is not None:
-                    self._file.close()
-                self._file = open(self.path, "ab")  # noqa: SIM115 (kept open: the lock's)
-                self._owner = os.getpid()
-            fcntl.lockf(self._file, fcntl.LOCK_EX)
+            if self._depth == 0:
+                self._lock_file()
         except BaseException:
             self._thread.release()
             raise
+        self._depth += 1
+
+    def _lock_file(self) -> None:
+        if self._file is None or self._owner != os.getpid():
+            # Opened by each process for itself: a record lock belongs to a process, and one
+            # inherited descriptor shared by two processes would let each close it. Closing
+            # the inherited one is safe: this process holds no lock on it yet.
+            if self._file is not None:
+                self._file.close()
+            self._file = open(self.path, "ab")  # noqa: SIM115 (kept open: the lock's)
+            self._owner = os.getpid()
+        fcntl.lockf(self._file, fcntl.LOCK_EX)
 
     def release(self) -> None:
+        self._depth -= 1
         try:
-            if self._file is not None:
+            if self._depth == 0 and self._file is not None:
                 fcntl.lockf(self._file, fcntl.LOCK_UN)
         finally:
             self._thread.release()
 
 
-# One lock per file in a process: every engine over the same file shares it.
+# One lock per file in a process: every engine and service over the same file shares it.
 _locks: dict[Path, _FileLock] = {}
 _locks_guard = threading.Lock()
 
@@ -85,6 +96,24 @@ def _file_lock(path: Path) -> _FileLock:
         if found is None:
             found = _locks[path] = _FileLock(path)
         return found
+
+
+@contextmanager
+def sqlite_writer(engine: Engine) -> Iterator[None]:
+    """Held around every write transaction on a SQLite file, by the same lock as the chain
+    writer's. Writers of this and the other processes queue on it and are woken in turn the
+    moment it is free. Left to SQLite, a writer that finds the database locked sleeps and tries
+    again (1, 2, 5, ... up to 100 ms at a time), and the server's event loop with it."""
+    path = lock_path(engine)
+    if path is None:
+        yield
+        return
+    lock = _file_lock(path)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class WriteLock:

@@ -32,6 +32,10 @@ def _utc(at: datetime | None) -> datetime | None:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+# Read after every check run, to know whom to tell: built once.
+_HOOKS = select(t.hooks).where(t.hooks.c.removed_at.is_(None)).order_by(t.hooks.c.id)
+
+
 @dataclass(frozen=True)
 class Hook:
     """Where a buyer wants to be told: a webhook URL or an e-mail address."""
@@ -90,9 +94,7 @@ class Outbox:
     def hooks(self) -> list[Hook]:
         """The hooks in force, oldest first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.hooks).where(t.hooks.c.removed_at.is_(None)).order_by(t.hooks.c.id)
-            ).all()
+            rows = conn.execute(_HOOKS).all()
         return [_hook(r) for r in rows]
 
     def remove_hook(self, ident: int, now: datetime) -> bool:

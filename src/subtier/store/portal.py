@@ -38,6 +38,7 @@ from subtier.core.review import Tracked
 from subtier.store import tables as t
 from subtier.store.audit import row_digest
 from subtier.store.integrity import COVERS, attestation_data, disclosure_data
+from subtier.store.locks import sqlite_writer
 from subtier.store.workspace import DEFAULT_TEAM, ChainVersion, _append_audit, default_team
 
 Entry = tuple[str, str]  # who, and the subject of an audit record
@@ -50,7 +51,7 @@ def _transaction(engine: Engine, audit: bool = False) -> Iterator[Connection]:
     """One transaction. The workspace turns off the SQLite driver's own transaction handling,
     so on SQLite it is begun by hand, taking the write lock at once. One that appends to the
     audit trail (``audit``) takes the trail's lock on PostgreSQL, as the workspace's do."""
-    with engine.connect() as conn:
+    with sqlite_writer(engine), engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
                 if audit:

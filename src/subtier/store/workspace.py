@@ -48,6 +48,7 @@ from subtier.errors import InputError
 from subtier.store import tables as t
 from subtier.store.audit import GENESIS, AuditRecord, Broken, record_hash, verify
 from subtier.store.integrity import COVERS, findings_digest
+from subtier.store.locks import sqlite_writer
 
 DEFAULT_PATH = "subtier.db"
 DEFAULT_TEAM = "default"  # what accounts and chains join when no team is named
@@ -392,14 +393,8 @@ class Workspace:
 
     def decisions(self, key: str) -> dict[str, Decision]:
         """The latest decision on each finding of a chain, whatever version it was made on."""
-        query = (
-            select(t.decisions)
-            .join(t.chains, t.chains.c.id == t.decisions.c.chain_id)
-            .where(t.chains.c.key == key)
-            .order_by(t.decisions.c.id)
-        )
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_DECISIONS, {"key": key}).all()
         return {
             r.finding_key: Decision(
                 r.finding_key, r.evidence_hash, r.decision, r.reason, r.by, _utc(r.at).isoformat()
@@ -563,6 +558,12 @@ _MARK_SEEN = (
     .values(run_id=bindparam("run_id"), at=bindparam("at"))
 )
 _ADD_SEEN = insert(t.seen)
+_DECISIONS = (
+    select(t.decisions)
+    .join(t.chains, t.chains.c.id == t.decisions.c.chain_id)
+    .where(t.chains.c.key == bindparam("key"))
+    .order_by(t.decisions.c.id)
+)
 
 
 @functools.cache
@@ -613,9 +614,15 @@ class _Writer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.conn: Connection | None = None
+        self._queued = sqlite_writer(engine)
 
     def __enter__(self) -> Connection:
-        conn = self.engine.connect()
+        self._queued.__enter__()
+        try:
+            conn = self.engine.connect()
+        except BaseException:
+            self._queued.__exit__(None, None, None)
+            raise
         self.conn = conn
         if self.engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -634,7 +641,10 @@ class _Writer:
             else:
                 self.conn.commit()
         finally:
-            self.conn.close()
+            try:
+                self.conn.close()
+            finally:
+                self._queued.__exit__(None, None, None)
 
 
 def _engine(url: str) -> Engine:

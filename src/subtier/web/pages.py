@@ -62,6 +62,7 @@ templates = Jinja2Templates(
 # random, so they never occur by chance.
 CSRF_MARK = new_token()
 SINCE_MARK = new_token()
+FINDINGS_MARK = new_token()  # where the findings go in a kept page
 _rows: dict[int, tuple[VersionRow, str]] = {}  # a history row's HTML, by the row's id()
 _rows_lock = threading.Lock()
 
@@ -69,7 +70,7 @@ _rows_lock = threading.Lock()
 class PageCache:
     """Rendered pages by what they were rendered from; the least recently used go first."""
 
-    def __init__(self, size: int = 16) -> None:
+    def __init__(self, size: int = 48) -> None:
         self.size = size
         self._pages: OrderedDict[Hashable, list[bytes]] = OrderedDict()
         self._lock = threading.Lock()
@@ -273,27 +274,42 @@ def _dashboard(
     # The page is the same for every buyer of the same name, but for the session's CSRF token:
     # it is rendered once per state of the chain and query with a marker in the token's place.
     # So is the run "new" was measured against, which changes on every visit after a new run
-    # while the findings new on the page stay the same.
+    # while the findings new on the page stay the same. The findings, which the query selects,
+    # are kept apart from the rest of the page, which is the same for every query.
     pages: PageCache = request.app.state.pages
-    page_key = (view.stamp, tuple(view.invitations), p.name, query)
-    parts = pages.get(page_key)
-    if parts is None:
+    shell_key = ("page", view.stamp, tuple(view.invitations), p.name)
+    shell = pages.get(shell_key)
+    if shell is None:
         context = {"errors": {}, "values": {},
-                   **_dashboard_context(p, view, query, {}, since=SINCE_MARK),
-                   "csrf": CSRF_MARK, "request": request}  # fmt: skip
-        html = templates.get_template("chain.html").render(context)
-        parts = html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
-        pages.put(page_key, parts)
-    page = p.session.csrf.encode("ascii").join(parts)
+                   **_dashboard_context(p, view, None, {}),
+                   "findings_section": Markup(FINDINGS_MARK), "csrf": CSRF_MARK,
+                   "request": request}  # fmt: skip
+        shell = _parts(templates.get_template("chain.html").render(context))
+        pages.put(shell_key, shell)
+    findings_key = ("findings", view.stamp, p.name, query)
+    findings = pages.get(findings_key)
+    if findings is None:
+        context = {"errors": {}, "values": {}, "view": view,
+                   **filter_context(view, query, SINCE_MARK), "csrf": CSRF_MARK}  # fmt: skip
+        findings = _parts(templates.get_template("_findings.html").render(context))
+        pages.put(findings_key, findings)
+    csrf = p.session.csrf.encode("ascii")
+    page = csrf.join(shell).replace(FINDINGS_MARK.encode("ascii"), csrf.join(findings), 1)
     return Response(
         page.replace(SINCE_MARK.encode("ascii"), str(view.since or 0).encode("ascii")),
         media_type="text/html",
     )
 
 
+def _parts(html: str) -> list[bytes]:
+    """A page kept, split where the session's CSRF token goes."""
+    return html.encode("utf-8").split(CSRF_MARK.encode("ascii"))
+
+
 def _dashboard_context(
-    p: Principal, view: ChainView, query: Query, extra: dict[str, Any], since: str | None = None
+    p: Principal, view: ChainView, query: Query | None, extra: dict[str, Any]
 ) -> dict[str, Any]:
+    """The chain page's context; with no ``query``, without its findings (rendered apart)."""
     counts = view.counts()
     open_options = [
         (e.id, f"{view.name(e.buyer)} → {view.name(e.supplier)}: {e.service or e.id}")
@@ -301,7 +317,8 @@ def _dashboard_context(
     ]
     return {
         **_buyer_context(p), "view": view, "svg": Markup(view.svg), "counts": counts,
-        "open_options": open_options, **filter_context(view, query, since),
+        "open_options": open_options,
+        **(filter_context(view, query) if query is not None else {}),
         # The buyer's own engagements, which it prices itself.
         "own_engagements": [e for e in view.chain.engagements if e.buyer == view.chain.root],
         "per_options": [x.value for x in Per],
