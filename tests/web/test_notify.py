@@ -413,3 +413,40 @@ def test_the_api_sets_up_hooks_and_lists_deliveries(service: Service, receiver: 
     gone = api.delete(f"/api/hooks/{made.json()['id']}", headers=auth)
     assert gone.status_code == 204
     assert api.delete(f"/api/hooks/{made.json()['id']}", headers=auth).status_code == 404
+
+
+def test_the_worklist_e_mails_the_links_it_is_given_addresses_for(
+    mailed: Service, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    from .test_fec_worklist import LINKS, fec_chain
+
+    mailed.workspace.add_chain(fec_chain(tmp_path), key="calls-2020", source="fec", by="alice")
+    chain = mailed.workspace.chain("calls-2020")[1]
+    by_name = {o.name: o.id for o in chain.organizations}
+    engagement = {e.supplier: e.id for e in chain.engagements if e.buyer == chain.root}
+    acme = engagement[by_name["ACME VOTER CONTACT LLC"]]
+    live = engagement[by_name["LIVE CALLS CO"]]
+    buyer = Party(create_app(service=mailed))
+    buyer.sign_in()
+    buyer.get("/chains/calls-2020/worklist")
+    # A bad address refuses the whole batch: nobody is invited.
+    refused = buyer.post(
+        "/chains/calls-2020/worklist",
+        {f"invite:{acme}": "on", f"invite:{live}": "on", f"email:{live}": "not an address"},
+    )
+    assert refused.status_code == 422
+    assert mailed.portal.invitations("calls-2020") == []
+    buyer.get("/chains/calls-2020/worklist")
+    done = buyer.post(
+        "/chains/calls-2020/worklist",
+        {f"invite:{acme}": "on", f"invite:{live}": "on", f"email:{acme}": "ops@acme.example"},
+    )
+    assert done.status_code == 200, done.text
+    [msg] = mailbox.wait(1)
+    assert msg["To"] == "ops@acme.example"
+    sent = URL_IN_MAIL.search(text_of(msg))
+    assert sent
+    assert sent.group(1) in LINKS.findall(done.text)
+    # Only the vendor given an address is mailed; the other's link is shown to copy.
+    assert len(LINKS.findall(done.text)) == 2
+    assert len(mailbox.messages) == 1

@@ -56,25 +56,39 @@ def worklist(svc: Service, key: str) -> list[WorkRow]:
 
 
 def invite_vendors(
-    svc: Service, key: str, engagements: list[str], by: str, emails: dict[str, str] | None = None
-) -> list[tuple[ChainRow, Invitation, str]]:
-    """Invite the suppliers of the engagements given; the tokens are returned once."""
+    svc: Service, key: str, engagements: list[str], by: str,
+    emails: dict[str, str] | None = None, base_url: str = "",
+) -> list[tuple[ChainRow, Invitation, str]]:  # fmt: skip
+    """Invite the suppliers of the engagements given; the tokens are returned once.
+
+    With a mail server set up and the address the links start with (``base_url``), each link
+    given an address is e-mailed there, as the chain page's invitation form does; without
+    either, the address is recorded in the audit trail as not sent. Every address is checked
+    before anyone is invited."""
     rows = {r.engagement: r for r in from_chain(svc.view(key).chain)}
     unknown = [e for e in engagements if e not in rows]
     if not engagements or unknown:
         raise FormError({"engagement": "choose vendors of this chain's worklist"})
-    for address in (emails or {}).values():
-        if address and not EMAIL.fullmatch(address):
+    addresses = {e: a for e, a in (emails or {}).items() if a}
+    for address in addresses.values():
+        if not EMAIL.fullmatch(address):
             raise FormError({"engagement": f"not an e-mail address: {address!r}"})
+    send = svc.settings.notify.smtp is not None and bool(base_url)
+    if send:
+        for address in addresses.values():
+            svc.notifier.check_invitation_address(address)
     out = []
     for engagement in dict.fromkeys(engagements):
-        invitation, token = svc.invite(key, engagement, by)
-        address = (emails or {}).get(engagement, "")
-        if address:
-            svc.workspace.log(
-                "portal.invite.email", f"{key} {engagement}",
-                {"invitation": invitation.id, "to": address, "sent": False}, by=by,
-            )  # fmt: skip
+        address = addresses.get(engagement, "")
+        if send and address:
+            invitation, token = svc.invite(key, engagement, by, email=address, base_url=base_url)
+        else:
+            invitation, token = svc.invite(key, engagement, by)
+            if address:
+                svc.workspace.log(
+                    "portal.invite.email", f"{key} {engagement}",
+                    {"invitation": invitation.id, "to": address, "sent": False}, by=by,
+                )  # fmt: skip
         out.append((rows[engagement], invitation, token))
     return out
 
@@ -115,7 +129,7 @@ def invite_named(
     try:
         chosen = engagements_for(svc, key, vendors)
         by_engagement = dict(zip(chosen, emails, strict=False))
-        done = invite_vendors(svc, key, chosen, by, by_engagement)
+        done = invite_vendors(svc, key, chosen, by, by_engagement, settings.notify.public_url or "")
     except NotFoundError as error:
         raise InputError(str(error)) from None
     except FormError as error:

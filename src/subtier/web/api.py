@@ -289,6 +289,7 @@ def _dashboard(view: ChainView, query: Query | None = None) -> DashboardOut:
 # Buyers ---------------------------------------------------------------------------------------
 
 
+# In the thread pool, not on the loop (common.on_loop): scrypt waits without the GIL.
 @router.post("/sessions", status_code=201, responses={401: ERRORS[401], 429: {}})
 def sign_in(request: Request, body: SignIn) -> TokenOut:
     """A buyer's session token for a user name and password."""
@@ -359,6 +360,7 @@ def findings_csv(request: Request, key: str, p: Buyer) -> Response:
     return exports.csv_response(service(request), p, key, request)
 
 
+# In the thread pool, not on the loop (common.on_loop): rendering a PDF takes long.
 @router.get(
     "/chains/{key}/report.pdf", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
     response_class=Response,
@@ -388,8 +390,8 @@ def review(request: Request, key: str, ref: str, body: ReviewIn, p: Buyer) -> Da
     return _dashboard(svc.view(key, viewer=p.viewer))
 
 
+# In the thread pool, not on the loop (common.on_loop): it may wait on the mail server.
 @router.post("/chains/{key}/invitations", status_code=201, responses=ERRORS)
-@on_loop
 def invite(request: Request, key: str, body: InviteIn, p: Buyer) -> LinkOut:
     """Invite the supplier of an engagement (or add a supplier and invite it). Inviting again
     issues a new link; the old one stops working."""
@@ -470,10 +472,10 @@ def no_subcontractors(request: Request, p: Vendor) -> PortalOut:
     return _edit(request, p, lambda d, _s, _t: dis.declare_none(d))
 
 
+# In the thread pool, not on the loop (common.on_loop): it may wait on the mail server.
 @router.post(
     "/portal/subcontractors/{ident}/invitation", status_code=201, responses={**ERRORS, 403: {}}
 )
-@on_loop
 def invite_subcontractor(request: Request, ident: str, p: Vendor) -> LinkOut:
     """The cascade: invite one of your subcontractors to disclose its own part. A new link
     for one you invited ends the old one, until the subcontractor opens it; 403 after that,

@@ -61,7 +61,8 @@ def on_loop(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
     while they run; and handing each one to a thread and its answer back cost more than the
     work itself. On the load benchmark a cached dashboard took about 5 ms of CPU through the
     pool and under 2 ms on the loop. The routes that wait without holding the GIL stay in the
-    pool: signing in (scrypt), the PDF report and documents. With ``--threads`` above 1 (a
+    pool: signing in (scrypt), inviting (which may wait on the mail server), the PDF report
+    and documents. With ``--threads`` above 1 (a
     database across a network, whose answers are waited for), every handler goes to the pool
     as before."""
 

@@ -95,6 +95,7 @@ def findings_csv_page(request: Request, key: str, p: Buyer) -> Response:
     return csv_response(service(request), p, key, request)
 
 
+# In the thread pool, not on the loop (common.on_loop): rendering a PDF takes long.
 @router.get("/chains/{key}/report.pdf")
 def report_pdf_page(request: Request, key: str, p: Buyer) -> Response:
     return pdf_response(service(request), key, p.name)

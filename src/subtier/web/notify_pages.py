@@ -103,6 +103,7 @@ def documents_page(request: Request, key: str, p: Buyer) -> Response:
     return render(request, "documents.html", {**_buyer_context(p), "view": view, "docs": docs})
 
 
+# In the thread pool, not on the loop (common.on_loop): it reads a file.
 @router.get("/chains/{key}/documents/{ident}")
 def buyer_download(request: Request, key: str, ident: str, p: Buyer) -> Response:
     found, content = service(request).attachment(_number(ident), chain=key)
@@ -139,6 +140,7 @@ def _attach(
     return RedirectResponse("/portal#documents", 303)
 
 
+# In the thread pool, not on the loop (common.on_loop): it reads a file.
 @router.get("/portal/attachments/{ident}")
 def vendor_download(request: Request, ident: str) -> Response:
     p = vendor(request)

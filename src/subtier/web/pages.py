@@ -172,6 +172,7 @@ def signin_page(request: Request, next: str = "/chains") -> Response:
     return render(request, "signin.html", {"next": _local(next)})
 
 
+# In the thread pool, not on the loop (common.on_loop): scrypt waits without the GIL.
 @router.post("/signin")
 def signin(request: Request, values: Form) -> Response:
     _check_csrf(values, request.cookies.get(cookie_name(request, CSRF)))
@@ -384,8 +385,8 @@ def review(request: Request, key: str, ref: str, values: Form, p: Buyer) -> Resp
     return RedirectResponse(f"/chains/{key}#finding-{ref}", 303)
 
 
+# In the thread pool, not on the loop (common.on_loop): it may wait on the mail server.
 @router.post("/chains/{key}/invitations")
-@on_loop
 def invite(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
@@ -572,8 +573,8 @@ def no_subcontractors(request: Request, values: Form) -> Response:
     )
 
 
+# In the thread pool, not on the loop (common.on_loop): it may wait on the mail server.
 @router.post("/portal/subcontractors/{ident}/invite")
-@on_loop
 def invite_subcontractor(request: Request, ident: str, values: Form) -> Response:
     p = vendor(request)
     assert p.invitation is not None

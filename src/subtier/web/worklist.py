@@ -27,16 +27,17 @@ def worklist_page(request: Request, key: str, p: Buyer) -> Response:
     return render(request, "worklist.html", _context(request, p, key))
 
 
+# In the thread pool, not on the loop (common.on_loop): it may wait on the mail server.
 @router.post("/chains/{key}/worklist")
-@on_loop
 def invite_selected(request: Request, key: str, values: Form, p: Buyer) -> Response:
     assert p.session is not None
     _check_csrf(values, p.session.csrf)
     chosen = [k.removeprefix("invite:") for k, v in values.items() if k.startswith("invite:") and v]
     emails = {k.removeprefix("email:"): v for k, v in values.items() if k.startswith("email:")}
     svc = service(request)
+    base = str(request.base_url).rstrip("/")
     try:
-        done = invite_vendors(svc, key, chosen, p.name, emails)
+        done = invite_vendors(svc, key, chosen, p.name, emails, base)
     except FormError as error:
         return render(
             request,
@@ -44,7 +45,6 @@ def invite_selected(request: Request, key: str, values: Form, p: Buyer) -> Respo
             _context(request, p, key, errors={"worklist": error.errors}),
             422,
         )
-    base = str(request.base_url).rstrip("/")
     invited = [
         Invited(row.name, row.supplier, f"{base}/invite/{token}", emails.get(row.engagement, ""))
         for row, _inv, token in done
