@@ -488,6 +488,10 @@ class Service:
         result = check_saved(decisions, chain, self.policy, self.lists())
         tracked = tracked_findings(result)
         run_id = self.workspace.record_run(version, tracked, self.policy.name, result.lists, by=by)
+        with self._views_lock:  # what a buyer's next visit measures "new" against
+            self._seen_keys[run_id] = frozenset(t.key for t in tracked)
+            while len(self._seen_keys) > 256:
+                self._seen_keys.popitem(last=False)
         self._notify_new_findings(version, run_id, tracked)
         return run_id
 
