@@ -6,15 +6,14 @@ bits, so a plain SHA-256 of one is as good as a slow hash and lets the server fi
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import mmap
 import secrets
 import struct
-import tempfile
-import threading
 import time
+
+from subtier.app.shared import SharedSlots, key_hash
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
@@ -66,18 +65,14 @@ def same(a: str | None, b: str | None) -> bool:
 
 class RateLimiter:
     """At most about ``limit`` attempts per ``window`` seconds per key (a bucket and a client,
-    or an account), shared by every worker process of one server.
+    or an account), shared by every worker process of one server (``subtier.app.shared``).
 
-    The counts live in a small table in shared memory, mapped before the workers are forked,
-    so that a client gets no more attempts from a server with four workers than from one with
-    one. Each key holds the counts of this window and the one before, and an attempt is
-    allowed while the count of this window plus the part of the last one still within
-    ``window`` seconds stays under ``limit`` (a sliding window). Keys are kept by a 64-bit hash
-    in a fixed number of slots; when the slots a key may use are all taken by live keys, the
-    one seen longest ago is forgotten, as an idle key would be.
-
-    Between processes the table is locked with a POSIX record lock on the file behind it, which
-    the kernel releases if a worker dies holding it; within one, with a thread lock.
+    A client gets no more attempts from a server with four workers than from one with one.
+    Each key holds the counts of this window and the one before, and an attempt is allowed
+    while the count of this window plus the part of the last one still within ``window``
+    seconds stays under ``limit`` (a sliding window). Keys are kept by a 64-bit hash in a fixed
+    number of slots; when the slots a key may use are all taken by live keys, the one seen
+    longest ago is forgotten, as an idle key would be.
     """
 
     _SLOT = struct.Struct("<QqII")  # key hash (0: free), window number, this window, the last
@@ -86,33 +81,22 @@ class RateLimiter:
     def __init__(self, limit: int, window: float = 60.0, slots: int = 4096) -> None:
         self.limit = limit
         self.window = window
-        self.slots = slots
-        self._lock = threading.Lock()
-        # An unlinked file, open as long as the limiter: nothing is left on disk, and forked
-        # workers inherit the descriptor.
-        self._file = tempfile.TemporaryFile(prefix="subtier-limits-")  # noqa: SIM115
-        self._file.truncate(slots * self._SLOT.size)
-        self._map = mmap.mmap(self._file.fileno(), slots * self._SLOT.size)
+        self._table = SharedSlots(slots, self._SLOT.size, "subtier-limits-")
 
     def allow(self, key: str) -> bool:
         now = time.monotonic()  # one clock for every process on the machine
         number = int(now // self.window)
         # How much of the last window still lies within ``window`` seconds of now.
         weight = 1.0 - (now - number * self.window) / self.window
-        h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
-        with self._lock:
-            fcntl.lockf(self._file, fcntl.LOCK_EX)
-            try:
-                return self._allow(h, number, weight)
-            finally:
-                fcntl.lockf(self._file, fcntl.LOCK_UN)
+        h = key_hash(key)
+        with self._table.locked() as memory:
+            return self._allow(memory, h, number, weight)
 
-    def _allow(self, h: int, number: int, weight: float) -> bool:
+    def _allow(self, memory: mmap.mmap, h: int, number: int, weight: float) -> bool:
         size, slot = self._SLOT.size, self._SLOT
         chosen, oldest = -1, (number + 1, 0)
-        for probe in range(self._PROBES):
-            i = (h + probe) % self.slots
-            owner, at, _this, _last = slot.unpack_from(self._map, i * size)
+        for i in self._table.probe(h, self._PROBES):
+            owner, at, _this, _last = slot.unpack_from(memory, i * size)
             if owner == h:
                 chosen = i
                 break
@@ -122,13 +106,13 @@ class RateLimiter:
                 oldest = (at, i)
         if chosen < 0:
             chosen = oldest[1]
-        owner, at, this, last = slot.unpack_from(self._map, chosen * size)
+        owner, at, this, last = slot.unpack_from(memory, chosen * size)
         if owner != h or at < number - 1:
             this = last = 0
         elif at == number - 1:
             this, last = 0, this
         if this + last * weight >= self.limit:
-            slot.pack_into(self._map, chosen * size, h, number, this, last)
+            slot.pack_into(memory, chosen * size, h, number, this, last)
             return False
-        slot.pack_into(self._map, chosen * size, h, number, min(this + 1, 2**32 - 1), last)
+        slot.pack_into(memory, chosen * size, h, number, min(this + 1, 2**32 - 1), last)
         return True

@@ -1,0 +1,51 @@
+"""Memory that a server's worker processes share: a fixed table of slots, mapped before they
+are forked (``subtier serve --workers``).
+
+The rate limits and the new invitation links held between a form's POST and its GET must be
+the same whichever worker a request reaches. The table lives in an unlinked temporary file
+mapped into memory: nothing is left on disk, and forked workers inherit the mapping. It is
+locked with a POSIX record lock on that file between processes (released by the system if a
+worker dies holding it) and with a thread lock within one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import mmap
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def key_hash(key: str) -> int:
+    """A key's 64-bit hash, never 0 (the mark of a free slot)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
+
+
+class SharedSlots:
+    """``slots`` slots of ``size`` bytes each, all zero at first."""
+
+    def __init__(self, slots: int, size: int, prefix: str = "subtier-shared-") -> None:
+        self.slots = slots
+        self.size = size
+        self._lock = threading.Lock()
+        # Open as long as the table: the mapping and the record lock are the file's.
+        self._file = tempfile.TemporaryFile(prefix=prefix)  # noqa: SIM115
+        self._file.truncate(slots * size)
+        self.memory = mmap.mmap(self._file.fileno(), slots * size)
+
+    @contextmanager
+    def locked(self) -> Iterator[mmap.mmap]:
+        """The table, held by this thread of this process until the block ends."""
+        with self._lock:
+            fcntl.lockf(self._file, fcntl.LOCK_EX)
+            try:
+                yield self.memory
+            finally:
+                fcntl.lockf(self._file, fcntl.LOCK_UN)
+
+    def probe(self, h: int, count: int) -> Iterator[int]:
+        """The slots a key of hash ``h`` may take, in the order they are tried."""
+        return ((h + i) % self.slots for i in range(min(count, self.slots)))
