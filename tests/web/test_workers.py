@@ -8,6 +8,7 @@ answers. A worker that dies is replaced; SIGTERM to the server stops it and ever
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -47,6 +48,41 @@ settings = Settings(database=sys.argv[1], admin_token=sys.argv[2], rate_limit=in
 serve(settings, host="127.0.0.1", port=int(sys.argv[3]))
 """
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+# workers.run over an app that does nothing, as `serve` runs it (uvicorn imported before the
+# fork), once for each delay given: each time a process forked just before the workers sends
+# the server SIGTERM that long after the server has begun to handle it. The grace period is
+# longer than the test waits.
+BARE = """
+import os, signal, sys, time
+from pathlib import Path
+import uvicorn
+from subtier.web import workers
+
+async def app(scope, receive, send):
+    pass
+
+def handled(pid):
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(fields["SigCgt"], 16) & (1 << (signal.SIGTERM - 1))
+
+def sigterm_after(delay):
+    def fork():
+        if os.fork() == 0:
+            server = os.getppid()
+            while not handled(server):
+                time.sleep(0.001)
+            time.sleep(delay)
+            os.kill(server, signal.SIGTERM)
+            os._exit(0)
+    return fork
+
+workers.STOP_GRACE = 60.0
+for delay in map(float, sys.argv[2:]):
+    started = time.monotonic()
+    sock = workers.listen("127.0.0.1", 0)
+    code = workers.run(app, sock, int(sys.argv[1]), {"lifespan": "off"}, print, sigterm_after(delay))
+    print(code, time.monotonic() - started, flush=True)
+"""
 
 
 def free_port() -> int:
@@ -304,3 +340,23 @@ def test_sigterm_stops_the_server_and_every_worker(tmp_path: Path) -> None:
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     with pytest.raises(ConnectionRefusedError):
         server.call("GET", "/signin")
+
+
+def test_sigterm_while_the_workers_start_stops_them_at_once() -> None:
+    # A SIGTERM that reached a worker before it had put back the default handlers ran the
+    # parent's handler there and was lost: that worker served on for the grace period.
+    delays = ("0", "0.01", "0.03", "0.1")
+    process = subprocess.Popen(
+        [sys.executable, "-c", BARE, "8", *delays], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        out, err = process.communicate(timeout=45)
+    finally:  # a worker left serving would outlive the test otherwise
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+    assert process.returncode == 0, err
+    rounds = [line.split() for line in out.splitlines()]
+    assert [code for code, _seconds in rounds] == ["0"] * len(delays), out
+    assert max(float(seconds) for _code, seconds in rounds) < 10, out
