@@ -148,7 +148,9 @@ def test_new_since_the_last_visit_survives_the_visit(board: tuple[Party, ...]) -
     # one kept from before, with the run put in on the way out), in the form and the links.
     again = buyer.get("/chains/calls").text
     run = SINCE.search(again)
-    assert run and run.group(1) != since.group(1) and int(run.group(1)) > 0
+    assert run
+    assert run.group(1) != since.group(1)
+    assert int(run.group(1)) > 0
     assert f"since={run.group(1)}" in again
     assert buyer.get("/chains/calls").text == again
 

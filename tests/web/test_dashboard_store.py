@@ -56,7 +56,8 @@ def test_a_finding_that_goes_and_comes_back_keeps_when_it_was_first_found(
         before = workspace.first_seen("one", first)
         assert set(workspace.first_seen("one", gone)) == {"stays"}
         when = workspace.first_seen("one", again)
-        assert when["back"] == before["back"] and when["stays"] == before["stays"]
+        assert when["back"] == before["back"]
+        assert when["stays"] == before["stays"]
         assert when["later"] > before["back"]
         # A run with no findings changes nothing.
         workspace.record_run(v3, [], "p", [], by="t")
