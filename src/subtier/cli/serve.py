@@ -8,14 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from subtier.cli.common import (
-    DatabaseOption,
-    PolicyOption,
-    app,
-    err,
-    errors,
-    fail,
-)
+from subtier.cli.common import DatabaseOption, PolicyOption, app, err, errors, fail
 from subtier.errors import InputError
 
 
@@ -49,6 +42,16 @@ def serve(
             min=1,
             max=64,
             help="Requests handled at once (more may pay with a database across a network).",
+        ),
+    ] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes; one a core serves more at once. Rate limits and chain "
+            "writes are shared across them.",
         ),
     ] = 1,
     forwarded_allow_ips: Annotated[
@@ -159,7 +162,7 @@ def serve(
 
         subtier serve --add-user alice                # add a buyer account, then exit
 
-        SUBTIER_ADMIN_TOKEN=... subtier serve --host 0.0.0.0 --port 8080
+        SUBTIER_ADMIN_TOKEN=... subtier serve --host 0.0.0.0 --port 8080 --workers 4
 
         subtier serve --smtp-host mail.example.com --smtp-starttls --smtp-from portal@example.com
         subtier serve --forwarded-allow-ips 10.0.0.5  # behind a reverse proxy at 10.0.0.5
@@ -195,6 +198,7 @@ def serve(
         admin_token=admin_token,
         secure_cookies=secure_cookies,
         threads=threads,
+        workers=workers,
         notify=NotifySettings(smtp=smtp, attempts=notify_attempts, public_url=public_url),
         attachment_limit=int(attachment_mb * 1024 * 1024),
         forwarded_allow_ips=tuple(p.strip() for p in forwarded_allow_ips.split(",") if p.strip()),

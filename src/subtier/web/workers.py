@@ -30,6 +30,7 @@ from subtier.parallel import warmup
 # Workers replaced within this many seconds of each other, this many times: a crash loop.
 RESPAWN_WINDOW, RESPAWN_LIMIT = 10.0, 5
 STOP_GRACE = 30.0  # seconds a worker has to finish its requests before it is killed
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -43,28 +44,38 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(app: Any, sock: socket.socket, options: dict[str, Any]) -> int:
+def _worker(app: Any, sock: socket.socket, options: dict[str, Any], mask: set[int]) -> int:
     import uvicorn
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a SIGTERM held back stops it here
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **options))
     server.run(sockets=[sock])
     return 0
 
 
 def _spawn(app: Any, sock: socket.socket, options: dict[str, Any]) -> int:
-    pid = os.fork()
+    # SIGINT and SIGTERM are held back from the fork until the worker has put back the default
+    # handlers: one that reached it before would run the parent's handler there and be lost,
+    # and the worker would serve on until it was killed at the end of the grace period.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     if pid == 0:  # the worker: never returns into the parent's code
         code = 1
         try:
-            code = _worker(app, sock, options)
+            code = _worker(app, sock, options, mask)
         except BaseException as error:
             print(f"subtier serve: worker {os.getpid()} failed: {error!r}", file=sys.stderr)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     return pid
 
 
@@ -93,7 +104,7 @@ def run(
         nonlocal stopping
         stopping = True
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
     children = {_spawn(app, sock, options) for _ in range(workers)}
     respawns: list[float] = []
     code = 0

@@ -1,0 +1,95 @@
+"""The rate limiter: attempts counted per key in a sliding window, in shared memory, so that
+the worker processes of one server (forked after it was made) count together."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from subtier.app.security import RateLimiter
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def test_attempts_past_the_limit_are_refused() -> None:
+    limiter = RateLimiter(3)
+    assert [limiter.allow("signin:10.0.0.1") for _ in range(5)] == [True] * 3 + [False] * 2
+
+
+def test_a_key_is_allowed_again_once_its_window_has_passed() -> None:
+    window = 0.3
+    limiter = RateLimiter(3, window=window)
+    assert [limiter.allow("k") for _ in range(4)][-1] is False
+    # The last window still counts for as much of it as lies within ``window`` of now, so a
+    # key is all clear two windows on.
+    time.sleep(2 * window + 0.05)
+    assert [limiter.allow("k") for _ in range(3)] == [True] * 3
+    assert limiter.allow("k") is False
+
+
+def test_the_last_window_counts_while_it_overlaps() -> None:
+    window = 0.4
+    limiter = RateLimiter(4, window=window)
+    # Wait for the start of a window, then use the whole limit.
+    time.sleep(window - time.monotonic() % window + 0.01)
+    assert all(limiter.allow("k") for _ in range(4))
+    # Early in the next window most of the last one is still within ``window`` seconds: it
+    # counts for that part (a fixed window would let four more attempts through here).
+    time.sleep(window - time.monotonic() % window + 0.02)
+    assert [limiter.allow("k") for _ in range(4)].count(True) < 4
+
+
+def test_keys_are_counted_apart() -> None:
+    limiter = RateLimiter(2)
+    assert [limiter.allow("signin:a") for _ in range(3)] == [True, True, False]
+    assert [limiter.allow("signin:b") for _ in range(3)] == [True, True, False]
+    assert [limiter.allow("claim:a") for _ in range(3)] == [True, True, False]
+    assert limiter.allow("signin:a") is False
+
+
+def test_more_keys_than_slots() -> None:
+    limiter = RateLimiter(1, slots=64)
+    # Every key seen for the first time is allowed, however full the table; none raises.
+    assert all(limiter.allow(f"client-{n}") for n in range(5000))
+    # A key still in the table is still counted.
+    assert limiter.allow("client-4999") is False
+
+
+@fork_only
+def test_forked_processes_share_the_counts() -> None:
+    limit, children = 40, 4
+    limiter = RateLimiter(limit)
+    go_read, go_write = os.pipe()
+    results = []
+    pids = []
+    for _ in range(children):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: try the limit's worth of attempts, say how many were let in
+            code = 1
+            try:
+                os.close(read)
+                os.read(go_read, 1)  # all at once, once every child is ready
+                allowed = sum(limiter.allow("signin:10.0.0.1") for _ in range(limit))
+                os.write(write, str(allowed).encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        pids.append(pid)
+        results.append(read)
+    os.write(go_write, b"x" * children)
+    counts = []
+    for read in results:
+        with os.fdopen(read, "rb") as out:
+            counts.append(int(out.read() or b"-1"))
+    for pid in pids:
+        assert os.waitpid(pid, 0)[1] == 0
+    os.close(go_read)
+    os.close(go_write)
+    assert sum(counts) == limit, counts
+    # And the parent sees what the children counted.
+    assert limiter.allow("signin:10.0.0.1") is False
+    assert limiter.allow("signin:10.0.0.2") is True
