@@ -303,11 +303,6 @@ def test_vendors_saving_at_once_lose_nothing(server: Server) -> None:
     assert len(names) == len(vendors) * threads_each * sites_each
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a new invitation link is held in the memory of the worker that made it "
-    "(web/flash.py): the page it redirects to shows it only if served by that worker",
-)
 def test_a_new_link_shows_on_the_page_whichever_worker_serves_it(server: Server) -> None:
     admin = _bearer(ADMIN)
     made = server.call(
