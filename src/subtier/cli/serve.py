@@ -50,8 +50,8 @@ def serve(
             "--workers",
             min=1,
             max=64,
-            help="Worker processes; one a core serves more at once. Rate limits and chain "
-            "writes are shared across them.",
+            help="Worker processes; one a core serves more readers at once. Rate limits are "
+            "shared and chain writes take turns across them.",
         ),
     ] = 1,
     forwarded_allow_ips: Annotated[
