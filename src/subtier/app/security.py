@@ -13,7 +13,7 @@ import secrets
 import struct
 import time
 
-from subtier.app.shared import SharedSlots, key_hash
+from subtier.app.shared import SharedSlots
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
@@ -72,7 +72,8 @@ class RateLimiter:
     while the count of this window plus the part of the last one still within ``window``
     seconds stays under ``limit`` (a sliding window). Keys are kept by a 64-bit hash in a fixed
     number of slots; when the slots a key may use are all taken by live keys, the one seen
-    longest ago is forgotten, as an idle key would be.
+    longest ago is forgotten, as an idle key would be. The hash is keyed with a secret of the
+    table's own, so that no one can choose names that land on an account's slots.
     """
 
     _SLOT = struct.Struct("<QqII")  # key hash (0: free), window number, this window, the last
@@ -88,7 +89,7 @@ class RateLimiter:
         number = int(now // self.window)
         # How much of the last window still lies within ``window`` seconds of now.
         weight = 1.0 - (now - number * self.window) / self.window
-        h = key_hash(key)
+        h = self._table.hash(key)
         with self._table.locked() as memory:
             return self._allow(memory, h, number, weight)
 

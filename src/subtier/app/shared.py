@@ -13,15 +13,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import mmap
+import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-
-def key_hash(key: str) -> int:
-    """A key's 64-bit hash, never 0 (the mark of a free slot)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
 
 
 class SharedSlots:
@@ -30,6 +26,9 @@ class SharedSlots:
     def __init__(self, slots: int, size: int, prefix: str = "subtier-shared-") -> None:
         self.slots = slots
         self.size = size
+        # The hash is keyed, so that no one can choose keys (user names, say) that land on
+        # another's slots and push it out; made before the fork, so every worker hashes alike.
+        self._secret = secrets.token_bytes(16)
         self._lock = threading.Lock()
         # Open as long as the table: the mapping and the record lock are the file's.
         self._file = tempfile.TemporaryFile(prefix=prefix)  # noqa: SIM115
@@ -45,6 +44,11 @@ class SharedSlots:
                 yield self.memory
             finally:
                 fcntl.lockf(self._file, fcntl.LOCK_UN)
+
+    def hash(self, key: str) -> int:
+        """A key's 64-bit hash in this table, never 0 (the mark of a free slot)."""
+        digest = hashlib.blake2b(key.encode(), digest_size=8, key=self._secret).digest()
+        return int.from_bytes(digest, "little") or 1
 
     def probe(self, h: int, count: int) -> Iterator[int]:
         """The slots a key of hash ``h`` may take, in the order they are tried."""

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from subtier.app.shared import SharedSlots, key_hash
+from subtier.app.shared import SharedSlots
 
 HOLD = 3600.0  # seconds a new link stays on its page
 # A slot: the key's hash, when the link is dropped (time.monotonic, one clock for the whole
@@ -55,7 +55,7 @@ class Links:
         data = link.encode()
         if _HEAD.size + len(data) > SLOT:
             return  # longer than any link the limits allow: not held (the page shows none)
-        h, now = key_hash(f"{session}:{invitation}"), time.monotonic()
+        h, now = self._table.hash(f"{session}:{invitation}"), time.monotonic()
         with self._table.locked() as memory:
             chosen, soonest = -1, (float("inf"), 0)
             for i in self._table.probe(h, _PROBES):
@@ -74,7 +74,7 @@ class Links:
             memory[start + _HEAD.size : start + _HEAD.size + len(data)] = data
 
     def get(self, session: int, invitation: int) -> NewLink | None:
-        h, now = key_hash(f"{session}:{invitation}"), time.monotonic()
+        h, now = self._table.hash(f"{session}:{invitation}"), time.monotonic()
         with self._table.locked() as memory:
             for i in self._table.probe(h, _PROBES):
                 owner, until, length = _HEAD.unpack_from(memory, i * SLOT)
