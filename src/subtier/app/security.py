@@ -74,7 +74,9 @@ class RateLimiter:
     allowed while the count of this window plus the part of the last one still within
     ``window`` seconds stays under ``limit`` (a sliding window). Keys are kept by a 64-bit hash
     in a fixed number of slots; when the slots a key may use are all taken by live keys, the
-    one seen longest ago is forgotten, as an idle key would be.
+    one whose last attempt is oldest by window is forgotten, as an idle key would be. The hash
+    is keyed with a secret of the limiter's own, so that no one can choose names (user names,
+    say) that land on an account's slots and push its count out.
 
     Between processes the table is locked with a POSIX record lock on the file behind it, which
     the kernel releases if a worker dies holding it; within one, with a thread lock.
@@ -87,6 +89,7 @@ class RateLimiter:
         self.limit = limit
         self.window = window
         self.slots = slots
+        self._secret = secrets.token_bytes(16)  # made before the fork: every worker's
         self._lock = threading.Lock()
         # An unlinked file, open as long as the limiter: nothing is left on disk, and forked
         # workers inherit the descriptor.
@@ -99,7 +102,8 @@ class RateLimiter:
         number = int(now // self.window)
         # How much of the last window still lies within ``window`` seconds of now.
         weight = 1.0 - (now - number * self.window) / self.window
-        h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
+        digest = hashlib.blake2b(key.encode(), digest_size=8, key=self._secret).digest()
+        h = int.from_bytes(digest, "little") or 1
         with self._lock:
             fcntl.lockf(self._file, fcntl.LOCK_EX)
             try:
