@@ -3,6 +3,7 @@ the worker processes of one server (forked after it was made) count together."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 
@@ -93,3 +94,24 @@ def test_forked_processes_share_the_counts() -> None:
     # And the parent sees what the children counted.
     assert limiter.allow("signin:10.0.0.1") is False
     assert limiter.allow("signin:10.0.0.2") is True
+
+
+def _home(key: str, slots: int) -> int:
+    """The slot a key would start from were the hash not keyed."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "little") or 1) % slots
+
+
+def test_names_chosen_to_collide_do_not_push_an_account_out() -> None:
+    slots = 4096
+    limiter = RateLimiter(1, slots=slots)
+    assert limiter.allow("alice") is True
+    assert limiter.allow("alice") is False
+    # Forty names that an unkeyed hash would start on alice's slot: they would fill the slots
+    # after it, and the next would take hers, with her count (each is one attempt, from any
+    # client, well within its own limit).
+    target = _home("alice", slots)
+    chosen = [n for n in (f"user{i}" for i in range(400_000)) if _home(n, slots) == target][:40]
+    assert len(chosen) == 40
+    assert all(limiter.allow(name) for name in chosen)
+    assert limiter.allow("alice") is False

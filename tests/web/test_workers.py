@@ -111,7 +111,8 @@ def holder(server_port: int, client_port: int, among: set[int]) -> int | None:
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local, remote = fields[1].split(":")[1], fields[2].split(":")[1]
-        if int(local, 16) == server_port and int(remote, 16) == client_port:
+        # Established only: a closed connection between the same ports may linger (TIME_WAIT).
+        if int(local, 16) == server_port and int(remote, 16) == client_port and fields[3] == "01":
             inode = fields[9]
     if inode is None:
         return None
@@ -232,10 +233,14 @@ def test_two_workers_answer(server: Server) -> None:
 
 
 def test_sign_in_attempts_are_counted_across_workers(server: Server) -> None:
+    # All in one window of the limiter (60 s, on the machine's monotonic clock): at the turn of
+    # a window the last one's count starts to fade, and one attempt more may pass.
+    if time.monotonic() % 60 > 50:
+        time.sleep(60.1 - time.monotonic() % 60)
     # Which worker takes a connection is the kernel's choice: attempts go on until both have
     # answered some (a few at most, as a rule), so that each worker's own count could show.
     attempts: list[Answer] = []
-    while len(attempts) < 4 * LIMIT or len({a.worker for a in attempts}) < 2:
+    while len(attempts) < 4 * LIMIT or len({a.worker for a in attempts} - {None}) < 2:
         assert len(attempts) < 400, "every attempt went to the same worker"
         wrong = {"username": "alice", "password": "wrong"}
         attempts.append(server.call("POST", "/api/sessions", body=wrong, which=True))
@@ -331,7 +336,7 @@ def test_a_new_link_shows_on_the_page_whichever_worker_serves_it(server: Server)
     assert invited.status == 303, invited.body
     assert invited.location is not None
     pages: list[Answer] = []
-    while len({a.worker for a in pages}) < 2:
+    while len({a.worker for a in pages} - {None}) < 2:
         assert len(pages) < 400, "every request went to the same worker"
         pages.append(server.call("GET", invited.location, headers=cookie, which=True))
     assert all(b"/invite/" in a.body for a in pages)
