@@ -36,7 +36,8 @@ def lock_path(engine: Engine) -> Path | None:
     database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
-    return Path(f"{database}.lock")
+    # Resolved: two engines naming one file differently must share its lock.
+    return Path(f"{Path(database).resolve()}.lock")
 
 
 class _FileLock:
