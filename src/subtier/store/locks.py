@@ -40,7 +40,40 @@ def lock_path(engine: Engine) -> Path | None:
     return Path(f"{Path(database).resolve()}.lock")
 
 
-class _FileLock:
+class _Reentrant:
+    """Held by one thread at a time, re-entrantly; ``_take`` runs when the outermost hold
+    begins and ``_give`` when it ends, for what is held beyond the thread."""
+
+    def __init__(self) -> None:
+        self._thread = threading.RLock()
+        self._depth = 0
+
+    def acquire(self) -> None:
+        self._thread.acquire()
+        try:
+            if self._depth == 0:
+                self._take()
+        except BaseException:
+            self._thread.release()
+            raise
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                self._give()
+        finally:
+            self._thread.release()
+
+    def _take(self) -> None:
+        raise NotImplementedError
+
+    def _give(self) -> None:
+        raise NotImplementedError
+
+
+class _FileLock(_Reentrant):
     """A POSIX record lock on a lock file, with a re-entrant thread lock before it: held by one
     thread of one process at a time, and released by the system if the process dies.
 
@@ -50,23 +83,12 @@ class _FileLock:
     not threads."""
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
-        self._thread = threading.RLock()
-        self._depth = 0
         self._file: IO[bytes] | None = None
         self._owner = 0  # the process that opened the file
 
-    def acquire(self) -> None:
-        self._thread.acquire()
-        try:
-            if self._depth == 0:
-                self._lock_file()
-        except BaseException:
-            self._thread.release()
-            raise
-        self._depth += 1
-
-    def _lock_file(self) -> None:
+    def _take(self) -> None:
         if self._file is None or self._owner != os.getpid():
             # Opened by each process for itself: a record lock belongs to a process, and one
             # inherited descriptor shared by two processes would let each close it. Closing
@@ -77,13 +99,9 @@ class _FileLock:
             self._owner = os.getpid()
         fcntl.lockf(self._file, fcntl.LOCK_EX)
 
-    def release(self) -> None:
-        self._depth -= 1
-        try:
-            if self._depth == 0 and self._file is not None:
-                fcntl.lockf(self._file, fcntl.LOCK_UN)
-        finally:
-            self._thread.release()
+    def _give(self) -> None:
+        if self._file is not None:
+            fcntl.lockf(self._file, fcntl.LOCK_UN)
 
 
 # One lock per file in a process: every engine and service over the same file shares it.
@@ -117,38 +135,25 @@ def sqlite_writer(engine: Engine) -> Iterator[None]:
         lock.release()
 
 
-class WriteLock:
+class WriteLock(_Reentrant):
     """Re-entrant: held by one thread at a time, and by one process at a time from the
     outermost ``with`` in a thread to its end."""
 
     def __init__(self, engine: Engine) -> None:
+        super().__init__()
         self.engine = engine
-        self._thread = threading.RLock()
-        self._depth = 0
         path = lock_path(engine)
         self._file = _file_lock(path) if path is not None else None
         self._conn: Connection | None = None
 
     def __enter__(self) -> WriteLock:
-        self._thread.acquire()
-        try:
-            if self._depth == 0:
-                self._acquire()
-        except BaseException:
-            self._thread.release()
-            raise
-        self._depth += 1
+        self.acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._depth -= 1
-        try:
-            if self._depth == 0:
-                self._release()
-        finally:
-            self._thread.release()
+        self.release()
 
-    def _acquire(self) -> None:
+    def _take(self) -> None:
         if self._file is not None:
             self._file.acquire()
         elif self.engine.dialect.name == "postgresql":
@@ -161,7 +166,7 @@ class WriteLock:
                 raise
             self._conn = conn
 
-    def _release(self) -> None:
+    def _give(self) -> None:
         if self._file is not None:
             self._file.release()
         if self._conn is not None:
