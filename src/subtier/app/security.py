@@ -95,18 +95,10 @@ class RateLimiter:
 
     def _allow(self, memory: mmap.mmap, h: int, number: int, weight: float) -> bool:
         size, slot = self._SLOT.size, self._SLOT
-        chosen, oldest = -1, (number + 1, 0)
-        for i in self._table.probe(h, self._PROBES):
-            owner, at, _this, _last = slot.unpack_from(memory, i * size)
-            if owner == h:
-                chosen = i
-                break
-            if chosen < 0 and (owner == 0 or at < number - 1):
-                chosen = i  # free, or idle for a whole window: taken unless the key is further
-            if at < oldest[0]:
-                oldest = (at, i)
-        if chosen < 0:
-            chosen = oldest[1]
+        # A slot idle for a whole window is as good as free.
+        chosen = self._table.choose(
+            memory, h, slot, self._PROBES, lambda f: f[1] < number - 1, lambda f: f[1]
+        )
         owner, at, this, last = slot.unpack_from(memory, chosen * size)
         if owner != h or at < number - 1:
             this = last = 0

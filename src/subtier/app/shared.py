@@ -14,10 +14,12 @@ import fcntl
 import hashlib
 import mmap
 import secrets
+import struct
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class SharedSlots:
@@ -53,3 +55,21 @@ class SharedSlots:
     def probe(self, h: int, count: int) -> Iterator[int]:
         """The slots a key of hash ``h`` may take, in the order they are tried."""
         return ((h + i) % self.slots for i in range(min(count, self.slots)))
+
+    def choose(
+        self, memory: mmap.mmap, h: int, head: struct.Struct, count: int,
+        spent: Callable[[tuple[Any, ...]], bool], age: Callable[[tuple[Any, ...]], float],
+    ) -> int:  # fmt: skip
+        """The slot for the key of hash ``h`` among the first ``count`` it may take, each
+        beginning with ``head`` (the key's hash first, 0 when free): the key's own; else the
+        first free or ``spent`` one; else the one of the lowest ``age``, forgotten."""
+        chosen, oldest = -1, (float("inf"), 0)
+        for i in self.probe(h, count):
+            fields = head.unpack_from(memory, i * self.size)
+            if fields[0] == h:
+                return i
+            if chosen < 0 and (fields[0] == 0 or spent(fields)):
+                chosen = i  # taken unless the key's own slot is further on
+            if age(fields) < oldest[0]:
+                oldest = (age(fields), i)
+        return chosen if chosen >= 0 else oldest[1]

@@ -57,18 +57,10 @@ class Links:
             return  # longer than any link the limits allow: not held (the page shows none)
         h, now = self._table.hash(f"{session}:{invitation}"), time.monotonic()
         with self._table.locked() as memory:
-            chosen, soonest = -1, (float("inf"), 0)
-            for i in self._table.probe(h, _PROBES):
-                owner, until, _length = _HEAD.unpack_from(memory, i * SLOT)
-                if owner == h:
-                    chosen = i
-                    break
-                if chosen < 0 and (owner == 0 or until < now):
-                    chosen = i
-                if until < soonest[0]:
-                    soonest = (until, i)
-            if chosen < 0:
-                chosen = soonest[1]
+            # A link past its hour is as good as gone; the one dropped soonest goes first.
+            chosen = self._table.choose(
+                memory, h, _HEAD, _PROBES, lambda f: f[1] < now, lambda f: f[1]
+            )
             start = chosen * SLOT
             _HEAD.pack_into(memory, start, h, now + HOLD, len(data))
             memory[start + _HEAD.size : start + _HEAD.size + len(data)] = data
