@@ -85,12 +85,14 @@ class RateLimiter:
         self._table = SharedSlots(slots, self._SLOT.size, "subtier-limits-")
 
     def allow(self, key: str) -> bool:
-        now = time.monotonic()  # one clock for every process on the machine
-        number = int(now // self.window)
-        # How much of the last window still lies within ``window`` seconds of now.
-        weight = 1.0 - (now - number * self.window) / self.window
         h = self._table.hash(key)
         with self._table.locked() as memory:
+            # Read under the lock: a time read before it could be older than one another
+            # process has since written, and writing its window back would reset the counts.
+            now = time.monotonic()  # one clock for every process on the machine
+            number = int(now // self.window)
+            # How much of the last window still lies within ``window`` seconds of now.
+            weight = 1.0 - (now - number * self.window) / self.window
             return self._allow(memory, h, number, weight)
 
     def _allow(self, memory: mmap.mmap, h: int, number: int, weight: float) -> bool:
