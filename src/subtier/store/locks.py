@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,6 +108,9 @@ class _FileLock(_Reentrant):
 # One lock per file in a process: every engine and service over the same file shares it.
 _locks: dict[Path, _FileLock] = {}
 _locks_guard = threading.Lock()
+# Each engine's lock (or None), found once: resolving the path looks at every folder in it,
+# which cost more than the write transaction it guarded.
+_by_engine: weakref.WeakKeyDictionary[Engine, _FileLock | None] = weakref.WeakKeyDictionary()
 
 
 def _file_lock(path: Path) -> _FileLock:
@@ -123,11 +127,14 @@ def sqlite_writer(engine: Engine) -> Iterator[None]:
     writer's. Writers of this and the other processes queue on it and are woken in turn the
     moment it is free. Left to SQLite, a writer that finds the database locked sleeps and tries
     again (1, 2, 5, ... up to 100 ms at a time), and the server's event loop with it."""
-    path = lock_path(engine)
-    if path is None:
+    try:
+        lock = _by_engine[engine]
+    except KeyError:
+        path = lock_path(engine)
+        lock = _by_engine[engine] = _file_lock(path) if path is not None else None
+    if lock is None:
         yield
         return
-    lock = _file_lock(path)
     lock.acquire()
     try:
         yield
