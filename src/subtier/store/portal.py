@@ -37,6 +37,7 @@ from subtier.core.policy import Severity
 from subtier.core.review import Tracked
 from subtier.store import tables as t
 from subtier.store.audit import row_digest
+from subtier.store.fast import FastSelect
 from subtier.store.integrity import COVERS, attestation_data, disclosure_data
 from subtier.store.locks import sqlite_writer
 from subtier.store.workspace import DEFAULT_TEAM, ChainVersion, _append_audit, default_team
@@ -278,8 +279,7 @@ class Portal:
 
     def session(self, token_hash: str, now: datetime) -> Session | None:
         """The live session with this token hash, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(_session_query(), {"token_hash": token_hash}).first()
+        row = _fast(_session_query()).first(self.engine, token_hash=token_hash)
         if row is None:
             return None
         expires = _utc(row.expires_at)
@@ -352,14 +352,12 @@ class Portal:
     def _invitations(self, by: str, value: object) -> list[Invitation]:
         # Read as stored, and converted only when a row is new or changed: the conversion of
         # its times costs more than the read, and every page of the portal needs an invitation.
-        with self.engine.connect() as conn:
-            rows = conn.execute(_invitations_query(by), {"value": value}).all()
+        rows = _fast(_invitations_query(by)).all(self.engine, value=value)
         out = []
-        for raw in rows:
-            stored = tuple(raw)
+        for stored in rows:
             found = self._converted.get(stored)
             if found is None:
-                found = _invitation(_RawRow(raw._mapping, self._time))
+                found = _invitation(_RawRow(stored._asdict(), self._time))
                 if len(self._converted) > 10_000:
                     self._converted.clear()
                 self._converted[stored] = found
@@ -515,8 +513,7 @@ class Portal:
         ids in the whole workspace (what ``history_since`` reads from); the chain's latest
         review decision; and the run ``viewer`` was last shown. None if there is no such chain.
         One short read: the dashboard asks for it on every view."""
-        with self.engine.connect() as conn:
-            row = conn.execute(_head_query(), {"key": chain, "viewer": viewer}).first()
+        row = _fast(_head_query()).first(self.engine, key=chain, viewer=viewer)
         if row is None:
             return None
         created = _utc(row.created_at)
@@ -620,6 +617,12 @@ def _history_query() -> Select[Any]:
 
 
 # The statements read on every request are built once: building one costs more than running it.
+# Those read on every request run on the driver's cursor (subtier.store.fast).
+
+
+@functools.cache
+def _fast(statement: Select[Any]) -> FastSelect:
+    return FastSelect(statement)
 
 
 @functools.cache
