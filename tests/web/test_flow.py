@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from subtier.web import Service
+from subtier.web import Service, create_app
 
 from .conftest import Party, World, link_in
 
@@ -356,6 +356,17 @@ def test_a_forged_version_is_not_shown_as_saved(world: World, service: Service) 
                 "'1 Forged Rd') WHERE id = (SELECT max(id) FROM chain_versions)"
             )
         )
+    # This server saved that version itself and shows it as it saved it, never the forgery.
     page = world.buyer.get("/chains/calls")
-    assert page.status_code == 409
-    assert "does not match its hash" in page.text
+    assert page.status_code == 200
+    assert "1 Forged Rd" not in page.text
+    # A server that reads it from the workspace (another worker, or after a restart) refuses it.
+    other = Service(service.settings)
+    try:
+        elsewhere = Party(create_app(service=other))
+        elsewhere.http.cookies = world.buyer.http.cookies
+        page = elsewhere.get("/chains/calls")
+        assert page.status_code == 409
+        assert "does not match its hash" in page.text
+    finally:
+        other.close()

@@ -476,11 +476,16 @@ class Service:
                     "saved; run `subtier audit verify`"
                 )
             chain = Chain.model_validate_json(content)
-            with self._views_lock:
-                self._parsed[version.row_id] = chain
-                while len(self._parsed) > 32:
-                    self._parsed.popitem(last=False)
+            self._keep_parsed(version.row_id, chain)
         return version, chain, head
+
+    def _keep_parsed(self, row_id: int, chain: Chain) -> None:
+        """Keep a version's chain as parsed (or as saved, by this process: the same chain)."""
+        with self._views_lock:
+            self._parsed[row_id] = chain
+            self._parsed.move_to_end(row_id)
+            while len(self._parsed) > 32:
+                self._parsed.popitem(last=False)
 
     def _run(self, version: ChainVersion, chain: Chain, by: str) -> int:
         """Check a version and keep its findings: what makes them show on the dashboard."""
@@ -624,8 +629,7 @@ class Service:
     ) -> ChainView:
         tracked = self.portal.findings(run_id)
         before_run = self.portal.previous_run(key, run_id)
-        previous = self.portal.findings(before_run) if before_run is not None else None
-        before = {t.key for t in previous} if previous is not None else None
+        before = self._run_keys(before_run) if before_run is not None else None
         findings = [_finding(t.body) for t in tracked]
         new = frozenset(
             i for i, t in enumerate(tracked) if before is not None and t.key not in before
@@ -902,6 +906,7 @@ class Service:
         label = f"portal invitation {inv.id}" + (f": {step}" if step else "")
         version, new = self.workspace.add_chain(new_chain, key=inv.chain, source=label, by=who)
         if new:
+            self._keep_parsed(version.row_id, new_chain)
             self._run(version, new_chain, who)
         return version
 

@@ -421,8 +421,7 @@ class Portal:
 
     def disclosure(self, invitation_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(content, applied ids) of an invitation's disclosure, if it has one."""
-        with self.engine.connect() as conn:
-            row = conn.execute(_disclosure_query(), {"invitation_id": invitation_id}).first()
+        row = _fast(_disclosure_query()).first(self.engine, invitation_id=invitation_id)
         return None if row is None else (dict(row.content), dict(row.applied))
 
     def save_disclosure(
@@ -492,8 +491,7 @@ class Portal:
         return True
 
     def attestation(self, invitation_id: int) -> Attestation | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(_attestation_query(), {"invitation_id": invitation_id}).first()
+        row = _fast(_attestation_query()).first(self.engine, invitation_id=invitation_id)
         if row is None:
             return None
         at = _utc(row.at)
@@ -529,8 +527,7 @@ class Portal:
 
     def findings(self, run_id: int) -> list[Tracked]:
         """The findings of one run, in the order they were recorded."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(_findings_query(), {"run_id": run_id}).all()
+        rows = _fast(_findings_query()).all(self.engine, run_id=run_id)
         return [Tracked(r.key, r.evidence_hash, Severity(r.severity), r.body) for r in rows]
 
     def previous_run(self, chain: str, run_id: int) -> int | None:
