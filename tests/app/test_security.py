@@ -42,6 +42,41 @@ def test_the_last_window_counts_while_it_overlaps() -> None:
     assert [limiter.allow("k") for _ in range(4)].count(True) < 4
 
 
+class Clock:
+    """A clock the test sets: window boundaries at exact times, whatever the machine does."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_across_a_window_boundary_the_last_window_still_counts() -> None:
+    clock = Clock(59.9)
+    limiter = RateLimiter(4, window=60.0, clock=clock)
+    assert all(limiter.allow("k") for _ in range(4))
+    clock.at = 60.1  # the next window: the last one counts for 59.9 of its 60 s
+    assert [limiter.allow("k") for _ in range(4)] == [True, False, False, False]
+    clock.at = 119.0  # a minute on, the first window's attempts are nearly all out of reach
+    assert limiter.allow("k") is True
+
+
+def test_a_late_clock_reading_does_not_start_the_counts_afresh() -> None:
+    # A process that read the time a moment before another wrote the next window: its older
+    # time must not take the key's window back, which would forget the newer window's counts.
+    clock = Clock(59.9)
+    limiter = RateLimiter(4, window=60.0, clock=clock)
+    assert all(limiter.allow("k") for _ in range(4))
+    clock.at = 60.1
+    assert limiter.allow("k") is True
+    allowed = 0
+    for at in (59.95, 60.2, 59.99, 60.3, 60.4):
+        clock.at = at
+        allowed += limiter.allow("k")
+    assert allowed == 0
+
+
 def test_keys_are_counted_apart() -> None:
     limiter = RateLimiter(2)
     assert [limiter.allow("signin:a") for _ in range(3)] == [True, True, False]

@@ -12,6 +12,7 @@ import mmap
 import secrets
 import struct
 import time
+from collections.abc import Callable
 
 from subtier.app.shared import SharedSlots
 
@@ -79,17 +80,21 @@ class RateLimiter:
     _SLOT = struct.Struct("<QqII")  # key hash (0: free), window number, this window, the last
     _PROBES = 16
 
-    def __init__(self, limit: int, window: float = 60.0, slots: int = 4096) -> None:
+    def __init__(
+        self, limit: int, window: float = 60.0, slots: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
         self.limit = limit
         self.window = window
         self._table = SharedSlots(slots, self._SLOT.size, "subtier-limits-")
+        self._clock = clock  # one clock for every process on the machine
 
     def allow(self, key: str) -> bool:
         h = self._table.hash(key)
         with self._table.locked() as memory:
             # Read under the lock: a time read before it could be older than one another
             # process has since written, and writing its window back would reset the counts.
-            now = time.monotonic()  # one clock for every process on the machine
+            now = self._clock()
             number = int(now // self.window)
             # How much of the last window still lies within ``window`` seconds of now.
             weight = 1.0 - (now - number * self.window) / self.window
@@ -102,6 +107,10 @@ class RateLimiter:
             memory, h, slot, self._PROBES, lambda f: f[1] < number - 1, lambda f: f[1]
         )
         owner, at, this, last = slot.unpack_from(memory, chosen * size)
+        if owner == h and at > number:
+            # A time older than the key's window (a clock read late): never move a window
+            # back, which would start its counts afresh; the whole last window counts.
+            number, weight = at, 1.0
         if owner != h or at < number - 1:
             this = last = 0
         elif at == number - 1:
