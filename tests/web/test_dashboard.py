@@ -335,3 +335,28 @@ def test_the_new_link_button_says_what_it_ends(board: tuple[Party, ...]) -> None
     assert "ends the portal session opened with the old link" in claimed
     unclaimed = page[page.index('data-supplier="charlie-texts"') :].split("</tr>", 1)[0]
     assert "the old link stops working" in unclaimed
+
+
+def test_a_finding_shows_the_names_of_the_version_it_is_shown_on(
+    board: tuple[Party, ...], service: Service
+) -> None:
+    # Findings are kept rendered across versions; one whose finding is unchanged must still
+    # show the parties as the newest version names them. The wage finding's own text does
+    # not name the buyer; its path does.
+    buyer = board[0]
+    buyer.get("/chains/calls")  # seen: on the next visits nothing is new
+    before = buyer.get("/chains/calls").text
+    assert '<p class="path">Campaign → =HYPERLINK(1) → Bravo Floor</p>' in before
+    _version, chain = service.workspace.chain("calls")
+    renamed = chain.model_copy(
+        update={
+            "organizations": [
+                o.model_copy(update={"name": "Campaign 2020"}) if o.id == chain.root else o
+                for o in chain.organizations
+            ]
+        }
+    )
+    service.workspace.add_chain(renamed, key="calls", source="renamed")
+    after = buyer.get("/chains/calls").text
+    assert '<p class="path">Campaign 2020 → =HYPERLINK(1) → Bravo Floor</p>' in after
+    assert '<p class="path">Campaign →' not in after

@@ -15,15 +15,18 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from subtier.app.dashboard import (
     ChainQuery,
     Query,
+    Row,
     filter_context,
     parse_chain_query,
     parse_query,
@@ -87,6 +90,45 @@ class PageCache:
             self._pages[key] = parts
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+
+
+# Each finding's article as rendered, by what it shows (``finding_article``).
+_articles: OrderedDict[Hashable, Markup] = OrderedDict()
+_articles_lock = threading.Lock()
+
+
+@pass_context
+def finding_article(context: Context, r: Row) -> Markup:
+    """One finding of the chain page. A new version re-renders the page, but most of its
+    findings are as they were: each one's article is kept by what it shows, the finding whole,
+    the names it is shown with, its row and its review. A page answering a form (errors, or a
+    session's own CSRF token in place of the mark) renders its findings afresh."""
+    view: ChainView = context["view"]
+    errors, values, csrf = context.get("errors") or {}, context.get("values") or {}, context["csrf"]
+    t, f = view.tracked[r.index], r.finding
+    local = {"view": view, "r": r, "errors": errors, "values": values, "csrf": csrf}
+    form = f"review-{t.ref}"
+    if csrf != CSRF_MARK or errors.get(form) or values.get(form):
+        return Markup(templates.get_template("_finding.html").render(local).strip())
+    key = (
+        view.key, t.ref, orjson.dumps(t.body, option=orjson.OPT_SORT_KEYS),
+        view.name(f.subject_id), view.path(f.path), r.new, r.tier, r.vendor, r.first_seen,
+        view.reviews.get(r.index),
+    )  # fmt: skip
+    with _articles_lock:
+        found = _articles.get(key)
+        if found is not None:
+            _articles.move_to_end(key)
+            return found
+    found = Markup(templates.get_template("_finding.html").render(local).strip())
+    with _articles_lock:
+        _articles[key] = found
+        while len(_articles) > 4096:
+            _articles.popitem(last=False)
+    return found
+
+
+templates.env.globals["finding_article"] = finding_article
 
 
 class SignInRequiredError(Exception):
