@@ -24,8 +24,11 @@ short or cannot be read, or after 30 s without an answer.
 The server runs with one worker process, as `subtier serve` does by default; ``--workers N``
 runs N, and the CPU printed is then that of every worker.
 
+``--chain FILE`` loads the dashboard with a chain of one's own (saved with ``subtier add``
+before the server starts) instead of an empty one; the submitting vendors join it.
+
     python benchmarks/bench_web.py [--clients 50] [--submitters 10] [--seconds 60] [--cap 20000]
-                                   [--workers N]
+                                   [--workers N] [--chain FILE]
 """
 
 from __future__ import annotations
@@ -185,14 +188,18 @@ async def baseline_client(port: int, budget: Budget, route: Route) -> None:
     await conn.close()
 
 
-def setup(base: str, submitters: int) -> tuple[str, list[tuple[str, str]]]:
-    """A chain with one vendor per submitting client; the buyer's session token, and each
-    vendor's session token with its CSRF token."""
+def setup(base: str, submitters: int, seeded: bool) -> tuple[str, list[tuple[str, str]]]:
+    """A chain (the one saved before the server started, if ``seeded``) with one vendor per
+    submitting client; the buyer's session token, and each vendor's session token with its
+    CSRF token."""
     auth = {"Authorization": f"Bearer {ADMIN}"}
     with httpx.Client(base_url=base, timeout=30) as http:
-        made = http.post("/api/chains", json={"name": "Bench", "buyer": "Buyer", "key": "bench"},
-                         headers=auth)  # fmt: skip
-        made.raise_for_status()
+        if not seeded:
+            made = http.post(
+                "/api/chains", json={"name": "Bench", "buyer": "Buyer", "key": "bench"},
+                headers=auth,
+            )  # fmt: skip
+            made.raise_for_status()
         vendors = []
         for i in range(submitters):
             link = http.post(
@@ -294,12 +301,22 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=20_000, help="total requests, at most")
     parser.add_argument("--workers", type=int, default=1,
                         help="server worker processes (default 1, as `subtier serve`)")  # fmt: skip
+    parser.add_argument("--chain", type=Path,
+                        help="a chain file to load the dashboard with (e.g. "
+                             "examples/procom-2019.yaml); the vendors are added to it")  # fmt: skip
     args = parser.parse_args()
     print(f"nproc {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as folder, socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
         probe.close()
+        if args.chain is not None:
+            subprocess.run(
+                [sys.executable, "-m", "subtier", "add", str(args.chain), "--as", "bench",
+                 "--database", f"sqlite:///{folder}/web.db", "--by", "bench"],
+                check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            print(f"chain: {args.chain}")
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -322,7 +339,7 @@ def main() -> None:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.2)
-            buyer, vendors = setup(base, args.submitters)
+            buyer, vendors = setup(base, args.submitters, args.chain is not None)
             asyncio.run(load(args, port, server.pid, buyer, vendors))
         finally:
             server.terminate()
