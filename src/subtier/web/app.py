@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.state.service = service or Service(settings)
     app.state.threads = threads  # see common.on_loop
     app.state.limiter = RateLimiter(settings.rate_limit)
-    app.state.pages = pages.PageCache()
+    app.state.pages = pages.PageCache[list[bytes]]()
     app.state.links = Links()
     app.include_router(pages.router)
     app.include_router(worklist.router)

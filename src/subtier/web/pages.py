@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import orjson
@@ -68,24 +68,26 @@ SINCE_MARK = new_token()
 FINDINGS_MARK = new_token()  # where the findings go in a kept page
 _rows: dict[int, tuple[VersionRow, str]] = {}  # a history row's HTML, by the row's id()
 _rows_lock = threading.Lock()
+V = TypeVar("V")
 
 
-class PageCache:
-    """Rendered pages by what they were rendered from; the least recently used go first."""
+class PageCache(Generic[V]):
+    """Rendered pages (or parts of them) by what they were rendered from; the least recently
+    used go first."""
 
     def __init__(self, size: int = 48) -> None:
         self.size = size
-        self._pages: OrderedDict[Hashable, list[bytes]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> list[bytes] | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             found = self._pages.get(key)
             if found is not None:
                 self._pages.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, parts: list[bytes]) -> None:
+    def put(self, key: Hashable, parts: V) -> None:
         with self._lock:
             self._pages[key] = parts
             while len(self._pages) > self.size:
@@ -93,8 +95,7 @@ class PageCache:
 
 
 # Each finding's article as rendered, by what it shows (``finding_article``).
-_articles: OrderedDict[Hashable, Markup] = OrderedDict()
-_articles_lock = threading.Lock()
+_articles: PageCache[Markup] = PageCache(4096)
 
 
 @pass_context
@@ -108,23 +109,17 @@ def finding_article(context: Context, r: Row) -> Markup:
     t, f = view.tracked[r.index], r.finding
     local = {"view": view, "r": r, "errors": errors, "values": values, "csrf": csrf}
     form = f"review-{t.ref}"
-    if csrf != CSRF_MARK or errors.get(form) or values.get(form):
-        return Markup(templates.get_template("_finding.html").render(local).strip())
+    kept = csrf == CSRF_MARK and not errors.get(form) and not values.get(form)
     key = (
         view.key, t.ref, orjson.dumps(t.body, option=orjson.OPT_SORT_KEYS),
         view.name(f.subject_id), view.path(f.path), r.new, r.tier, r.vendor, r.first_seen,
         view.reviews.get(r.index),
-    )  # fmt: skip
-    with _articles_lock:
-        found = _articles.get(key)
-        if found is not None:
-            _articles.move_to_end(key)
-            return found
-    found = Markup(templates.get_template("_finding.html").render(local).strip())
-    with _articles_lock:
-        _articles[key] = found
-        while len(_articles) > 4096:
-            _articles.popitem(last=False)
+    ) if kept else None  # fmt: skip
+    found = _articles.get(key) if key is not None else None
+    if found is None:
+        found = Markup(templates.get_template("_finding.html").render(local).strip())
+        if key is not None:
+            _articles.put(key, found)
     return found
 
 
@@ -319,7 +314,7 @@ def _dashboard(
     # So is the run "new" was measured against, which changes on every visit after a new run
     # while the findings new on the page stay the same. The findings, which the query selects,
     # are kept apart from the rest of the page, which is the same for every query.
-    pages: PageCache = request.app.state.pages
+    pages: PageCache[list[bytes]] = request.app.state.pages
     shell_key = ("page", view.stamp, tuple(view.invitations), p.name)
     shell = pages.get(shell_key)
     if shell is None:
